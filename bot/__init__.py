@@ -1,0 +1,1 @@
+"""Stafet: a chat companion for digital ambassadors."""

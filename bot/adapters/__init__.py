@@ -1,0 +1,1 @@
+"""Platform adapters: translate payloads to events, render replies, send proactive messages."""

@@ -1,0 +1,1 @@
+"""The built-in web chat: no credentials, the default way to try Stafet."""

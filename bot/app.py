@@ -1,0 +1,110 @@
+"""Assembles the one ASGI app: web chat, platform endpoints, health, and background work."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+from typing import Any
+
+from fastapi import FastAPI
+from fastapi.responses import RedirectResponse
+
+from bot.adapters.webchat import routes as webchat
+from bot.adapters.webchat.messenger import WebchatMessenger, WebchatNotifier
+from bot.clock import Clock, SystemClock
+from bot.config import Settings
+from bot.context import AppContext
+from bot.delivery.messenger import Messenger
+from bot.delivery.worker import DeliveryWorker
+from bot.features import register_all
+from bot.i18n import Catalogue
+from bot.runtime.dispatcher import Dispatcher
+from bot.runtime.events import Platform
+from bot.runtime.router import Router
+from bot.scheduler import RecurringJob, SchedulerState, build_scheduler
+from bot.web import health
+from storage.database import Database
+
+log = logging.getLogger(__name__)
+
+
+def build_context(settings: Settings, clock: Clock | None = None) -> AppContext:
+    return AppContext(
+        settings=settings,
+        clock=clock or SystemClock(),
+        db=Database(settings.database_url),
+        catalogue=Catalogue(settings.content_dir / "messages"),
+    )
+
+
+def build_router(context: AppContext) -> Router:
+    router = Router(context.catalogue)
+    register_all(router)
+    return router
+
+
+def recurring_jobs() -> list[RecurringJob]:
+    """The jobs the scheduler ticks; each feature that needs one adds it here."""
+    return []
+
+
+def create_app(settings: Settings, *, clock: Clock | None = None, background: bool = True) -> FastAPI:
+    """The whole of Stafet as one ASGI app; `background=False` leaves scheduler and worker off."""
+    context = build_context(settings, clock)
+    router = build_router(context)
+    dispatcher = Dispatcher(context, router)
+    notifier = WebchatNotifier()
+    messengers: dict[Platform, Messenger] = {
+        Platform.WEB: WebchatMessenger(context.db, context.clock, notifier)
+    }
+    worker = DeliveryWorker(context.db, context.clock, messengers)
+    scheduler_state = SchedulerState()
+
+    @contextlib.asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        tasks: list[asyncio.Task[None]] = []
+        scheduler = None
+        if background:
+            tasks.append(
+                asyncio.create_task(
+                    worker.run_forever(
+                        context.delivery_wakeup,
+                        settings.delivery_interval_seconds,
+                        context.metrics.delivered.inc,
+                    )
+                )
+            )
+            if settings.scheduler_enabled:
+                scheduler = build_scheduler(context, recurring_jobs(), scheduler_state)
+                scheduler.start()
+                scheduler_state.running = True
+        try:
+            yield
+        finally:
+            if scheduler is not None:
+                scheduler.shutdown(wait=False)
+                scheduler_state.running = False
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
+            await context.db.dispose()
+
+    app = FastAPI(title="Stafet", lifespan=lifespan, docs_url=None, redoc_url=None)
+    app.state.context = context
+    app.state.dispatcher = dispatcher
+    app.state.worker = worker
+    app.state.messengers = messengers
+
+    def platforms() -> dict[str, Any]:
+        return {"platforms": sorted(p.value for p in messengers)}
+
+    webchat.mount(app, context, dispatcher, notifier)
+    app.include_router(health.build_router(context, scheduler_state, platforms))
+
+    @app.get("/", include_in_schema=False)
+    async def root() -> RedirectResponse:
+        return RedirectResponse("/chat")
+
+    return app

@@ -1,0 +1,39 @@
+"""`stafet serve`: the web server, the scheduler and the delivery worker in one process."""
+
+from __future__ import annotations
+
+import logging
+
+import typer
+import uvicorn
+
+from bot.app import create_app
+from bot.cli.common import console_error, settings_of
+from storage import migrate
+from storage.database import async_url
+
+
+def serve(
+    ctx: typer.Context,
+    host: str | None = typer.Option(None, help="Interface to listen on (STAFET_HOST)."),
+    port: int | None = typer.Option(None, help="Port to listen on (STAFET_PORT)."),
+) -> None:
+    """Start Stafet: web chat, Slack and Teams endpoints, dashboard, API, scheduler."""
+    settings = settings_of(ctx)
+    logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    url = settings.database_url
+    if async_url(url).get_backend_name() == "sqlite":
+        migrate.upgrade(url)
+    elif not migrate.is_current(url):
+        console_error("The database schema is not current: run `stafet db upgrade` first.")
+        raise typer.Exit(2)
+    app = create_app(settings)
+    # uvicorn turns SIGTERM into a graceful shutdown: requests finish, the lifespan stops
+    # the scheduler and the worker, and connections are closed.
+    uvicorn.run(
+        app,
+        host=host or settings.host,
+        port=port or settings.port,
+        log_level=settings.log_level.lower(),
+        timeout_graceful_shutdown=10,
+    )

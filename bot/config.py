@@ -1,0 +1,98 @@
+"""Settings, read once from the environment (and an optional `.env`) in the entry point."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import Field, ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+Language = Literal["da", "en", "nb"]
+LANGUAGES: tuple[Language, ...] = ("da", "en", "nb")
+DEFAULT_CONTENT_DIR = Path(__file__).resolve().parent.parent / "content"
+
+
+class Settings(BaseSettings):
+    """Everything Stafet can be configured with; see the README's configuration table."""
+
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore", populate_by_name=True)
+
+    database_url: str = Field("sqlite:///stafet.db", alias="STAFET_DATABASE_URL")
+    host: str = Field("127.0.0.1", alias="STAFET_HOST")
+    port: int = Field(8000, alias="STAFET_PORT", ge=1, le=65535)
+    public_url: str = Field("", alias="STAFET_PUBLIC_URL")
+    default_timezone: str = Field("Europe/Copenhagen", alias="STAFET_DEFAULT_TIMEZONE")
+    default_language: Language = Field("da", alias="STAFET_DEFAULT_LANGUAGE")
+    content_dir: Path = Field(DEFAULT_CONTENT_DIR, alias="STAFET_CONTENT_DIR")
+    min_group_size: int = Field(5, alias="STAFET_MIN_GROUP_SIZE", ge=3)
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field("INFO", alias="STAFET_LOG_LEVEL")
+    scheduler_enabled: bool = Field(True, alias="STAFET_SCHEDULER")
+    delivery_interval_seconds: float = Field(2.0, alias="STAFET_DELIVERY_INTERVAL", gt=0)
+
+    slack_bot_token: str = Field("", alias="SLACK_BOT_TOKEN")
+    slack_signing_secret: str = Field("", alias="SLACK_SIGNING_SECRET")
+    slack_api_url: str = Field("https://slack.com/api/", alias="SLACK_API_URL")
+    slack_app_token: str = Field("", alias="SLACK_APP_TOKEN")
+    slack_client_id: str = Field("", alias="SLACK_CLIENT_ID")
+    slack_client_secret: str = Field("", alias="SLACK_CLIENT_SECRET")
+
+    microsoft_app_id: str = Field("", alias="MICROSOFT_APP_ID")
+    microsoft_app_password: str = Field("", alias="MICROSOFT_APP_PASSWORD")
+    microsoft_app_tenant_id: str = Field("", alias="MICROSOFT_APP_TENANT_ID")
+
+    @field_validator("default_timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"expected an IANA time zone such as Europe/Copenhagen, got {value!r}") from None
+        return value
+
+    @field_validator("database_url")
+    @classmethod
+    def _known_database(cls, value: str) -> str:
+        if not value.startswith(("sqlite", "postgresql", "postgres://")):
+            raise ValueError(
+                f"expected a sqlite:/// or postgresql:// URL, got {value.split('://')[0] or value!r}://..."
+            )
+        return value
+
+    @property
+    def slack_enabled(self) -> bool:
+        return bool(self.slack_signing_secret and (self.slack_bot_token or self.slack_client_id))
+
+    @property
+    def teams_enabled(self) -> bool:
+        return bool(self.microsoft_app_id)
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.default_timezone)
+
+
+class ConfigError(Exception):
+    """A configuration value is missing or wrong; the message is one line for a person."""
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Build the settings, turning validation errors into one readable line per variable."""
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        lines = []
+        for error in exc.errors():
+            name = _variable_name(error["loc"])
+            message = error["msg"].removeprefix("Value error, ")
+            given = error.get("input")
+            detail = f" (got {given!r})" if given is not None and "got" not in message else ""
+            lines.append(f"{name}: {message}{detail}")
+        raise ConfigError("; ".join(lines)) from None
+
+
+def _variable_name(loc: tuple[object, ...]) -> str:
+    field = str(loc[0]) if loc else "?"
+    info = Settings.model_fields.get(field)
+    return info.alias if info and info.alias else field

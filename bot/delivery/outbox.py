@@ -1,0 +1,47 @@
+"""Queueing proactive messages with an idempotency key, so planning twice never sends twice."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.clock import Clock
+from bot.runtime.replies import Reply
+from storage.models import OutboxMessage
+
+
+class Outbox:
+    def __init__(self, session: AsyncSession, clock: Clock) -> None:
+        self.session = session
+        self.clock = clock
+
+    async def enqueue(
+        self,
+        *,
+        key: str,
+        person_id: int | None,
+        reply: Reply,
+        due_at: datetime | None = None,
+        kind: str = "message",
+        campaign_id: int | None = None,
+        conversation_ref_id: int | None = None,
+    ) -> bool:
+        """Queue a message unless one with `key` exists; True when this call queued it."""
+        now = self.clock.now()
+        values = {
+            "key": key,
+            "person_id": person_id,
+            "conversation_ref_id": conversation_ref_id,
+            "campaign_id": campaign_id,
+            "kind": kind,
+            "reply": reply.to_json(),
+            "status": "pending",
+            "due_at": due_at or now,
+            "created_at": now,
+        }
+        dialect = postgresql if self.session.bind.dialect.name == "postgresql" else sqlite
+        statement = dialect.insert(OutboxMessage).values(values).on_conflict_do_nothing()
+        result = await self.session.execute(statement)
+        return bool(result.rowcount)

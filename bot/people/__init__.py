@@ -1,0 +1,1 @@
+"""People: who is talking, in which language and time zone."""

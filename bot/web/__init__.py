@@ -1,0 +1,1 @@
+"""HTTP surfaces that are not chat platforms: health, metrics, admin and API."""

@@ -1,0 +1,1 @@
+"""Persistence: models, database setup, repositories and migrations. Never imports `bot`."""

@@ -1,0 +1,7 @@
+"""All tables; importing this package registers every model on `Base.metadata`."""
+
+from storage.models.outbox import OutboxMessage
+from storage.models.people import ConversationRef, Identity, Person
+from storage.models.webchat import WebchatMessage
+
+__all__ = ["ConversationRef", "Identity", "OutboxMessage", "Person", "WebchatMessage"]

@@ -1,0 +1,102 @@
+"""Finding and recording people, their identities and where to reach them."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.models import ConversationRef, Identity, Person
+
+
+class PeopleRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def get(self, person_id: int) -> Person | None:
+        return await self.session.get(Person, person_id)
+
+    async def by_email(self, email: str) -> Person | None:
+        result = await self.session.execute(
+            select(Person).where(func.lower(Person.email) == email.strip().lower())
+        )
+        return result.scalar_one_or_none()
+
+    async def identity(self, platform: str, workspace_id: str, user_id: str) -> Identity | None:
+        result = await self.session.execute(
+            select(Identity).where(
+                Identity.platform == platform,
+                Identity.workspace_id == workspace_id,
+                Identity.user_id == user_id,
+            )
+        )
+        return result.scalar_one_or_none()
+
+    async def add_person(self, now: datetime, **fields: Any) -> Person:
+        person = Person(created_at=now, **fields)
+        self.session.add(person)
+        await self.session.flush()
+        return person
+
+    async def add_identity(
+        self, person: Person, platform: str, workspace_id: str, user_id: str, now: datetime
+    ) -> Identity:
+        identity = Identity(
+            person_id=person.id,
+            platform=platform,
+            workspace_id=workspace_id,
+            user_id=user_id,
+            created_at=now,
+        )
+        self.session.add(identity)
+        await self.session.flush()
+        return identity
+
+    async def remember_conversation(
+        self,
+        *,
+        platform: str,
+        workspace_id: str,
+        conversation_id: str,
+        identity_id: int | None,
+        now: datetime,
+        kind: str = "personal",
+        reference: dict[str, Any] | None = None,
+    ) -> ConversationRef:
+        """Record (or refresh) a conversation the bot may later write to on its own."""
+        result = await self.session.execute(
+            select(ConversationRef).where(
+                ConversationRef.platform == platform,
+                ConversationRef.workspace_id == workspace_id,
+                ConversationRef.conversation_id == conversation_id,
+            )
+        )
+        ref = result.scalar_one_or_none()
+        if ref is None:
+            ref = ConversationRef(
+                platform=platform,
+                workspace_id=workspace_id,
+                conversation_id=conversation_id,
+                identity_id=identity_id,
+                kind=kind,
+                reference=reference or {},
+                updated_at=now,
+            )
+            self.session.add(ref)
+        elif reference is not None and reference != ref.reference:
+            ref.reference = reference
+            ref.updated_at = now
+        await self.session.flush()
+        return ref
+
+    async def personal_conversations(self, person_id: int) -> list[tuple[ConversationRef, Identity]]:
+        """A person's direct conversations, most recently refreshed first."""
+        result = await self.session.execute(
+            select(ConversationRef, Identity)
+            .join(Identity, ConversationRef.identity_id == Identity.id)
+            .where(Identity.person_id == person_id, ConversationRef.kind == "personal")
+            .order_by(ConversationRef.updated_at.desc(), ConversationRef.id.desc())
+        )
+        return [(ref, identity) for ref, identity in result.tuples()]

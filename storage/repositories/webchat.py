@@ -1,0 +1,72 @@
+"""The web chat's message log."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.models import Person, WebchatMessage
+
+
+class WebchatRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def add(
+        self,
+        person_id: int,
+        sender: str,
+        now: datetime,
+        *,
+        text: str = "",
+        reply: dict[str, Any] | None = None,
+    ) -> WebchatMessage:
+        message = WebchatMessage(person_id=person_id, sender=sender, text=text, reply=reply, created_at=now)
+        self.session.add(message)
+        await self.session.flush()
+        return message
+
+    async def after(self, person_id: int, after: int, limit: int = 500) -> Sequence[WebchatMessage]:
+        result = await self.session.scalars(
+            select(WebchatMessage)
+            .where(WebchatMessage.person_id == person_id, WebchatMessage.id > after)
+            .order_by(WebchatMessage.id)
+            .limit(limit)
+        )
+        return result.all()
+
+    async def get(self, person_id: int, message_id: int) -> WebchatMessage | None:
+        message = await self.session.get(WebchatMessage, message_id)
+        return message if message and message.person_id == person_id else None
+
+    async def latest_offering(self, person_id: int, action: str) -> WebchatMessage | None:
+        """The newest unanswered bot message with a control for `action` (when no id was sent)."""
+        result = await self.session.scalars(
+            select(WebchatMessage)
+            .where(
+                WebchatMessage.person_id == person_id,
+                WebchatMessage.sender == "bot",
+                WebchatMessage.chosen.is_(None),
+                WebchatMessage.reply.is_not(None),
+            )
+            .order_by(WebchatMessage.id.desc())
+            .limit(50)
+        )
+        for message in result:
+            if action in str(message.reply):
+                return message
+        return None
+
+    async def people(self, limit: int = 50) -> Sequence[Person]:
+        """People who have used the web chat, for the page's 'pick someone' list."""
+        result = await self.session.scalars(
+            select(Person)
+            .where(Person.id.in_(select(WebchatMessage.person_id).distinct()))
+            .order_by(Person.display_name)
+            .limit(limit)
+        )
+        return result.all()
