@@ -42,6 +42,7 @@ class Outbox:
             "created_at": now,
         }
         dialect = postgresql if self.session.bind.dialect.name == "postgresql" else sqlite
-        statement = dialect.insert(OutboxMessage).values(values).on_conflict_do_nothing()
-        result = await self.session.execute(statement)
-        return bool(result.rowcount)
+        statement = (
+            dialect.insert(OutboxMessage).values(values).on_conflict_do_nothing().returning(OutboxMessage.id)
+        )
+        return (await self.session.execute(statement)).scalar_one_or_none() is not None

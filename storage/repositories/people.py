@@ -99,4 +99,4 @@ class PeopleRepository:
             .where(Identity.person_id == person_id, ConversationRef.kind == "personal")
             .order_by(ConversationRef.updated_at.desc(), ConversationRef.id.desc())
         )
-        return [(ref, identity) for ref, identity in result.tuples()]
+        return [(ref, identity) for ref, identity in result.all()]

@@ -28,7 +28,7 @@ from storage.repositories.webchat import WebchatRepository
 
 HERE = Path(__file__).resolve().parent
 POLL_SECONDS = 2.0  # other replicas may write to the log; the stream looks this often
-PAGE_KEYS = ("title", "who", "start", "placeholder", "send", "switch", "offline")
+PAGE_KEYS = ("title", "who", "start", "placeholder", "send", "switch", "offline", "chosen")
 
 
 def mount(app: Any, context: AppContext, dispatcher: Dispatcher, notifier: WebchatNotifier) -> None:
@@ -72,16 +72,20 @@ def build_router(context: AppContext, dispatcher: Dispatcher, notifier: WebchatN
         outcome = await dispatcher.handle(event)
         async with context.db.unit_of_work() as session:
             log = WebchatRepository(session)
+            updated = []
             if event.is_action:
                 source = await _source(log, person_id, event)
                 if source is not None:
+                    updated.append(source)
                     source.chosen = _chosen_label(source.reply, event) or event.value
                     if outcome.source_update is not None:
                         source.reply = outcome.source_update.to_json()
                         source.text = outcome.source_update.text
             for reply in outcome.replies:
                 await log.add(person_id, "bot", context.clock.now(), text=reply.text, reply=reply.to_json())
-            messages = [message_json(m) for m in await log.after(person_id, first - 1)]
+            await session.flush()
+            changed = [*updated, *await log.after(person_id, first - 1)]
+            messages = [message_json(m) for m in changed]
         notifier.wake(person_id)
         return {"messages": messages}
 

@@ -79,7 +79,7 @@
       }
     }
     if (message.form) box.appendChild(renderForm(message));
-    if (message.chosen) box.appendChild(el("div", {class: "chosen"}, "✓ " + message.chosen));
+    if (message.chosen) box.appendChild(el("div", {class: "chosen"}, "✓ " + window.STAFET_CHOSEN.replace("{label}", message.chosen)));
     return box;
   }
 

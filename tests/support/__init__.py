@@ -1,0 +1,1 @@
+"""Shared test helpers: databases, a live server, a web chat client."""
