@@ -11,6 +11,7 @@ from typing import Any
 from fastapi import FastAPI
 from fastapi.responses import RedirectResponse
 
+from bot import features
 from bot.adapters.webchat import routes as webchat
 from bot.adapters.webchat.messenger import WebchatMessenger, WebchatNotifier
 from bot.clock import Clock, SystemClock
@@ -18,12 +19,11 @@ from bot.config import Settings
 from bot.context import AppContext
 from bot.delivery.messenger import Messenger
 from bot.delivery.worker import DeliveryWorker
-from bot.features import register_all
 from bot.i18n import Catalogue
 from bot.runtime.dispatcher import Dispatcher
 from bot.runtime.events import Platform
 from bot.runtime.router import Router
-from bot.scheduler import RecurringJob, SchedulerState, build_scheduler
+from bot.scheduler import SchedulerState, build_scheduler
 from bot.web import health
 from storage.database import Database
 
@@ -41,13 +41,8 @@ def build_context(settings: Settings, clock: Clock | None = None) -> AppContext:
 
 def build_router(context: AppContext) -> Router:
     router = Router(context.catalogue)
-    register_all(router)
+    features.register_all(router)
     return router
-
-
-def recurring_jobs() -> list[RecurringJob]:
-    """The jobs the scheduler ticks; each feature that needs one adds it here."""
-    return []
 
 
 def create_app(settings: Settings, *, clock: Clock | None = None, background: bool = True) -> FastAPI:
@@ -59,7 +54,7 @@ def create_app(settings: Settings, *, clock: Clock | None = None, background: bo
     messengers: dict[Platform, Messenger] = {
         Platform.WEB: WebchatMessenger(context.db, context.clock, notifier)
     }
-    worker = DeliveryWorker(context.db, context.clock, messengers)
+    worker = DeliveryWorker(context, messengers, features.composers())
     scheduler_state = SchedulerState()
 
     @contextlib.asynccontextmanager
@@ -77,7 +72,7 @@ def create_app(settings: Settings, *, clock: Clock | None = None, background: bo
                 )
             )
             if settings.scheduler_enabled:
-                scheduler = build_scheduler(context, recurring_jobs(), scheduler_state)
+                scheduler = build_scheduler(context, features.jobs(), scheduler_state)
                 scheduler.start()
                 scheduler_state.running = True
         try:

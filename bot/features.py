@@ -1,14 +1,36 @@
-"""The chat features, registered in this order; help comes last because it is the fallback."""
+"""The chat features, in order. Each module listed has `register(router)` and may contribute
+home sections (`HOME`), scheduled jobs (`JOBS`) and outbox composers (`COMPOSERS`).
+Help comes last because it is the fallback."""
 
 from __future__ import annotations
 
-from bot import help
+from types import ModuleType
+
+from bot import help, home
+from bot.delivery.compose import Composer
 from bot.people import handlers as people
 from bot.runtime.router import Router
+from bot.scheduler import RecurringJob
 
-FEATURES = (people, help)
+FEATURES: tuple[ModuleType, ...] = (people,)
 
 
 def register_all(router: Router) -> None:
     for feature in FEATURES:
         feature.register(router)
+    home.register(router, [section for feature in FEATURES for section in feature.HOME])
+    help.register(router)
+
+
+def jobs() -> list[RecurringJob]:
+    return [job for feature in FEATURES for job in feature.JOBS]
+
+
+def composers() -> dict[str, Composer]:
+    merged: dict[str, Composer] = {}
+    for feature in FEATURES:
+        for kind, composer in feature.COMPOSERS.items():
+            if kind in merged:
+                raise ValueError(f"outbox kind {kind!r} has two composers")
+            merged[kind] = composer
+    return merged

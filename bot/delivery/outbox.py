@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -22,13 +23,19 @@ class Outbox:
         *,
         key: str,
         person_id: int | None,
-        reply: Reply,
+        reply: Reply | None = None,
+        payload: dict[str, Any] | None = None,
         due_at: datetime | None = None,
         kind: str = "message",
         campaign_id: int | None = None,
         conversation_ref_id: int | None = None,
     ) -> bool:
-        """Queue a message unless one with `key` exists; True when this call queued it."""
+        """Queue a message unless one with `key` exists; True when this call queued it.
+
+        Give a ready `reply`, or a `kind` with a `payload` that its composer turns into one.
+        """
+        if (reply is None) == (payload is None):
+            raise ValueError("give either a reply or a payload")
         now = self.clock.now()
         values = {
             "key": key,
@@ -36,7 +43,8 @@ class Outbox:
             "conversation_ref_id": conversation_ref_id,
             "campaign_id": campaign_id,
             "kind": kind,
-            "reply": reply.to_json(),
+            "reply": reply.to_json() if reply else None,
+            "payload": payload,
             "status": "pending",
             "due_at": due_at or now,
             "created_at": now,

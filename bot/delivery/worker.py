@@ -13,17 +13,19 @@ import logging
 import random
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import and_, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
+from bot.context import AppContext
+from bot.delivery.compose import Composer
 from bot.delivery.messenger import DeliveryError, Messenger, Target
 from bot.runtime.events import Address, Platform
 from bot.runtime.replies import Reply
 from storage.database import Database
-from storage.models import ConversationRef, OutboxMessage
+from storage.models import ConversationRef, OutboxMessage, Person
 from storage.repositories.people import PeopleRepository
 
 log = logging.getLogger(__name__)
@@ -41,10 +43,17 @@ class Claimed:
 
 
 class DeliveryWorker:
-    def __init__(self, db: Database, clock: Clock, messengers: Mapping[Platform, Messenger]) -> None:
-        self.db = db
-        self.clock = clock
+    def __init__(
+        self,
+        app: AppContext,
+        messengers: Mapping[Platform, Messenger],
+        composers: Mapping[str, Composer],
+    ) -> None:
+        self.app = app
+        self.db: Database = app.db
+        self.clock: Clock = app.clock
         self.messengers = messengers
+        self.composers = composers
 
     async def run_once(self) -> int:
         """Send every due message once; returns how many were sent."""
@@ -87,9 +96,13 @@ class DeliveryWorker:
                     row.status = "undeliverable"
                     row.last_error = "no conversation on a configured platform"
                     continue
+                reply = await self._reply(session, row, now)
+                if reply is None:
+                    row.status = "skipped"
+                    continue
                 row.status, row.lease_until = "sending", now + LEASE
                 row.platform = target.address.platform.value
-                claimed.append(Claimed(row.id, target, Reply.from_json(row.reply)))
+                claimed.append(Claimed(row.id, target, reply))
         return claimed
 
     async def _record(self, claimed: list[Claimed], outcomes: Mapping[int, str | DeliveryError]) -> None:
@@ -116,6 +129,16 @@ class DeliveryWorker:
         row.status = "pending"
         delay = error.retry_after or (2**row.attempts) * (1 + random.random())
         row.due_at = self.clock.now() + timedelta(seconds=delay)
+
+    async def _reply(self, session: AsyncSession, row: OutboxMessage, now: datetime) -> Reply | None:
+        if row.reply is not None:
+            return Reply.from_json(row.reply)
+        composer = self.composers.get(row.kind)
+        person = await session.get(Person, row.person_id) if row.person_id else None
+        if composer is None or person is None:
+            log.error("outbox message %s: no composer for kind %r or no person", row.id, row.kind)
+            return None
+        return await composer(session, person, row.payload or {}, now, self.app)
 
     async def _target(self, session: AsyncSession, row: OutboxMessage) -> Target | None:
         if row.conversation_ref_id is not None:

@@ -3,10 +3,17 @@
 from __future__ import annotations
 
 from bot.config import LANGUAGES
+from bot.delivery.compose import Composer
+from bot.home import HomeSection
 from bot.runtime.errors import UserFacingError
 from bot.runtime.replies import Choice, Option, Reply
 from bot.runtime.router import Router
 from bot.runtime.turn import Turn
+from bot.scheduler import RecurringJob
+
+HOME: list[HomeSection] = []
+JOBS: list[RecurringJob] = []
+COMPOSERS: dict[str, Composer] = {}
 
 
 def register(router: Router) -> None:

@@ -13,6 +13,9 @@ from storage.types import UTCDateTime
 
 
 class OutboxMessage(Base):
+    """A message to send: either a stored `reply`, or a `kind` + `payload` composed at send time
+    (so planning 100,000 nudges is one INSERT ... SELECT, and opt-outs apply when it is sent)."""
+
     __tablename__ = "outbox"
     __table_args__ = (Index("ix_outbox_due", "status", "due_at"),)
 
@@ -24,7 +27,8 @@ class OutboxMessage(Base):
     )
     campaign_id: Mapped[int | None] = mapped_column(index=True)
     kind: Mapped[str] = mapped_column(String(40), default="message")
-    reply: Mapped[dict[str, Any]] = mapped_column()
+    reply: Mapped[dict[str, Any] | None] = mapped_column()  # a ready message, or
+    payload: Mapped[dict[str, Any] | None] = mapped_column()  # what a composer turns into one
     status: Mapped[str] = mapped_column(String(20), default="pending")
     due_at: Mapped[datetime] = mapped_column(UTCDateTime())
     attempts: Mapped[int] = mapped_column(default=0)

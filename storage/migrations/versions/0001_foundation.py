@@ -46,17 +46,11 @@ def upgrade() -> None:
         sa.Column("user_id", sa.String(length=200), nullable=False),
         sa.Column("created_at", storage.types.UTCDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
-            ["person_id"],
-            ["people.id"],
-            name=op.f("fk_identities_person_id_people"),
-            ondelete="CASCADE",
+            ["person_id"], ["people.id"], name=op.f("fk_identities_person_id_people"), ondelete="CASCADE"
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_identities")),
         sa.UniqueConstraint(
-            "platform",
-            "workspace_id",
-            "user_id",
-            name=op.f("uq_identities_platform_workspace_id_user_id"),
+            "platform", "workspace_id", "user_id", name=op.f("uq_identities_platform_workspace_id_user_id")
         ),
     )
     with op.batch_alter_table("identities", schema=None) as batch_op:
@@ -128,7 +122,12 @@ def upgrade() -> None:
         sa.Column(
             "reply",
             sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql"),
-            nullable=False,
+            nullable=True,
+        ),
+        sa.Column(
+            "payload",
+            sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql"),
+            nullable=True,
         ),
         sa.Column("status", sa.String(length=20), nullable=False),
         sa.Column("due_at", storage.types.UTCDateTime(timezone=True), nullable=False),
@@ -146,10 +145,7 @@ def upgrade() -> None:
             ondelete="CASCADE",
         ),
         sa.ForeignKeyConstraint(
-            ["person_id"],
-            ["people.id"],
-            name=op.f("fk_outbox_person_id_people"),
-            ondelete="CASCADE",
+            ["person_id"], ["people.id"], name=op.f("fk_outbox_person_id_people"), ondelete="CASCADE"
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_outbox")),
         sa.UniqueConstraint("key", name=op.f("uq_outbox_key")),
