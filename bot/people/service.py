@@ -25,6 +25,7 @@ class PeopleService:
                 person, address.platform.value, address.workspace_id, address.user_id, now
             )
         self._enrich(person, profile)
+        person.last_active_at = now
         await self.people.remember_conversation(
             platform=address.platform.value,
             workspace_id=address.workspace_id,

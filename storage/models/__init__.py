@@ -2,6 +2,7 @@
 
 from storage.models.outbox import OutboxMessage
 from storage.models.people import ConversationRef, Identity, Person
+from storage.models.platform_events import ProcessedEvent
 from storage.models.webchat import WebchatMessage
 
-__all__ = ["ConversationRef", "Identity", "OutboxMessage", "Person", "WebchatMessage"]
+__all__ = ["ConversationRef", "Identity", "OutboxMessage", "Person", "ProcessedEvent", "WebchatMessage"]

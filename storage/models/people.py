@@ -26,6 +26,7 @@ class Person(Base):
     timezone: Mapped[str | None] = mapped_column(String(64))
     is_ambassador: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    last_active_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     identities: Mapped[list[Identity]] = relationship(
         back_populates="person", cascade="all, delete-orphan", lazy="selectin"

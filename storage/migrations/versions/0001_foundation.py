@@ -1,4 +1,4 @@
-"""people, identities, conversation references, web chat and outbox
+"""people, identities, conversation references, web chat, outbox, processed events
 
 Revision ID: 0001_foundation
 Revises:
@@ -31,11 +31,24 @@ def upgrade() -> None:
         sa.Column("timezone", sa.String(length=64), nullable=True),
         sa.Column("is_ambassador", sa.Boolean(), nullable=False),
         sa.Column("created_at", storage.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("last_active_at", storage.types.UTCDateTime(timezone=True), nullable=True),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_people")),
         sa.UniqueConstraint("email", name=op.f("uq_people_email")),
     )
     with op.batch_alter_table("people", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_people_department"), ["department"], unique=False)
+
+    op.create_table(
+        "processed_events",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("platform", sa.String(length=20), nullable=False),
+        sa.Column("event_id", sa.String(length=300), nullable=False),
+        sa.Column("received_at", storage.types.UTCDateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_processed_events")),
+        sa.UniqueConstraint("platform", "event_id", name=op.f("uq_processed_events_platform_event_id")),
+    )
+    with op.batch_alter_table("processed_events", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_processed_events_received_at"), ["received_at"], unique=False)
 
     op.create_table(
         "identities",
@@ -178,6 +191,10 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_identities_person_id"))
 
     op.drop_table("identities")
+    with op.batch_alter_table("processed_events", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_processed_events_received_at"))
+
+    op.drop_table("processed_events")
     with op.batch_alter_table("people", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_people_department"))
 
