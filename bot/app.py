@@ -12,6 +12,7 @@ from fastapi import FastAPI
 from fastapi.responses import RedirectResponse
 
 from bot import features
+from bot.adapters import teams
 from bot.adapters.webchat import routes as webchat
 from bot.adapters.webchat.messenger import WebchatMessenger, WebchatNotifier
 from bot.clock import Clock, SystemClock
@@ -51,8 +52,10 @@ def create_app(settings: Settings, *, clock: Clock | None = None, background: bo
     router = build_router(context)
     dispatcher = Dispatcher(context, router)
     notifier = WebchatNotifier()
+    teams_adapter = teams.build_adapter(settings)
     messengers: dict[Platform, Messenger] = {
-        Platform.WEB: WebchatMessenger(context.db, context.clock, notifier)
+        Platform.WEB: WebchatMessenger(context.db, context.clock, notifier),
+        Platform.TEAMS: teams.build_messenger(teams_adapter, context),
     }
     worker = DeliveryWorker(context, messengers, features.composers())
     scheduler_state = SchedulerState()
@@ -93,9 +96,10 @@ def create_app(settings: Settings, *, clock: Clock | None = None, background: bo
     app.state.messengers = messengers
 
     def platforms() -> dict[str, Any]:
-        return {"platforms": sorted(p.value for p in messengers)}
+        return {"platforms": sorted(p.value for p in messengers), **teams.health(settings)}
 
     webchat.mount(app, context, dispatcher, notifier)
+    teams.mount(app, context, dispatcher, teams_adapter)
     app.include_router(health.build_router(context, scheduler_state, platforms))
 
     @app.get("/", include_in_schema=False)

@@ -41,6 +41,10 @@ class Settings(BaseSettings):
     microsoft_app_id: str = Field("", alias="MICROSOFT_APP_ID")
     microsoft_app_password: str = Field("", alias="MICROSOFT_APP_PASSWORD")
     microsoft_app_tenant_id: str = Field("", alias="MICROSOFT_APP_TENANT_ID")
+    # Empty: SingleTenant when a tenant id is given, else MultiTenant.
+    microsoft_app_type: Literal["", "MultiTenant", "SingleTenant", "UserAssignedMSI"] = Field(
+        "", alias="MICROSOFT_APP_TYPE"
+    )
 
     @field_validator("default_timezone")
     @classmethod

@@ -1,0 +1,199 @@
+"""Neutral Reply → Adaptive Card 1.5 as JSON (pure).
+
+Every Action.Submit carries a routing key (`stafet`: action, value) and what is needed to
+redraw the card once answered (`label`, `echo`), since Teams sends back only the data.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot.adapters.teams.translate import ROUTING_KEY
+from bot.runtime.replies import Button, Choice, Field, Form, Reply, Scale
+
+SCHEMA = "http://adaptivecards.io/schemas/adaptive-card.json"
+VERSION = "1.5"
+CONTENT_TYPE = "application/vnd.microsoft.card.adaptive"
+ROW = 6  # Teams shows at most six actions in a row before hiding the rest in a menu
+CHOICE_INPUT = "choice"
+ECHO_LIMIT = 600
+STYLES = {"primary": "positive", "danger": "destructive"}
+
+Json = dict[str, Any]
+
+
+def message(reply: Reply, submit_label: str) -> Json:
+    """The activity to send: plain Markdown text when nothing is interactive, else a card."""
+    if not (reply.interactive or reply.title):
+        return {"type": "message", "text": reply.text, "textFormat": "markdown"}
+    return {
+        "type": "message",
+        "summary": _clip(reply.title or reply.text)[:100],
+        "attachments": [{"contentType": CONTENT_TYPE, "content": card(reply, submit_label)}],
+    }
+
+
+def card(reply: Reply, submit_label: str) -> Json:
+    """The whole reply as one card; `submit_label` is the button under a choice list."""
+    echo = {"title": reply.title, "text": _clip(reply.text)}
+    body = _text_blocks(reply.title, reply.text)
+    body += _action_rows([_submit(b, echo) for b in reply.buttons])
+    if reply.scale:
+        body += _scale(reply.scale, echo)
+    if reply.choice:
+        body += _choice(reply.choice, submit_label, echo)
+    if reply.form:
+        body += _form(reply.form, echo)
+    return _card(body)
+
+
+def answered_card(routing: Json, chosen: str) -> Json:
+    """The card as it looked, without its controls and with the person's answer under it."""
+    echo = routing.get("echo") or {}
+    body = _text_blocks(echo.get("title", ""), echo.get("text", ""))
+    body.append({"type": "TextBlock", "text": f"✓ {chosen}".strip(), "wrap": True, "color": "good"})
+    return _card(body)
+
+
+def chosen_label(routing: Json, value: str, fields: dict[str, str]) -> str:
+    """What the person picked, in the words the card showed them."""
+    if routing.get("label"):
+        return str(routing["label"])
+    labels = routing.get("labels") or {}
+    if labels:
+        return ", ".join(labels.get(v, v) for v in value.split(",") if v)
+    names = routing.get("fields") or {}
+    if names:
+        return "; ".join(f"{names.get(k, k)}: {v}" for k, v in fields.items() if v)
+    return value
+
+
+def _card(body: list[Json]) -> Json:
+    return {"type": "AdaptiveCard", "$schema": SCHEMA, "version": VERSION, "body": body}
+
+
+def _text_blocks(title: str, text: str) -> list[Json]:
+    blocks: list[Json] = []
+    if title:
+        blocks.append(
+            {"type": "TextBlock", "text": title, "weight": "Bolder", "size": "Medium", "wrap": True}
+        )
+    for paragraph in (p.strip() for p in text.split("\n\n")):
+        if paragraph:
+            blocks.append({"type": "TextBlock", "text": paragraph, "wrap": True})
+    return blocks
+
+
+def _submit(button: Button, echo: Json) -> Json:
+    action: Json = {
+        "type": "Action.Submit",
+        "title": button.label,
+        "data": {
+            ROUTING_KEY: {"action": button.action, "value": button.value, "label": button.label, "echo": echo}
+        },
+    }
+    if button.style in STYLES:
+        action["style"] = STYLES[button.style]
+    return action
+
+
+def _action_rows(actions: list[Json]) -> list[Json]:
+    return [{"type": "ActionSet", "actions": actions[i : i + ROW]} for i in range(0, len(actions), ROW)]
+
+
+def _scale(scale: Scale, echo: Json) -> list[Json]:
+    rows = _action_rows([_submit(point, echo) for point in scale.points()])
+    if not (scale.low_label or scale.high_label):
+        return rows
+    ends = {
+        "type": "ColumnSet",
+        "columns": [
+            {"type": "Column", "width": "stretch", "items": [_small(scale.low_label, "Left")]},
+            {"type": "Column", "width": "stretch", "items": [_small(scale.high_label, "Right")]},
+        ],
+    }
+    return [*rows, ends]
+
+
+def _small(text: str, align: str) -> Json:
+    return {
+        "type": "TextBlock",
+        "text": text,
+        "size": "Small",
+        "isSubtle": True,
+        "wrap": True,
+        "horizontalAlignment": align,
+    }
+
+
+def _choice(choice: Choice, submit_label: str, echo: Json) -> list[Json]:
+    options = [{"title": o.label, "value": o.value} for o in choice.options]
+    expanded = choice.multiple or len(options) <= 5
+    chooser: Json = {
+        "type": "Input.ChoiceSet",
+        "id": CHOICE_INPUT,
+        "choices": options,
+        "style": "expanded" if expanded else "compact",
+        "isMultiSelect": choice.multiple,
+        "isRequired": True,
+    }
+    if choice.placeholder:
+        chooser["placeholder"] = choice.placeholder
+    routing = {
+        "action": choice.action,
+        "input": CHOICE_INPUT,
+        "labels": {o.value: o.label for o in choice.options},
+        "echo": echo,
+    }
+    submit = {"type": "Action.Submit", "title": submit_label, "data": {ROUTING_KEY: routing}}
+    return [chooser, {"type": "ActionSet", "actions": [submit]}]
+
+
+def _form(form: Form, echo: Json) -> list[Json]:
+    items: list[Json] = []
+    if form.title:
+        items.append({"type": "TextBlock", "text": form.title, "weight": "Bolder", "wrap": True})
+    items += [_input(f) for f in form.fields]
+    routing = {
+        "action": form.action,
+        "value": form.value,
+        "fields": {f.name: f.label for f in form.fields},
+        "echo": echo,
+    }
+    submit = {"type": "Action.Submit", "title": form.submit_label, "data": {ROUTING_KEY: routing}}
+    return [*items, {"type": "ActionSet", "actions": [submit]}]
+
+
+def _input(field: Field) -> Json:
+    common: Json = {"id": field.name, "label": field.label, "isRequired": field.required}
+    if field.kind == "checkbox":
+        return {
+            **common,
+            "type": "Input.Toggle",
+            "title": field.label,
+            "valueOn": "true",
+            "valueOff": "false",
+            "value": field.initial or "false",
+        }
+    if field.kind in ("select", "multiselect"):
+        multiple = field.kind == "multiselect"
+        return {
+            **common,
+            "type": "Input.ChoiceSet",
+            "choices": [{"title": o.label, "value": o.value} for o in field.options],
+            "isMultiSelect": multiple,
+            "style": "expanded" if multiple else "compact",
+            "value": field.initial,
+            **({"placeholder": field.placeholder} if field.placeholder else {}),
+        }
+    return {
+        **common,
+        "type": "Input.Text",
+        "isMultiline": field.kind == "textarea",
+        "placeholder": field.placeholder,
+        "value": field.initial,
+    }
+
+
+def _clip(text: str) -> str:
+    return text if len(text) <= ECHO_LIMIT else text[: ECHO_LIMIT - 1].rstrip() + "…"

@@ -1,0 +1,144 @@
+"""A fake Bot Framework connector (what Teams' serviceUrl points at) and Teams-shaped activities."""
+
+from __future__ import annotations
+
+import itertools
+import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Route
+
+from tests.support.server import live_server
+
+TENANT = "72f988bf-0000-4000-8000-000000000001"
+BOT = {"id": "28:stafet-bot", "name": "Stafet"}
+
+
+@dataclass
+class Recorded:
+    method: str
+    conversation_id: str
+    activity_id: str | None
+    body: dict[str, Any]
+
+
+@dataclass
+class FakeConnector:
+    """Records what the bot sends; `fail_next` makes the next sends answer with an error."""
+
+    url: str = ""
+    sent: list[Recorded] = field(default_factory=list)
+    members: dict[str, dict[str, Any]] = field(default_factory=dict)
+    failures: list[tuple[int, dict[str, str]]] = field(default_factory=list)
+    member_lookups: int = 0
+    _ids: itertools.count = field(default_factory=lambda: itertools.count(1))
+
+    def fail_next(self, status: int, headers: dict[str, str] | None = None, times: int = 1) -> None:
+        self.failures.extend([(status, headers or {})] * times)
+
+    def messages(self) -> list[Recorded]:
+        return [r for r in self.sent if r.method == "POST"]
+
+    def updates(self) -> list[Recorded]:
+        return [r for r in self.sent if r.method == "PUT"]
+
+    def app(self) -> Starlette:
+        async def post(request: Request) -> JSONResponse:
+            if self.failures:
+                status, headers = self.failures.pop(0)
+                return JSONResponse({"error": {"code": "Throttled", "message": "slow down"}}, status, headers)
+            params = request.path_params
+            new_id = f"msg-{next(self._ids)}"
+            body = await request.json()
+            self.sent.append(Recorded(request.method, params["cid"], params.get("aid"), body))
+            return JSONResponse({"id": params.get("aid") if request.method == "PUT" else new_id})
+
+        async def member(request: Request) -> JSONResponse:
+            self.member_lookups += 1
+            found = self.members.get(request.path_params["mid"])
+            if found is None:
+                return JSONResponse({"error": {"code": "NotFound", "message": "no member"}}, 404)
+            return JSONResponse(found)
+
+        return Starlette(
+            routes=[
+                Route("/v3/conversations/{cid}/activities", post, methods=["POST"]),
+                Route("/v3/conversations/{cid}/activities/{aid}", post, methods=["POST", "PUT"]),
+                Route("/v3/conversations/{cid}/members/{mid}", member, methods=["GET"]),
+            ]
+        )
+
+
+@asynccontextmanager
+async def fake_connector() -> AsyncIterator[FakeConnector]:
+    connector = FakeConnector()
+    async with live_server(connector.app()) as url:
+        connector.url = url + "/"
+        yield connector
+
+
+@dataclass
+class TeamsUser:
+    """Someone in Teams: posts activities to the bot as the Teams service would."""
+
+    http: httpx.AsyncClient
+    service_url: str
+    user_id: str
+    name: str
+    conversation_id: str = ""
+    team: bool = False
+    locale: str = "en-US"
+    timezone: str = "Europe/Copenhagen"
+
+    def __post_init__(self) -> None:
+        self.conversation_id = self.conversation_id or f"a:personal-{self.user_id}"
+
+    def activity(self, kind: str, **extra: Any) -> dict[str, Any]:
+        conversation: dict[str, Any] = {"id": self.conversation_id, "tenantId": TENANT}
+        conversation["conversationType"] = "channel" if self.team else "personal"
+        channel_data: dict[str, Any] = {"tenant": {"id": TENANT}}
+        if self.team:
+            channel_data |= {"team": {"id": "19:team@thread.tacv2"}, "channel": {"id": self.conversation_id}}
+        return {
+            "type": kind,
+            "id": str(uuid.uuid4()),
+            "timestamp": "2026-11-23T08:00:00.000Z",
+            "localTimestamp": "2026-11-23T09:00:00.000+01:00",
+            "localTimezone": self.timezone,
+            "serviceUrl": self.service_url,
+            "channelId": "msteams",
+            "from": {"id": self.user_id, "name": self.name, "aadObjectId": f"aad-{self.user_id}"},
+            "conversation": conversation,
+            "recipient": BOT,
+            "locale": self.locale,
+            "entities": [
+                {
+                    "type": "clientInfo",
+                    "locale": self.locale,
+                    "country": "DK",
+                    "platform": "Web",
+                    "timezone": self.timezone,
+                }
+            ],
+            "channelData": channel_data,
+            **extra,
+        }
+
+    async def post(self, activity: dict[str, Any], headers: dict[str, str] | None = None) -> httpx.Response:
+        return await self.http.post("/api/messages", json=activity, headers=headers or {})
+
+    async def say(self, text: str) -> httpx.Response:
+        return await self.post(self.activity("message", text=text, textFormat="plain"))
+
+    async def submit(self, value: dict[str, Any], reply_to: str) -> httpx.Response:
+        return await self.post(self.activity("message", value=value, replyToId=reply_to))
+
+    async def install(self) -> httpx.Response:
+        return await self.post(self.activity("conversationUpdate", membersAdded=[BOT]))
