@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -27,15 +28,22 @@ def conversation_kind(activity: Activity) -> str:
     return "personal" if conversation_type in (None, "personal") else "channel"
 
 
+def channel_conversation_id(conversation_id: str) -> str:
+    """A channel thread's id is the channel's id plus `;messageid=...`; new posts go to the channel."""
+    return conversation_id.split(";messageid=")[0]
+
+
 def address_of(activity: Activity) -> Address:
     sender = activity.from_property.id if activity.from_property else ""
-    return Address(Platform.TEAMS, tenant_of(activity), activity.conversation.id, sender or "")
+    conversation = channel_conversation_id(activity.conversation.id)
+    return Address(Platform.TEAMS, tenant_of(activity), conversation, sender or "")
 
 
 def reference_of(activity: Activity) -> dict[str, Any]:
     """The ConversationReference as JSON, without the activity id so sends start a new message."""
     reference = TurnContext.get_conversation_reference(activity)
     reference.activity_id = None
+    reference.conversation.id = channel_conversation_id(reference.conversation.id)
     reference.conversation.tenant_id = tenant_of(activity)
     return reference.serialize()
 
@@ -97,7 +105,7 @@ def _without_mentions(activity: Activity) -> str:
         mention = entity.additional_properties or {}
         if entity.type == "mention" and (mention.get("mentioned") or {}).get("id") == bot_id:
             text = text.replace(mention.get("text") or "", "")
-    return text.replace("\xa0", " ").strip()
+    return html.unescape(text).replace("\xa0", " ").strip()
 
 
 def _client_info(activity: Activity) -> dict[str, Any]:
