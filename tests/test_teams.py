@@ -2,64 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from typing import Any
-
 import httpx
-import pytest
-from fastapi import FastAPI
-from sqlalchemy import select
 
-from bot.delivery.outbox import Outbox
-from bot.runtime.replies import Button, Reply, Scale
-from bot.runtime.turn import Turn
-from storage.models import ConversationRef, OutboxMessage, Person
-from tests.support.teams import TENANT, FakeConnector, TeamsUser, fake_connector
+from storage.models import Person
+from tests.support.teams import TENANT, action_titled, card_of, connector, people, refs, teams, texts
 
-
-@pytest.fixture
-async def connector() -> AsyncIterator[FakeConnector]:
-    async with fake_connector() as running:
-        yield running
-
-
-@pytest.fixture
-def teams(http: httpx.AsyncClient, connector: FakeConnector):  # type: ignore[no-untyped-def]
-    """`teams("29:anna", "Anna")` gives a Teams user talking to the live server."""
-
-    def make(user_id: str, name: str, **options: Any) -> TeamsUser:
-        return TeamsUser(http, connector.url, user_id, name, **options)
-
-    return make
-
-
-def card_of(body: dict[str, Any]) -> dict[str, Any]:
-    [attachment] = body["attachments"]
-    assert attachment["contentType"] == "application/vnd.microsoft.card.adaptive"
-    assert attachment["content"]["version"] == "1.5"
-    return attachment["content"]
-
-
-def texts(card: dict[str, Any]) -> list[str]:
-    return [item["text"] for item in card["body"] if item["type"] == "TextBlock"]
-
-
-def action_titled(card: dict[str, Any], title: str) -> dict[str, Any]:
-    for item in card["body"]:
-        for action in item.get("actions", ()):
-            if action["title"] == title:
-                return action
-    raise AssertionError(f"no action {title!r} in card")
-
-
-async def people(app: FastAPI) -> list[Person]:
-    async with app.state.context.db.unit_of_work() as session:
-        return list((await session.scalars(select(Person).order_by(Person.id))).all())
-
-
-async def refs(app: FastAPI) -> list[ConversationRef]:
-    async with app.state.context.db.unit_of_work() as session:
-        return list((await session.scalars(select(ConversationRef).order_by(ConversationRef.id))).all())
+__all__ = ["connector", "teams"]  # fixtures
 
 
 async def test_install_stores_reference_links_email_and_welcomes(app, teams, connector) -> None:  # type: ignore[no-untyped-def]
@@ -139,9 +87,9 @@ async def test_language_choice_is_answered_and_the_card_redrawn(app, teams, conn
     [chooser] = [item for item in card["body"] if item["type"] == "Input.ChoiceSet"]
     assert [c["title"] for c in chooser["choices"]] == ["Danish", "English", "Norwegian (bokmål)"]
     submit = action_titled(card, "OK")
-    await anna.submit({**submit["data"], chooser["id"]: "da"}, reply_to="msg-1")
+    await anna.submit({**submit["data"], chooser["id"]: "da"}, reply_to=prompt.id)
     [update] = connector.updates()
-    assert update.activity_id == "msg-1"
+    assert update.activity_id == prompt.id
     redrawn = card_of(update.body)
     assert texts(redrawn) == ["Which language would you like me to use?", "✓ Danish"]
     assert not [item for item in redrawn["body"] if item["type"] in ("ActionSet", "Input.ChoiceSet")]
@@ -149,106 +97,6 @@ async def test_language_choice_is_answered_and_the_card_redrawn(app, teams, conn
     assert done.body["text"] == "Sådan. Fra nu af skriver jeg på dansk."
     [person] = await people(app)
     assert person.language == "da"
-
-
-async def test_quiz_survey_and_claim_answers_from_a_proactive_card(app, teams, connector, deliver) -> None:  # type: ignore[no-untyped-def]
-    router = app.state.dispatcher.router
-
-    async def quiz(turn: Turn) -> Reply:
-        return Reply(text="Correct!" if turn.event.value == "q1:b" else "Not quite.")
-
-    async def survey(turn: Turn) -> Reply:
-        return Reply(text=f"Thanks, noted {turn.event.value}.")
-
-    async def claim(turn: Turn) -> Reply:
-        turn.source_update = Reply(text=f"Question {turn.event.value}: claimed by {turn.person.display_name}")
-        return Reply(text="It's yours: answer when you can.")
-
-    router.action("test.quiz", quiz)
-    router.action("test.survey", survey)
-    router.action("test.claim", claim)
-    anna = teams("29:anna", "Anna")
-    await anna.install()
-    [person] = await people(app)
-    context = app.state.context
-    quiz_card = Reply(
-        title="Quiz",
-        text="What is a sprint?",
-        buttons=(Button("A meeting", "test.quiz", "q1:a"), Button("A short push", "test.quiz", "q1:b")),
-    )
-    pulse = Reply(
-        text="How confident are you with data?",
-        scale=Scale("test.survey", 0, 10, "Not at all", "Very", prefix="s1:"),
-    )
-    question = Reply(
-        text="New question about Excel", buttons=(Button("Claim", "test.claim", "7", "primary"),)
-    )
-    async with context.db.unit_of_work() as session:
-        outbox = Outbox(session, context.clock)
-        for n, reply in enumerate((quiz_card, pulse, question)):
-            assert await outbox.enqueue(key=f"test:{n}", person_id=person.id, reply=reply)
-    assert await deliver() == 3
-    sent = connector.messages()[-3:]
-    assert all(s.conversation_id == anna.conversation_id for s in sent)
-    quiz_msg, pulse_msg, question_msg = sent
-    assert quiz_msg.body["channelData"]["tenant"]["id"] == TENANT
-
-    await anna.submit(action_titled(card_of(quiz_msg.body), "A short push")["data"], reply_to="msg-2")
-    assert connector.messages()[-1].body["text"] == "Correct!"
-    assert texts(card_of(connector.updates()[-1].body))[-1] == "✓ A short push"
-
-    pulse_card = card_of(pulse_msg.body)
-    assert [len(row["actions"]) for row in pulse_card["body"] if row["type"] == "ActionSet"] == [6, 5]
-    await anna.submit(action_titled(pulse_card, "7")["data"], reply_to="msg-3")
-    assert connector.messages()[-1].body["text"] == "Thanks, noted s1:7."
-
-    claim_action = action_titled(card_of(question_msg.body), "Claim")
-    assert claim_action["style"] == "positive"
-    await anna.submit(claim_action["data"], reply_to="msg-4")
-    assert connector.messages()[-1].body["text"] == "It's yours: answer when you can."
-    update = connector.updates()[-1]
-    assert update.activity_id == "msg-4"
-    assert texts(card_of(update.body)) == ["Question 7: claimed by Anna"]
-
-
-async def test_throttled_proactive_message_is_rescheduled_not_lost(
-    app, teams, connector, deliver, clock
-) -> None:  # type: ignore[no-untyped-def]
-    anna = teams("29:anna", "Anna")
-    await anna.say("hi")
-    [person] = await people(app)
-    context = app.state.context
-    async with context.db.unit_of_work() as session:
-        await Outbox(session, clock).enqueue(
-            key="nudge:1", person_id=person.id, reply=Reply(text="Lesson time")
-        )
-    before = len(connector.messages())
-    connector.fail_next(429, {"Retry-After": "30"})
-    assert await deliver() == 0
-    async with context.db.unit_of_work() as session:
-        row = (await session.scalars(select(OutboxMessage))).one()
-        assert (row.status, row.attempts) == ("pending", 1)
-        assert (row.due_at - clock.now()).total_seconds() == 30
-        assert "429" in (row.last_error or "")
-    clock.advance(seconds=29)
-    assert await deliver() == 0
-    connector.fail_next(502)
-    clock.advance(seconds=1)
-    assert await deliver() == 0  # Teams briefly down: backoff, no Retry-After
-    async with context.db.unit_of_work() as session:
-        row = (await session.scalars(select(OutboxMessage))).one()
-        assert row.status == "pending" and row.due_at > clock.now()
-        clock.set(row.due_at)
-    assert await deliver() == 1
-    [nudge] = connector.messages()[before:]
-    assert nudge.body["text"] == "Lesson time"
-    async with context.db.unit_of_work() as session:
-        row = (await session.scalars(select(OutboxMessage))).one()
-        assert row.status == "sent" and row.platform_message_id == nudge_id(connector)
-
-
-def nudge_id(connector: FakeConnector) -> str:
-    return f"msg-{len(connector.sent)}"
 
 
 async def test_emulator_mode_serves_only_this_machine_and_says_so(http: httpx.AsyncClient, teams) -> None:  # type: ignore[no-untyped-def]

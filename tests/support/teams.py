@@ -10,11 +10,15 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
+import pytest
+from fastapi import FastAPI
+from sqlalchemy import select
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
+from storage.models import ConversationRef, Person
 from tests.support.server import live_server
 
 TENANT = "72f988bf-0000-4000-8000-000000000001"
@@ -27,6 +31,7 @@ class Recorded:
     conversation_id: str
     activity_id: str | None
     body: dict[str, Any]
+    id: str  # what the connector answered: the id of the new (or updated) activity
 
 
 @dataclass
@@ -55,10 +60,10 @@ class FakeConnector:
                 status, headers = self.failures.pop(0)
                 return JSONResponse({"error": {"code": "Throttled", "message": "slow down"}}, status, headers)
             params = request.path_params
-            new_id = f"msg-{next(self._ids)}"
+            new_id = params["aid"] if request.method == "PUT" else f"msg-{next(self._ids)}"
             body = await request.json()
-            self.sent.append(Recorded(request.method, params["cid"], params.get("aid"), body))
-            return JSONResponse({"id": params.get("aid") if request.method == "PUT" else new_id})
+            self.sent.append(Recorded(request.method, params["cid"], params.get("aid"), body, new_id))
+            return JSONResponse({"id": new_id})
 
         async def member(request: Request) -> JSONResponse:
             self.member_lookups += 1
@@ -142,3 +147,51 @@ class TeamsUser:
 
     async def install(self) -> httpx.Response:
         return await self.post(self.activity("conversationUpdate", membersAdded=[BOT]))
+
+
+# Fixtures and helpers for Teams tests (import the fixtures into the test module).
+
+
+@pytest.fixture
+async def connector() -> AsyncIterator[FakeConnector]:
+    async with fake_connector() as running:
+        yield running
+
+
+@pytest.fixture
+def teams(http: httpx.AsyncClient, connector: FakeConnector):  # type: ignore[no-untyped-def]
+    """`teams("29:anna", "Anna")` gives a Teams user talking to the live server."""
+
+    def make(user_id: str, name: str, **options: Any) -> TeamsUser:
+        return TeamsUser(http, connector.url, user_id, name, **options)
+
+    return make
+
+
+def card_of(body: dict[str, Any]) -> dict[str, Any]:
+    [attachment] = body["attachments"]
+    assert attachment["contentType"] == "application/vnd.microsoft.card.adaptive"
+    assert attachment["content"]["version"] == "1.5"
+    return attachment["content"]
+
+
+def texts(card: dict[str, Any]) -> list[str]:
+    return [item["text"] for item in card["body"] if item["type"] == "TextBlock"]
+
+
+def action_titled(card: dict[str, Any], title: str) -> dict[str, Any]:
+    for item in card["body"]:
+        for action in item.get("actions", ()):
+            if action["title"] == title:
+                return action
+    raise AssertionError(f"no action {title!r} in card")
+
+
+async def people(app: FastAPI) -> list[Person]:
+    async with app.state.context.db.unit_of_work() as session:
+        return list((await session.scalars(select(Person).order_by(Person.id))).all())
+
+
+async def refs(app: FastAPI) -> list[ConversationRef]:
+    async with app.state.context.db.unit_of_work() as session:
+        return list((await session.scalars(select(ConversationRef).order_by(ConversationRef.id))).all())
