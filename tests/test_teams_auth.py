@@ -15,18 +15,22 @@ from bot.config import load_settings
 from storage.models import ConversationRef, Person
 from storage.models.platform_events import ProcessedEvent
 from tests.support.server import live_server
-from tests.support.teams import TeamsUser
+from tests.support.teams import TENANT, TeamsUser
 
 APP_ID = "00000000-0000-4000-8000-00000000b07a"
 
 
-@pytest.fixture
-async def secured(db_url: str, clock: FixedClock) -> AsyncIterator[tuple[httpx.AsyncClient, object]]:
+@pytest.fixture(params=["multi-tenant", "single-tenant"])
+async def secured(
+    request: pytest.FixtureRequest, db_url: str, clock: FixedClock
+) -> AsyncIterator[tuple[httpx.AsyncClient, object]]:
+    tenant = TENANT if request.param == "single-tenant" else ""
     settings = load_settings(
         STAFET_DATABASE_URL=db_url,
         STAFET_SCHEDULER=False,
         MICROSOFT_APP_ID=APP_ID,
         MICROSOFT_APP_PASSWORD="not-a-real-secret",
+        MICROSOFT_APP_TENANT_ID=tenant,
     )
     app = create_app(settings, clock=clock, background=False)
     async with live_server(app) as url, httpx.AsyncClient(base_url=url, timeout=10) as http:

@@ -8,7 +8,7 @@ from bot.delivery.outbox import Outbox
 from bot.runtime.replies import Button, Reply, Scale
 from bot.runtime.turn import Turn
 from storage.models import OutboxMessage
-from tests.support.teams import TENANT, action_titled, card_of, connector, people, teams, texts
+from tests.support.teams import TENANT, action_titled, card_of, connector, people, refs, teams, texts
 
 __all__ = ["connector", "teams"]  # fixtures
 
@@ -107,3 +107,20 @@ async def test_throttled_proactive_message_is_rescheduled_not_lost(
     async with context.db.unit_of_work() as session:
         row = (await session.scalars(select(OutboxMessage))).one()
         assert row.status == "sent" and row.platform_message_id == nudge.id
+
+
+async def test_escalation_reaches_a_team_channel(app, teams, connector, deliver) -> None:  # type: ignore[no-untyped-def]
+    ambassadors = teams("29:bo", "Bo", team=True, conversation_id="19:ambassadors@thread.tacv2")
+    await ambassadors.post(ambassadors.activity("installationUpdate", action="add"))
+    [channel] = [ref for ref in await refs(app) if ref.kind == "channel"]
+    context = app.state.context
+    escalation = Reply(text="A question has waited two days", buttons=(Button("Claim", "test.claim", "9"),))
+    async with context.db.unit_of_work() as session:
+        outbox = Outbox(session, context.clock)
+        await outbox.enqueue(
+            key="escalate:9", person_id=None, reply=escalation, conversation_ref_id=channel.id
+        )
+    assert await deliver() == 1
+    [posted] = connector.messages()
+    assert posted.conversation_id == "19:ambassadors@thread.tacv2"
+    assert texts(card_of(posted.body)) == ["A question has waited two days"]
