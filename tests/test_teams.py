@@ -108,3 +108,16 @@ async def test_emulator_mode_serves_only_this_machine_and_says_so(http: httpx.As
     assert "teams" in health["platforms"]
     bad = await http.post("/api/messages", json={"text": "no type"})
     assert bad.status_code == 400
+
+
+async def test_bot_framework_emulator_conversation(app, teams, connector) -> None:  # type: ignore[no-untyped-def]
+    """As the Emulator sends it: channel `emulator`, no channelData, no tenant, no roster."""
+    ada = teams("0b3f-ada", "Ada", conversation_id="8a1c-conversation|livechat")
+    message = ada.activity("message", text="help", channelId="emulator", channelData=None)
+    message["conversation"] = {"id": ada.conversation_id}
+    assert (await ada.post(message)).status_code == 200
+    [reply] = connector.messages()
+    assert texts(card_of(reply.body))[0] == "Hi, I'm Stafet"
+    assert connector.member_lookups == 0
+    [ref] = await refs(app)
+    assert (ref.workspace_id, ref.kind) == ("emulator", "personal")

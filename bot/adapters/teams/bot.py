@@ -7,6 +7,7 @@ import logging
 from botbuilder.core import TurnContext
 from botbuilder.core.teams import TeamsInfo
 from botbuilder.schema import Activity, ActivityTypes, Attachment
+from botframework.connector import Channels
 
 from bot.adapters.teams import render
 from bot.adapters.teams.translate import (
@@ -96,8 +97,8 @@ class TeamsBot:
             known = await PeopleRepository(session).identity(
                 address.platform.value, address.workspace_id, address.user_id
             )
-        if known is not None or not address.user_id:
-            return profile_of(activity)
+        if known is not None or not address.user_id or activity.channel_id != Channels.ms_teams:
+            return profile_of(activity)  # the roster is a Teams API: the Emulator has none
         try:
             member = await TeamsInfo.get_member(context, address.user_id)
         except Exception as error:  # e.g. no roster access in this scope: carry on without an email
