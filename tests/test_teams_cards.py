@@ -12,11 +12,13 @@ import pytest
 from botbuilder.core import TurnContext
 from botbuilder.core.adapters import TestAdapter
 from botbuilder.schema import Activity
+from typer.testing import CliRunner
 
 from bot.adapters.teams import render
 from bot.adapters.teams.manifest import ManifestError, build_package
 from bot.adapters.teams.messenger import retry_after_seconds
 from bot.adapters.teams.translate import conversation_kind, is_bot_added, profile_of, reference_of, to_event
+from bot.cli import app as cli
 from bot.runtime.replies import Button, Choice, Field, Form, Option, Reply, Scale
 
 PAYLOADS = Path(__file__).parent / "payloads" / "teams"
@@ -177,3 +179,14 @@ def test_botbuilder_is_imported_only_by_the_teams_adapter() -> None:
         )
     ]
     assert outside == []
+
+
+def test_stafet_manifest_teams_writes_the_zip(tmp_path: Path) -> None:
+    runner = CliRunner()
+    out = tmp_path / "teams.zip"
+    args = ["manifest", "teams", "--app-id", APP_ID, "--url", "https://stafet.example.org", "--out", str(out)]
+    result = runner.invoke(cli, args)
+    assert result.exit_code == 0, result.output
+    assert "manifest.json" in zipfile.ZipFile(out).namelist()
+    refused = runner.invoke(cli, ["manifest", "teams", "--app-id", "nope", "--url", "https://x.example"])
+    assert refused.exit_code == 2

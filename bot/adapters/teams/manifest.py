@@ -30,6 +30,9 @@ def build_package(app_id: str, url: str, template_dir: Path = TEMPLATE_DIR) -> b
         "PUBLIC_URL": url.strip().rstrip("/"),
         "DOMAIN": parts.hostname,
     }
+    missing = [name for name in ("manifest.json", *ICONS) if not (template_dir / name).is_file()]
+    if missing:
+        raise ManifestError(f"{template_dir} lacks {', '.join(missing)} (see deploy/teams in the source)")
     text = (template_dir / "manifest.json").read_text(encoding="utf-8")
     for name, value in values.items():
         text = text.replace("{{" + name + "}}", value)
