@@ -12,7 +12,6 @@ from fastapi import FastAPI
 from fastapi.responses import RedirectResponse
 
 from bot import features
-from bot.adapters import teams
 from bot.adapters.webchat import routes as webchat
 from bot.adapters.webchat.messenger import WebchatMessenger, WebchatNotifier
 from bot.clock import Clock, SystemClock
@@ -52,6 +51,8 @@ def create_app(settings: Settings, *, clock: Clock | None = None, background: bo
     router = build_router(context)
     dispatcher = Dispatcher(context, router)
     notifier = WebchatNotifier()
+    from bot.adapters.teams import routes as teams  # botbuilder takes a second to import: only when serving
+
     teams_adapter = teams.build_adapter(settings)
     messengers: dict[Platform, Messenger] = {
         Platform.WEB: WebchatMessenger(context.db, context.clock, notifier),
