@@ -51,7 +51,8 @@ def create_app(settings: Settings, *, clock: Clock | None = None, background: bo
     router = build_router(context)
     dispatcher = Dispatcher(context, router)
     notifier = WebchatNotifier()
-    from bot.adapters.teams import routes as teams  # botbuilder takes a second to import: only when serving
+    # Imported here: the Bot Framework SDK takes a second to load, and only serving needs it.
+    from bot.adapters.teams import routes as teams
 
     teams_adapter = teams.build_adapter(settings)
     messengers: dict[Platform, Messenger] = {
