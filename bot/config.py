@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, ValidationError, field_validator
+from pydantic import Field, ValidationError, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 Language = Literal["da", "en", "nb"]
@@ -39,12 +39,12 @@ class Settings(BaseSettings):
     slack_client_secret: str = Field("", alias="SLACK_CLIENT_SECRET")
 
     microsoft_app_id: str = Field("", alias="MICROSOFT_APP_ID")
-    microsoft_app_password: str = Field("", alias="MICROSOFT_APP_PASSWORD")
-    microsoft_app_tenant_id: str = Field("", alias="MICROSOFT_APP_TENANT_ID")
     # Empty: SingleTenant when a tenant id is given, else MultiTenant.
     microsoft_app_type: Literal["", "MultiTenant", "SingleTenant", "UserAssignedMSI"] = Field(
         "", alias="MICROSOFT_APP_TYPE"
     )
+    microsoft_app_password: str = Field("", alias="MICROSOFT_APP_PASSWORD", validate_default=True)
+    microsoft_app_tenant_id: str = Field("", alias="MICROSOFT_APP_TENANT_ID", validate_default=True)
 
     @field_validator("default_timezone")
     @classmethod
@@ -53,6 +53,21 @@ class Settings(BaseSettings):
             ZoneInfo(value)
         except (ZoneInfoNotFoundError, ValueError):
             raise ValueError(f"expected an IANA time zone such as Europe/Copenhagen, got {value!r}") from None
+        return value
+
+    @field_validator("microsoft_app_password")
+    @classmethod
+    def _secret_with_app_id(cls, value: str, info: ValidationInfo) -> str:
+        managed = info.data.get("microsoft_app_type") == "UserAssignedMSI"
+        if info.data.get("microsoft_app_id") and not value and not managed:
+            raise ValueError("the bot's client secret is required when MICROSOFT_APP_ID is set")
+        return value
+
+    @field_validator("microsoft_app_tenant_id")
+    @classmethod
+    def _tenant_when_single(cls, value: str, info: ValidationInfo) -> str:
+        if info.data.get("microsoft_app_type") in ("SingleTenant", "UserAssignedMSI") and not value:
+            raise ValueError("the tenant id is required for a SingleTenant or UserAssignedMSI bot")
         return value
 
     @field_validator("database_url")

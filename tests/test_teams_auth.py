@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from bot.app import create_app
 from bot.clock import FixedClock
-from bot.config import load_settings
+from bot.config import ConfigError, load_settings
 from storage.models import ConversationRef, Person
 from storage.models.platform_events import ProcessedEvent
 from tests.support.server import live_server
@@ -53,3 +53,10 @@ async def test_requests_without_a_valid_token_are_refused_and_nothing_is_stored(
     async with app.state.context.db.unit_of_work() as session:  # type: ignore[attr-defined]
         for model in (Person, ConversationRef, ProcessedEvent):
             assert await session.scalar(select(func.count()).select_from(model)) == 0
+
+
+def test_incomplete_teams_credentials_are_named() -> None:
+    with pytest.raises(ConfigError, match="MICROSOFT_APP_PASSWORD"):
+        load_settings(MICROSOFT_APP_ID=APP_ID)
+    with pytest.raises(ConfigError, match="MICROSOFT_APP_TENANT_ID"):
+        load_settings(MICROSOFT_APP_ID=APP_ID, MICROSOFT_APP_PASSWORD="s", MICROSOFT_APP_TYPE="SingleTenant")
