@@ -85,10 +85,10 @@ class AnsweringService:
     async def _open(self, wave_id: int, person_id: int) -> tuple[SurveyWave, SurveyParticipation, Template]:
         wave = await self.repo.wave(wave_id)
         participation = await self.repo.participation(wave_id, person_id)
-        if wave is None or participation is None:
-            raise UserFacingError("surveys.error.not_invited")
-        if wave.status != "open" or wave.closes_at <= self.clock.now():
+        if wave is not None and (wave.status == "closed" or wave.closes_at <= self.clock.now()):
             raise UserFacingError("surveys.error.closed")
+        if wave is None or participation is None or wave.status != "open":
+            raise UserFacingError("surveys.error.not_invited")
         template = self.templates.get(wave.template_id)
         if template is None:
             raise UserFacingError("surveys.error.closed")

@@ -104,7 +104,7 @@ class SurveyRepository:
             .where(SurveyParticipation.person_id == person_id, SurveyWave.status == "open")
             .order_by(SurveyWave.closes_at)
         )
-        return [(w, p) for w, p in rows.tuples()]
+        return [(w, p) for w, p in rows]
 
     async def not_responded(self, wave_id: int, reminders_below: int) -> list[int]:
         rows = await self.session.scalars(
