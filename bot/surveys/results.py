@@ -102,7 +102,7 @@ async def wave_results(
     if wave.status == "scheduled" or (wave.status == "open" and not wave.live_results):
         raise UserFacingError("surveys.error.results_after_close")
     template = _template(templates, wave)
-    counts = index_counts(await repo.value_counts([wave.id]))
+    counts = index_counts(await repo.value_counts([wave]))
     questions = []
     for question in template.questions:
         overall, breakdowns = question_cells(counts, wave.id, question, k)
@@ -146,7 +146,7 @@ async def trend(
     if not waves:
         return []
     template = _template(templates, waves[0])
-    counts = index_counts(await repo.value_counts([w.id for w in waves]))
+    counts = index_counts(await repo.value_counts(waves))
     return [
         TrendPoint(
             w.id,
@@ -172,7 +172,7 @@ async def compare(
         if wave.status != "closed" and not (wave.status == "open" and wave.live_results):
             raise UserFacingError("surveys.error.results_after_close")
     template = _template(templates, before)
-    counts = index_counts(await repo.value_counts([before.id, after.id]))
+    counts = index_counts(await repo.value_counts([before, after]))
     return [
         Comparison(
             q.id, question_cells(counts, before.id, q, k)[0], question_cells(counts, after.id, q, k)[0]

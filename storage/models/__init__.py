@@ -5,6 +5,7 @@ from storage.models.people import ConversationRef, Identity, Person
 from storage.models.platform_events import ProcessedEvent
 from storage.models.surveys import (
     SurveyAnswer,
+    SurveyCell,
     SurveyExposure,
     SurveyParticipation,
     SurveyTurnout,
@@ -19,6 +20,7 @@ __all__ = [
     "Person",
     "ProcessedEvent",
     "SurveyAnswer",
+    "SurveyCell",
     "SurveyExposure",
     "SurveyParticipation",
     "SurveyTurnout",
