@@ -90,13 +90,13 @@ def create(
 
 @app.command("list")
 def list_waves(ctx: typer.Context) -> None:
-    """Every wave: id, template, status, open and close times."""
+    """Every wave: id, template, status, open and close times (UTC), anonymous or named."""
     settings = settings_of(ctx)
 
     async def work(session: AsyncSession) -> list[str]:
         return [
-            f"{w.id}\t{w.template_id}\t{w.status}\t{w.opens_at:%Y-%m-%d %H:%M}\t{w.closes_at:%Y-%m-%d %H:%M}"
-            f"\t{'anonymous' if w.anonymous else 'named'}"
+            f"{w.id}\t{w.template_id}\t{w.status}\t{w.opens_at:%Y-%m-%d %H:%M} UTC"
+            f"\t{w.closes_at:%Y-%m-%d %H:%M} UTC\t{'anonymous' if w.anonymous else 'named'}"
             for w in await SurveyRepository(session).waves()
         ]
 
