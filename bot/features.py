@@ -11,8 +11,9 @@ from bot.delivery.compose import Composer
 from bot.people import handlers as people
 from bot.runtime.router import Router
 from bot.scheduler import RecurringJob
+from bot.surveys import handlers as surveys
 
-FEATURES: tuple[ModuleType, ...] = (people,)
+FEATURES: tuple[ModuleType, ...] = (people, surveys)
 
 
 def register_all(router: Router) -> None:

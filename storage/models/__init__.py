@@ -3,6 +3,27 @@
 from storage.models.outbox import OutboxMessage
 from storage.models.people import ConversationRef, Identity, Person
 from storage.models.platform_events import ProcessedEvent
+from storage.models.surveys import (
+    SurveyAnswer,
+    SurveyCell,
+    SurveyExposure,
+    SurveyParticipation,
+    SurveyTurnout,
+    SurveyWave,
+)
 from storage.models.webchat import WebchatMessage
 
-__all__ = ["ConversationRef", "Identity", "OutboxMessage", "Person", "ProcessedEvent", "WebchatMessage"]
+__all__ = [
+    "ConversationRef",
+    "Identity",
+    "OutboxMessage",
+    "Person",
+    "ProcessedEvent",
+    "SurveyAnswer",
+    "SurveyCell",
+    "SurveyExposure",
+    "SurveyParticipation",
+    "SurveyTurnout",
+    "SurveyWave",
+    "WebchatMessage",
+]
