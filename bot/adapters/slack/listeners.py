@@ -1,0 +1,79 @@
+"""Bolt listeners: translate, ack at once, run the turn in the background."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from slack_bolt.async_app import AsyncAck, AsyncApp
+
+from bot.adapters.slack import translate
+from bot.adapters.slack.render import unpack_form
+from bot.adapters.slack.turns import SlackTurns
+
+log = logging.getLogger(__name__)
+COMMAND = "/stafet"
+
+
+class BackgroundWork:
+    """Turns running after their ack; kept referenced, and awaited on shutdown and in tests."""
+
+    def __init__(self) -> None:
+        self._tasks: set[asyncio.Task[None]] = set()
+
+    def spawn(self, work: Awaitable[None]) -> None:
+        task = asyncio.ensure_future(self._guard(work))
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def idle(self) -> None:
+        while self._tasks:
+            await asyncio.gather(*list(self._tasks), return_exceptions=True)
+
+    @staticmethod
+    async def _guard(work: Awaitable[None]) -> None:
+        try:
+            await work
+        except Exception:
+            log.exception("Slack turn failed after its ack")
+
+
+def register(bolt: AsyncApp, turns: SlackTurns, work: BackgroundWork) -> None:
+    """Every surface: DMs, App Home, /stafet, both shortcuts, clicks and modal submissions."""
+
+    def later(
+        parse: Callable[[dict[str, Any]], translate.Interaction | None],
+    ) -> Callable[..., Awaitable[None]]:
+        async def listener(ack: AsyncAck, body: dict[str, Any]) -> None:
+            await ack()
+            interaction = parse(body)
+            if interaction is not None:
+                work.spawn(turns.handle(interaction))
+
+        return listener
+
+    bolt.event("message")(later(translate.message_im))
+    bolt.event("app_home_opened")(later(translate.app_home_opened))
+    bolt.command(COMMAND)(later(translate.slash_command))
+    bolt.shortcut(translate.GLOBAL_SHORTCUT)(later(translate.shortcut))
+    bolt.shortcut(translate.MESSAGE_SHORTCUT)(later(translate.shortcut))
+    bolt.view_submission(translate.FORM_CALLBACK)(later(translate.view_submission))
+
+    async def open_form(ack: AsyncAck, body: dict[str, Any]) -> None:
+        await ack()
+        interaction = translate.block_action(body)
+        work.spawn(turns.open_form(interaction, unpack_form(interaction.event.value)))
+
+    bolt.action(_encoded(translate.FORM_BUTTON))(open_form)
+    bolt.action(_any_other_action())(later(translate.block_action))
+
+
+def _encoded(action: str) -> re.Pattern[str]:
+    return re.compile(rf"^{re.escape(action)}#\d+$")
+
+
+def _any_other_action() -> re.Pattern[str]:
+    return re.compile(rf"^(?!{re.escape(translate.FORM_BUTTON)}#).+")
