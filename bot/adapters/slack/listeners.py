@@ -19,19 +19,32 @@ COMMAND = "/stafet"
 
 
 class BackgroundWork:
-    """Turns running after their ack; kept referenced, and awaited on shutdown and in tests."""
+    """Turns running after their ack; kept referenced, and awaited on shutdown and in tests.
 
-    def __init__(self) -> None:
+    At most `limit` ordinary turns run at once, so a burst queues here instead of timing out
+    in the database pool; `urgent` work (a click or a command whose trigger id expires) skips the queue.
+    """
+
+    def __init__(self, limit: int = 8) -> None:
         self._tasks: set[asyncio.Task[None]] = set()
+        self._slots = asyncio.Semaphore(limit)
 
-    def spawn(self, work: Awaitable[None]) -> None:
-        task = asyncio.ensure_future(self._guard(work))
+    @property
+    def pending(self) -> int:
+        return len(self._tasks)
+
+    def spawn(self, work: Awaitable[None], *, urgent: bool = False) -> None:
+        task = asyncio.ensure_future(self._guard(work) if urgent else self._queued(work))
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 
     async def idle(self) -> None:
         while self._tasks:
             await asyncio.gather(*list(self._tasks), return_exceptions=True)
+
+    async def _queued(self, work: Awaitable[None]) -> None:
+        async with self._slots:
+            await self._guard(work)
 
     @staticmethod
     async def _guard(work: Awaitable[None]) -> None:
@@ -51,7 +64,7 @@ def register(bolt: AsyncApp, turns: SlackTurns, work: BackgroundWork) -> None:
             await ack()
             interaction = parse(body)
             if interaction is not None:
-                work.spawn(turns.handle(interaction))
+                work.spawn(turns.handle(interaction), urgent=interaction.trigger_id is not None)
 
         return listener
 
@@ -65,7 +78,7 @@ def register(bolt: AsyncApp, turns: SlackTurns, work: BackgroundWork) -> None:
     async def open_form(ack: AsyncAck, body: dict[str, Any]) -> None:
         await ack()
         interaction = translate.block_action(body)
-        work.spawn(turns.open_form(interaction, unpack_form(interaction.event.value)))
+        work.spawn(turns.open_form(interaction, unpack_form(interaction.event.value)), urgent=True)
 
     bolt.action(_encoded(translate.FORM_BUTTON))(open_form)
     bolt.action(_any_other_action())(later(translate.block_action))
