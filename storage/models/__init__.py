@@ -3,6 +3,17 @@
 from storage.models.outbox import OutboxMessage
 from storage.models.people import ConversationRef, Identity, Person
 from storage.models.platform_events import ProcessedEvent
+from storage.models.slack import slack_bots, slack_installations, slack_oauth_states
 from storage.models.webchat import WebchatMessage
 
-__all__ = ["ConversationRef", "Identity", "OutboxMessage", "Person", "ProcessedEvent", "WebchatMessage"]
+__all__ = [
+    "ConversationRef",
+    "Identity",
+    "OutboxMessage",
+    "Person",
+    "ProcessedEvent",
+    "WebchatMessage",
+    "slack_bots",
+    "slack_installations",
+    "slack_oauth_states",
+]

@@ -31,19 +31,18 @@ def profile_of(user: dict[str, Any]) -> Profile:
 
 
 class SlackDirectory:
-    def __init__(self, client: AsyncWebClient, clock: Any = time.monotonic) -> None:
-        self.client = client
+    def __init__(self, clock: Any = time.monotonic) -> None:
         self._now = clock
         self._profiles: dict[tuple[str, str], tuple[float, Profile]] = {}
         self._dms: dict[tuple[str, str], str] = {}
 
-    async def profile(self, team: str, user: str) -> Profile:
+    async def profile(self, client: AsyncWebClient, team: str, user: str) -> Profile:
         """The sender's profile; without users:read.email the email is missing and no link is made."""
         cached = self._profiles.get((team, user))
         if cached is not None and cached[0] > self._now():
             return cached[1]
         try:
-            response = await self.client.users_info(user=user, include_locale=True)
+            response = await client.users_info(user=user, include_locale=True)
         except SlackApiError as error:
             log.warning("users.info failed: %s", error.response.get("error"))
             return cached[1] if cached else Profile()
@@ -51,11 +50,11 @@ class SlackDirectory:
         self._remember(self._profiles, (team, user), (self._now() + PROFILE_TTL, found))
         return found
 
-    async def dm_channel(self, team: str, user: str) -> str:
+    async def dm_channel(self, client: AsyncWebClient, team: str, user: str) -> str:
         """The id of the bot's DM with `user`, opened once and remembered."""
         found = self._dms.get((team, user))
         if found is None:
-            response = await self.client.conversations_open(users=user)
+            response = await client.conversations_open(users=user)
             found = response["channel"]["id"]
             self._remember(self._dms, (team, user), found)
         return found

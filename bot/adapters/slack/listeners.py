@@ -9,6 +9,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp
+from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.adapters.slack import translate
 from bot.adapters.slack.render import unpack_form
@@ -60,11 +61,11 @@ def register(bolt: AsyncApp, turns: SlackTurns, work: BackgroundWork) -> None:
     def later(
         parse: Callable[[dict[str, Any]], translate.Interaction | None],
     ) -> Callable[..., Awaitable[None]]:
-        async def listener(ack: AsyncAck, body: dict[str, Any]) -> None:
+        async def listener(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient) -> None:
             await ack()
             interaction = parse(body)
             if interaction is not None:
-                work.spawn(turns.handle(interaction), urgent=interaction.trigger_id is not None)
+                work.spawn(turns.handle(interaction, client), urgent=interaction.trigger_id is not None)
 
         return listener
 
@@ -75,10 +76,10 @@ def register(bolt: AsyncApp, turns: SlackTurns, work: BackgroundWork) -> None:
     bolt.shortcut(translate.MESSAGE_SHORTCUT)(later(translate.shortcut))
     bolt.view_submission(translate.FORM_CALLBACK)(later(translate.view_submission))
 
-    async def open_form(ack: AsyncAck, body: dict[str, Any]) -> None:
+    async def open_form(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient) -> None:
         await ack()
         interaction = translate.block_action(body)
-        work.spawn(turns.open_form(interaction, unpack_form(interaction.event.value)), urgent=True)
+        work.spawn(turns.open_form(interaction, unpack_form(interaction.event.value), client), urgent=True)
 
     bolt.action(_encoded(translate.FORM_BUTTON))(open_form)
     bolt.action(_any_other_action())(later(translate.block_action))

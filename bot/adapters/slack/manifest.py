@@ -35,6 +35,11 @@ def manifest(base_url: str, *, socket_mode: bool = False, template: Path = TEMPL
     return data
 
 
+def bot_scopes(template: Path = TEMPLATE) -> list[str]:
+    """The scopes the manifest asks for, which an OAuth install asks for too."""
+    return list(yaml.safe_load(template.read_text(encoding="utf-8"))["oauth_config"]["scopes"]["bot"])
+
+
 def manifest_yaml(base_url: str, *, socket_mode: bool = False) -> str:
     data = manifest(base_url, socket_mode=socket_mode)
     return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=1000)

@@ -8,6 +8,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.adapters.slack import render
 from bot.adapters.slack.directory import SlackDirectory
+from bot.adapters.slack.oauth import BotTokens
 from bot.delivery.messenger import DeliveryError, Target
 from bot.runtime.replies import Reply
 
@@ -29,17 +30,26 @@ PERMANENT = frozenset(
 
 
 class SlackMessenger:
-    def __init__(self, client: AsyncWebClient, directory: SlackDirectory) -> None:
+    def __init__(self, client: AsyncWebClient, directory: SlackDirectory, tokens: BotTokens) -> None:
         self.client = client
         self.directory = directory
+        self.tokens = tokens
 
     async def send(self, target: Target, reply: Reply) -> str:
         address = target.address
+        token = await self.tokens.for_workspace(address.workspace_id)
+        client = AsyncWebClient(
+            token=token,
+            base_url=self.client.base_url,
+            timeout=self.client.timeout,
+            logger=self.client.logger,
+            retry_handlers=self.client.retry_handlers,
+        )
         try:
             channel = address.conversation_id
             if not channel.startswith("D"):
-                channel = await self.directory.dm_channel(address.workspace_id, address.user_id)
-            response = await self.client.chat_postMessage(channel=channel, **render.message(reply))
+                channel = await self.directory.dm_channel(client, address.workspace_id, address.user_id)
+            response = await client.chat_postMessage(channel=channel, **render.message(reply))
         except SlackApiError as error:
             raise _delivery_error(error) from None
         except (aiohttp.ClientError, TimeoutError) as error:

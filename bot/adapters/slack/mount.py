@@ -14,7 +14,9 @@ from slack_bolt.async_app import AsyncApp
 from bot.adapters.slack import listeners
 from bot.adapters.slack.client import delivery_client, interactive_client, sdk_logger
 from bot.adapters.slack.directory import SlackDirectory
+from bot.adapters.slack.manifest import REDIRECT_PATH
 from bot.adapters.slack.messenger import SlackMessenger
+from bot.adapters.slack.oauth import INSTALL_PATH, BotTokens, oauth_settings
 from bot.adapters.slack.turns import SlackTurns
 from bot.context import AppContext
 from bot.runtime.dispatcher import Dispatcher
@@ -49,26 +51,36 @@ class SlackAdapter:
 
 
 def build(context: AppContext, dispatcher: Dispatcher) -> SlackAdapter:
+    """Token mode with SLACK_BOT_TOKEN; otherwise OAuth installs for several workspaces."""
     settings = context.settings
     client = interactive_client(settings)
-    directory = SlackDirectory(client)
+    tokens = BotTokens(settings.slack_bot_token)
+    oauth = None
+    if not settings.slack_bot_token:
+        oauth = oauth_settings(settings, context.db.engine)
+        tokens = BotTokens("", oauth.installation_store)
     bolt = AsyncApp(
         client=client,
         signing_secret=settings.slack_signing_secret,
+        oauth_settings=oauth,
         # The listeners only ack and hand the turn to a task, so the ack returns without polling.
         process_before_response=True,
         logger=sdk_logger("bolt"),
     )
-    turns = SlackTurns(context, dispatcher, client, directory)
+    turns = SlackTurns(context, dispatcher, SlackDirectory())
     work = listeners.BackgroundWork()
     listeners.register(bolt, turns, work)
-    messenger = SlackMessenger(delivery_client(settings), SlackDirectory(delivery_client(settings)))
+    messenger = SlackMessenger(delivery_client(settings), SlackDirectory(), tokens)
     return SlackAdapter(bolt, turns, messenger, work)
 
 
 def mount(app: FastAPI, adapter: SlackAdapter) -> None:
     handler = AsyncSlackRequestHandler(adapter.bolt)
 
-    @app.post(PATH, include_in_schema=False)
     async def slack_events(request: Request) -> Response:
         return await handler.handle(request)
+
+    app.add_api_route(PATH, slack_events, methods=["POST"], include_in_schema=False)
+    if adapter.bolt.oauth_flow is not None:
+        for path in (INSTALL_PATH, REDIRECT_PATH):
+            app.add_api_route(path, slack_events, methods=["GET"], include_in_schema=False)

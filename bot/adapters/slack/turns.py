@@ -24,12 +24,9 @@ log = logging.getLogger(__name__)
 
 
 class SlackTurns:
-    def __init__(
-        self, context: AppContext, dispatcher: Dispatcher, client: AsyncWebClient, directory: SlackDirectory
-    ) -> None:
+    def __init__(self, context: AppContext, dispatcher: Dispatcher, directory: SlackDirectory) -> None:
         self.context = context
         self.dispatcher = dispatcher
-        self.client = client
         self.directory = directory
         self._locks: dict[tuple[str, str], tuple[asyncio.Lock, int]] = {}
 
@@ -38,41 +35,40 @@ class SlackTurns:
         async with self.context.db.unit_of_work() as session:
             return await ProcessedEventRepository(session).first_time("slack", key, self.context.clock.now())
 
-    async def handle(self, interaction: Interaction) -> None:
+    async def handle(self, interaction: Interaction, client: AsyncWebClient) -> None:
         """One turn: skipped if seen before; replies in the DM, modals opened, clicked message updated."""
         address = interaction.event.address
         async with self._one_at_a_time(address.workspace_id, address.user_id):
             if await self.first_time(interaction.dedup_key):
-                await self._handle(interaction)
+                await self._handle(interaction, client)
 
-    async def _handle(self, interaction: Interaction) -> None:
-        event = await self._complete(interaction.event)
+    async def _handle(self, interaction: Interaction, client: AsyncWebClient) -> None:
+        event = await self._complete(interaction.event, client)
         outcome = await self.dispatcher.handle(event)
-        replies = await self._open_modal(outcome.replies, interaction.trigger_id, event)
+        replies = await self._open_modal(client, outcome.replies, interaction.trigger_id, event)
         if interaction.source is not None:
-            await self._update_source(interaction, outcome)
+            await self._update_source(client, interaction, outcome)
         if interaction.from_home and event.text == "home":
-            await self._publish_home(event, replies)
+            await self._publish_home(client, event, replies)
             return
+        channel = event.address.conversation_id
         for reply in replies:
-            await self._call(
-                "chat.postMessage", channel=event.address.conversation_id, **render.message(reply)
-            )
+            await _call(client, "chat.postMessage", channel=channel, **render.message(reply))
         if interaction.from_home:
-            await self.refresh_home(event)
+            await self.refresh_home(client, event)
 
-    async def open_form(self, interaction: Interaction, form: Form) -> None:
+    async def open_form(self, interaction: Interaction, form: Form, client: AsyncWebClient) -> None:
         """A form button was clicked: open its modal at once, before the trigger id expires."""
         if not await self.first_time(interaction.dedup_key):
             return
         event = interaction.event
         channel = event.address.conversation_id
-        await self._call("views.open", trigger_id=interaction.trigger_id, view=render.modal(form, channel))
+        await _call(client, "views.open", trigger_id=interaction.trigger_id, view=render.modal(form, channel))
 
-    async def refresh_home(self, event: Event) -> None:
+    async def refresh_home(self, client: AsyncWebClient, event: Event) -> None:
         """Re-render App Home after a click on it, so it never shows a stale state."""
         outcome = await self.dispatcher.handle(dataclasses.replace(event, text="home", action=None, value=""))
-        await self._publish_home(event, outcome.replies)
+        await self._publish_home(client, event, outcome.replies)
 
     @asynccontextmanager
     async def _one_at_a_time(self, team: str, user: str) -> AsyncIterator[None]:
@@ -90,25 +86,26 @@ class SlackTurns:
             else:
                 self._locks[key] = (lock, users - 1)
 
-    async def _complete(self, event: Event) -> Event:
+    async def _complete(self, event: Event, client: AsyncWebClient) -> Event:
         """Add the users.info profile and, for surfaces outside the DM, the DM channel."""
         address = event.address
-        profile = await self.directory.profile(address.workspace_id, address.user_id)
+        profile = await self.directory.profile(client, address.workspace_id, address.user_id)
         if address.conversation_id.startswith("D"):
             self.directory.know_dm(address.workspace_id, address.user_id, address.conversation_id)
         else:
-            channel = await self.directory.dm_channel(address.workspace_id, address.user_id)
+            channel = await self.directory.dm_channel(client, address.workspace_id, address.user_id)
             address = dataclasses.replace(address, conversation_id=channel)
         return dataclasses.replace(event, address=address, profile=profile)
 
     async def _open_modal(
-        self, replies: tuple[Reply, ...], trigger_id: str | None, event: Event
+        self, client: AsyncWebClient, replies: tuple[Reply, ...], trigger_id: str | None, event: Event
     ) -> list[Reply]:
         """The first form of a turn started by an interaction opens as a modal; the rest are posted."""
         rest: list[Reply] = []
         for reply in replies:
             if reply.form is not None and trigger_id:
-                opened = await self._call(
+                opened = await _call(
+                    client,
                     "views.open",
                     trigger_id=trigger_id,
                     view=render.modal(reply.form, event.address.conversation_id),
@@ -121,7 +118,9 @@ class SlackTurns:
             rest.append(reply)
         return rest
 
-    async def _update_source(self, interaction: Interaction, outcome: Outcome) -> None:
+    async def _update_source(
+        self, client: AsyncWebClient, interaction: Interaction, outcome: Outcome
+    ) -> None:
         source = interaction.source
         assert source is not None
         if outcome.source_update is not None:
@@ -129,16 +128,19 @@ class SlackTurns:
         else:
             note = self.context.catalogue.text(outcome.language, "slack.chosen", label=source.label)
             content = {"text": note, "blocks": render.answered(source.blocks, note)}
-        await self._call("chat.update", channel=source.channel, ts=source.ts, **content)
+        await _call(client, "chat.update", channel=source.channel, ts=source.ts, **content)
 
-    async def _publish_home(self, event: Event, replies: tuple[Reply, ...] | list[Reply]) -> None:
-        await self._call("views.publish", user_id=event.address.user_id, view=render.home(replies))
+    async def _publish_home(
+        self, client: AsyncWebClient, event: Event, replies: tuple[Reply, ...] | list[Reply]
+    ) -> None:
+        await _call(client, "views.publish", user_id=event.address.user_id, view=render.home(replies))
 
-    async def _call(self, method: str, **arguments: object) -> bool:
-        """A Web API call whose failure is logged (by error code only) and does not end the turn."""
-        try:
-            await self.client.api_call(method, json=arguments)
-            return True
-        except SlackApiError as error:
-            log.warning("Slack %s failed: %s", method, error.response.get("error"))
-            return False
+
+async def _call(client: AsyncWebClient, method: str, **arguments: object) -> bool:
+    """A Web API call whose failure is logged (by error code only) and does not end the turn."""
+    try:
+        await client.api_call(method, json=arguments)
+        return True
+    except SlackApiError as error:
+        log.warning("Slack %s failed: %s", method, error.response.get("error"))
+        return False
