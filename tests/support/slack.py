@@ -20,12 +20,14 @@ from aiohttp import web
 SIGNING_SECRET = "8f742231b10e8888abcd99yyyzzz85a5"
 BOT_TOKEN = "xoxb-1111-2222-secrettokenvalue"
 TEAM = "T0001"
+OTHER_TOKEN = "xoxb-3333-4444-otherworkspace"
 
 
 @dataclass
 class Call:
     method: str
     args: dict[str, Any]
+    token: str = ""
 
 
 @dataclass
@@ -36,6 +38,7 @@ class FakeSlack:
     calls: list[Call] = field(default_factory=list)
     limits: dict[str, list[float]] = field(default_factory=dict)
     url: str = ""
+    tokens: dict[str, str] = field(default_factory=lambda: {BOT_TOKEN: TEAM})  # token -> team
     _ts: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
 
     def add_user(
@@ -68,9 +71,17 @@ class FakeSlack:
             args.update(await request.json())
         else:
             args.update(await request.post())
-        if request.headers.get("Authorization") != f"Bearer {BOT_TOKEN}":
+        token = request.headers.get("Authorization", "").removeprefix("Bearer ")
+        if method == "oauth.v2.access":
+            return web.json_response(self.install(args))
+        if token not in self.tokens:
             return web.json_response({"ok": False, "error": "not_authed"})
-        self.calls.append(Call(method, args))
+        self.calls.append(Call(method, args, token))
+        if method == "auth.test":
+            bot = "BBOT" if self.tokens[token] == TEAM else "BBOT2"
+            return web.json_response(
+                {"ok": True, "team_id": self.tokens[token], "user_id": "UBOT", "bot_id": bot}
+            )
         if self.limits.get(method):
             wait = self.limits[method].pop(0)
             return web.json_response(
@@ -79,8 +90,6 @@ class FakeSlack:
         return web.json_response(self.answer(method, args))
 
     def answer(self, method: str, args: dict[str, Any]) -> dict[str, Any]:
-        if method == "auth.test":
-            return {"ok": True, "team_id": TEAM, "user_id": "UBOT", "bot_id": "BBOT", "user": "stafet"}
         if method == "users.info":
             user = self.users.get(str(args.get("user")))
             return {"ok": True, "user": user} if user else {"ok": False, "error": "user_not_found"}
@@ -97,6 +106,24 @@ class FakeSlack:
         if method in ("views.open", "views.publish"):
             return {"ok": True, "view": {"id": f"V{next(self._ts):06d}"}}
         return {"ok": True}
+
+    def install(self, args: dict[str, Any]) -> dict[str, Any]:
+        """oauth.v2.access: exchanging the code of an "Add to Slack" for workspace T0002's bot token."""
+        if args.get("code") != "c0de":
+            return {"ok": False, "error": "invalid_code"}
+        self.tokens[OTHER_TOKEN] = "T0002"
+        return {
+            "ok": True,
+            "app_id": "A0STAFET",
+            "authed_user": {"id": "U0ADMIN"},
+            "scope": "chat:write,commands,im:history",
+            "token_type": "bot",
+            "access_token": OTHER_TOKEN,
+            "bot_user_id": "UBOT2",
+            "team": {"id": "T0002", "name": "Acme"},
+            "enterprise": None,
+            "is_enterprise_install": False,
+        }
 
 
 @asynccontextmanager
