@@ -51,7 +51,8 @@ async def test_claiming_a_question_notifies_the_asker_in_slack(
     [sent] = fake_slack.called("chat.postMessage")
     assert (sent["channel"], sent["text"]) == ("D0BO", "Anna is on your question")
     [row] = await _outbox(slack_app)
-    assert (row.status, row.platform, row.platform_message_id) == ("sent", "slack", "1700000000.000003")
+    assert (row.status, row.platform) == ("sent", "slack")
+    assert row.platform_message_id and row.platform_message_id.startswith("1700000000.")
 
 
 async def test_rate_limited_delivery_waits_for_retry_after(

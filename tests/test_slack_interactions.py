@@ -48,7 +48,8 @@ async def test_slash_command_answers_in_the_dm(
     settle: Settle,
 ) -> None:
     response = await slack.command(payload("slash_command"))
-    assert response.status_code == 200 and response.text == ""
+    assert response.status_code == 200
+    assert response.text == "I've answered you in our direct messages (Apps → Stafet)."
     await settle()
     assert fake_slack.methods() == ["users.info", "conversations.open", "chat.postMessage"]
     [posted] = fake_slack.called("chat.postMessage")
@@ -63,10 +64,14 @@ async def test_slash_command_subcommand_reaches_its_handler(
     settle: Settle,
 ) -> None:
     command = payload("slash_command")
-    command["text"] = "language"
-    await slack.command(command)
+    command["text"], command["channel_id"] = "language", "D0ANNA"
+    await slack.command(command)  # first use: the DM is not known yet
     await settle()
-    [posted] = fake_slack.called("chat.postMessage")
+    command["trigger_id"] = "1700000009.9999.zzzz"
+    again = await slack.command(command)
+    assert again.status_code == 200 and again.text == ""  # in the DM the answer needs no pointer
+    await settle()
+    posted, _ = fake_slack.called("chat.postMessage")
     [actions] = [b for b in posted["blocks"] if b["type"] == "actions"]
     [select] = actions["elements"]
     assert select["type"] == "static_select" and select["action_id"] == "people.language#0"
@@ -82,7 +87,7 @@ async def test_picking_in_a_select_updates_the_message(
 ) -> None:
     assert (await slack.interaction(payload("block_actions_select"))).status_code == 200
     await settle()
-    assert fake_slack.methods() == ["users.info", "chat.update", "chat.postMessage"]
+    assert fake_slack.methods() == ["users.info", "chat.update", "chat.postMessage", "views.publish"]
     [update] = fake_slack.called("chat.update")
     assert (update["channel"], update["ts"]) == ("D0ANNA", "1700000000.000001")
     assert [b["type"] for b in update["blocks"]] == ["section", "context"]
@@ -175,6 +180,8 @@ async def test_modal_submission_becomes_an_action_with_fields(
     [posted] = fake_slack.called("chat.postMessage")
     assert posted["channel"] == "D0ANNA"
     assert posted["text"] == "Sent to an ambassador: How do I share a recording?"
+    [home] = fake_slack.called("views.publish")  # what the submission changed shows on App Home
+    assert home["user_id"] == "U0ANNA" and home["view"]["type"] == "home"
 
 
 async def test_a_form_in_a_dm_opens_as_a_modal_from_its_button(

@@ -59,6 +59,9 @@ class SlackDirectory:
             self._remember(self._dms, (team, user), found)
         return found
 
+    def known_dm(self, team: str, user: str) -> str | None:
+        return self._dms.get((team, user))
+
     def know_dm(self, team: str, user: str, channel: str) -> None:
         """A DM channel seen in an event saves a conversations.open later."""
         if channel.startswith("D"):

@@ -71,7 +71,19 @@ def register(bolt: AsyncApp, turns: SlackTurns, work: BackgroundWork) -> None:
 
     bolt.event("message")(later(translate.message_im))
     bolt.event("app_home_opened")(later(translate.app_home_opened))
-    bolt.command(COMMAND)(later(translate.slash_command))
+
+    async def command(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient) -> None:
+        """Used outside the DM, /stafet says (only to the person) where the answer went."""
+        in_dm = turns.directory.known_dm(body.get("team_id", ""), body.get("user_id", ""))
+        if in_dm == body.get("channel_id"):
+            await ack()
+        else:
+            await ack(
+                text=turns.context.catalogue.text(turns.context.settings.default_language, "slack.in_dm")
+            )
+        work.spawn(turns.handle(translate.slash_command(body), client), urgent=True)
+
+    bolt.command(COMMAND)(command)
     bolt.shortcut(translate.GLOBAL_SHORTCUT)(later(translate.shortcut))
     bolt.shortcut(translate.MESSAGE_SHORTCUT)(later(translate.shortcut))
     bolt.view_submission(translate.FORM_CALLBACK)(later(translate.view_submission))

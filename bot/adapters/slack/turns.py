@@ -54,7 +54,7 @@ class SlackTurns:
         channel = event.address.conversation_id
         for reply in replies:
             await _call(client, "chat.postMessage", channel=channel, **render.message(reply))
-        if interaction.from_home:
+        if interaction.from_home or event.is_action:
             await self.refresh_home(client, event)
 
     async def open_form(self, interaction: Interaction, form: Form, client: AsyncWebClient) -> None:
@@ -66,7 +66,7 @@ class SlackTurns:
         await _call(client, "views.open", trigger_id=interaction.trigger_id, view=render.modal(form, channel))
 
     async def refresh_home(self, client: AsyncWebClient, event: Event) -> None:
-        """Re-render App Home after a click on it, so it never shows a stale state."""
+        """Re-render App Home after a click or a submission: those change what it shows."""
         outcome = await self.dispatcher.handle(dataclasses.replace(event, text="home", action=None, value=""))
         await self._publish_home(client, event, outcome.replies)
 
