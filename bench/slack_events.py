@@ -7,8 +7,9 @@ Signed `message.im` events and `block_actions` clicks (half each) are posted on 
 Figures (last line, one JSON object): `seconds` (whole run); per server `paced` (requests sent at
 `rate` per second: `p50_ms`, `p99_ms`, `max_ms`, `errors`) and `throughput_rps` (closed loop,
 `concurrency` requests in flight); `ratio` (stafet / bare throughput); `turns_completed` (replies
-stafet posted to the fake Web API); `peak_rss_mb` (stafet server); `p99_ok` (< 100 ms at 100/s)
-and `ratio_ok` (>= 0.6).
+stafet posted to the fake Web API, one per request after warm-up and load) and `drain_seconds` (how
+long after the load stafet was still working through turns behind its acks; bare bolt runs after);
+`peak_rss_mb` (stafet server); `p99_ok` (< 100 ms at 100/s) and `ratio_ok` (>= 0.6).
 
     .venv/bin/python bench/slack_events.py [--rate 100] [--seconds 5] [--concurrency 32]
 """
@@ -25,83 +26,21 @@ import subprocess
 import sys
 import tempfile
 import time
-from itertools import count
 from pathlib import Path
-from urllib.parse import urlencode
 
 import aiohttp
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.slack_payloads import USERS, body  # noqa: E402
 from tests.support.slack import BOT_TOKEN, SIGNING_SECRET, signed_headers  # noqa: E402
-
-USERS = 50
-_n = count()
 
 
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
-
-
-def message_body() -> tuple[str, str]:
-    n = next(_n)
-    user = f"U{n % USERS:04d}"
-    event = {
-        "type": "message",
-        "user": user,
-        "text": "help",
-        "ts": f"1700000000.{n:06d}",
-        "team": "T0001",
-        "channel": "D" + user[1:],
-        "event_ts": f"1700000000.{n:06d}",
-        "channel_type": "im",
-    }
-    body = {
-        "token": "t",
-        "team_id": "T0001",
-        "api_app_id": "A1",
-        "event": event,
-        "type": "event_callback",
-        "event_id": f"Ev{n:010d}",
-        "event_time": 1700000000,
-    }
-    return json.dumps(body), "application/json"
-
-
-def action_body() -> tuple[str, str]:
-    n = next(_n)
-    user = f"U{n % USERS:04d}"
-    button = {
-        "action_id": "people.language#0",
-        "block_id": "b",
-        "type": "button",
-        "value": "en",
-        "text": {"type": "plain_text", "text": "English"},
-        "action_ts": f"1700000000.{n:06d}",
-    }
-    blocks = [
-        {"type": "section", "text": {"type": "mrkdwn", "text": "Language?"}},
-        {"type": "actions", "elements": [{k: v for k, v in button.items() if k != "action_ts"}]},
-    ]
-    payload = {
-        "type": "block_actions",
-        "user": {"id": user, "team_id": "T0001"},
-        "team": {"id": "T0001"},
-        "container": {"type": "message", "message_ts": "1.1", "channel_id": "D" + user[1:]},
-        "channel": {"id": "D" + user[1:]},
-        "trigger_id": f"{n}.1.x",
-        "api_app_id": "A1",
-        "message": {"type": "message", "ts": "1.1", "text": "Language?", "blocks": blocks},
-        "actions": [button],
-    }
-    return urlencode({"payload": json.dumps(payload)}), "application/x-www-form-urlencoded"
-
-
-def body() -> tuple[str, str]:
-    return message_body() if next(_n) % 2 else action_body()
 
 
 async def post(http: aiohttp.ClientSession, url: str) -> tuple[float, bool]:
@@ -173,6 +112,20 @@ async def wait_up(url: str) -> None:
     raise RuntimeError(f"{url} did not come up")
 
 
+async def drained(api: str) -> int:
+    """Wait until stafet has posted nothing new for a second; how many replies it posted."""
+    last, posts = -1, 0
+    async with aiohttp.ClientSession() as http:
+        for _ in range(300):
+            async with http.get(api + "bench.stats") as response:
+                posts = (await response.json()).get("chat.postMessage", 0)
+            if posts == last:
+                break
+            last = posts
+            await asyncio.sleep(1)
+    return posts
+
+
 async def measure(url: str, rate: float, seconds: float, concurrency: int) -> dict[str, object]:
     await closed(url, 4, 1.0)  # warm up: caches, connections, first-contact inserts
     figures: dict[str, object] = {"paced": await paced(url, rate, seconds)}
@@ -205,23 +158,14 @@ async def main() -> None:
             processes.append(stafet)
             await wait_up(f"http://127.0.0.1:{stafet_port}/healthz")
             await wait_up(f"http://127.0.0.1:{bare_port}/")
-            results = {
-                "stafet": await measure(
-                    f"http://127.0.0.1:{stafet_port}/slack/events",
-                    options.rate,
-                    options.seconds,
-                    options.concurrency,
-                ),
-                "bare_bolt": await measure(
-                    f"http://127.0.0.1:{bare_port}/slack/events",
-                    options.rate,
-                    options.seconds,
-                    options.concurrency,
-                ),
-            }
-            await asyncio.sleep(2)  # let stafet finish the turns behind its acks
-            async with aiohttp.ClientSession() as http, http.get(api + "bench.stats") as response:
-                stats = await response.json()
+            stafet_url = f"http://127.0.0.1:{stafet_port}/slack/events"
+            load = (options.rate, options.seconds, options.concurrency)
+            results = {"stafet": await measure(stafet_url, *load)}
+            load_ended = time.perf_counter()
+            posts = await drained(api)  # the turns behind the acks finish before bare bolt runs
+            drain = round(time.perf_counter() - load_ended, 1)
+            bare_url = f"http://127.0.0.1:{bare_port}/slack/events"
+            results["bare_bolt"] = await measure(bare_url, *load)
             peak = peak_rss_mb(stafet.pid)
         finally:
             for process in processes:
@@ -237,7 +181,8 @@ async def main() -> None:
         "concurrency": options.concurrency,
         **results,
         "ratio": round(ratio, 2),
-        "turns_completed": stats["chat.postMessage"],
+        "turns_completed": posts,
+        "drain_seconds": drain,
         "peak_rss_mb": round(peak, 1),
         "p99_ok": results["stafet"]["paced"]["p99_ms"] < 100,  # type: ignore[index]
         "ratio_ok": ratio >= 0.6,

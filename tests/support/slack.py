@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import hmac
 import itertools
@@ -15,12 +16,43 @@ from typing import Any
 from urllib.parse import urlencode
 
 import httpx
-from aiohttp import web
+from aiohttp import WSMsgType, web
 
 SIGNING_SECRET = "8f742231b10e8888abcd99yyyzzz85a5"
 BOT_TOKEN = "xoxb-1111-2222-secrettokenvalue"
 TEAM = "T0001"
 OTHER_TOKEN = "xoxb-3333-4444-otherworkspace"
+APP_TOKEN = "xapp-1-A0STAFET-5555-appleveltoken"
+
+
+class FakeSocket:
+    """Slack's Socket Mode end: says hello, pushes envelopes, collects the acks."""
+
+    def __init__(self) -> None:
+        self.connected = asyncio.Event()
+        self.acks: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
+        self._outgoing: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
+
+    async def push(self, envelope: dict[str, Any]) -> None:
+        await self._outgoing.put(envelope)
+
+    async def handle(self, request: web.Request) -> web.WebSocketResponse:
+        ws = web.WebSocketResponse(autoping=True)
+        await ws.prepare(request)
+        await ws.send_json({"type": "hello", "num_connections": 1, "connection_info": {"app_id": "A0STAFET"}})
+        self.connected.set()
+        sender = asyncio.create_task(self._send(ws))
+        try:
+            async for message in ws:
+                if message.type == WSMsgType.TEXT:
+                    await self.acks.put(json.loads(message.data))
+        finally:
+            sender.cancel()
+        return ws
+
+    async def _send(self, ws: web.WebSocketResponse) -> None:
+        while True:
+            await ws.send_json(await self._outgoing.get())
 
 
 @dataclass
@@ -38,7 +70,8 @@ class FakeSlack:
     calls: list[Call] = field(default_factory=list)
     limits: dict[str, list[float]] = field(default_factory=dict)
     url: str = ""
-    tokens: dict[str, str] = field(default_factory=lambda: {BOT_TOKEN: TEAM})  # token -> team
+    tokens: dict[str, str] = field(default_factory=lambda: {BOT_TOKEN: TEAM, APP_TOKEN: TEAM})  # -> team
+    socket: FakeSocket = field(default_factory=FakeSocket)
     _ts: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
 
     def add_user(
@@ -103,6 +136,8 @@ class FakeSlack:
                 "ts": ts,
                 "message": {"text": args.get("text")},
             }
+        if method == "apps.connections.open":
+            return {"ok": True, "url": self.url.replace("http://", "ws://").replace("/api/", "/link")}
         if method in ("views.open", "views.publish"):
             return {"ok": True, "view": {"id": f"V{next(self._ts):06d}"}}
         return {"ok": True}
@@ -130,6 +165,7 @@ class FakeSlack:
 async def fake_slack_server(fake: FakeSlack) -> AsyncIterator[FakeSlack]:
     app = web.Application()
     app.router.add_route("*", "/api/{method}", fake.handle)
+    app.router.add_get("/link", fake.socket.handle)
     runner = web.AppRunner(app, access_log=None)
     await runner.setup()
     sock = socket.socket()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
 from collections.abc import AsyncIterator
@@ -35,17 +36,19 @@ class SlackAdapter:
     @contextlib.asynccontextmanager
     async def running(self, socket_mode_token: str = "") -> AsyncIterator[None]:
         """Socket Mode (behind a firewall) while the app runs; turns in flight finish on shutdown."""
-        handler = None
+        handler, connecting = None, None
         if socket_mode_token:
             from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 
             handler = AsyncSocketModeHandler(self.bolt, socket_mode_token)
-            await handler.connect_async()
-            log.info("Slack Socket Mode connected")
+            # The SDK keeps retrying until Slack answers; start-up does not wait for it.
+            connecting = asyncio.create_task(handler.connect_async())
         try:
             yield
         finally:
-            if handler is not None:
+            if handler is not None and connecting is not None:
+                connecting.cancel()
+                await asyncio.gather(connecting, return_exceptions=True)
                 await handler.close_async()
             await self.work.idle()
 
