@@ -29,6 +29,8 @@ class SlackTurns:
         self.dispatcher = dispatcher
         self.directory = directory
         self._locks: dict[tuple[str, str], tuple[asyncio.Lock, int]] = {}
+        # People who opened App Home since this process started: only their home is kept fresh.
+        self._home_seen: set[tuple[str, str]] = set()
 
     async def first_time(self, key: str) -> bool:
         """A unique insert: Slack's retries and duplicate deliveries of `key` are handled once."""
@@ -54,7 +56,7 @@ class SlackTurns:
         channel = event.address.conversation_id
         for reply in replies:
             await _call(client, "chat.postMessage", channel=channel, **render.message(reply))
-        if interaction.from_home or event.is_action:
+        if interaction.from_home or (event.is_action and self._has_home(event)):
             await self.refresh_home(client, event)
 
     async def open_form(self, interaction: Interaction, form: Form, client: AsyncWebClient) -> None:
@@ -130,9 +132,13 @@ class SlackTurns:
             content = {"text": note, "blocks": render.answered(source.blocks, note)}
         await _call(client, "chat.update", channel=source.channel, ts=source.ts, **content)
 
+    def _has_home(self, event: Event) -> bool:
+        return (event.address.workspace_id, event.address.user_id) in self._home_seen
+
     async def _publish_home(
         self, client: AsyncWebClient, event: Event, replies: tuple[Reply, ...] | list[Reply]
     ) -> None:
+        self._home_seen.add((event.address.workspace_id, event.address.user_id))
         await _call(client, "views.publish", user_id=event.address.user_id, view=render.home(replies))
 
 
