@@ -42,6 +42,7 @@ class SlackMessenger:
             token=token,
             base_url=self.client.base_url,
             timeout=self.client.timeout,
+            session=self.client.session,
             logger=self.client.logger,
             retry_handlers=self.client.retry_handlers,
         )

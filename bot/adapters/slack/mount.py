@@ -8,6 +8,7 @@ import logging
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
+import aiohttp
 from fastapi import FastAPI, Request, Response
 from slack_bolt.adapter.starlette.async_handler import AsyncSlackRequestHandler
 from slack_bolt.async_app import AsyncApp
@@ -35,7 +36,10 @@ class SlackAdapter:
 
     @contextlib.asynccontextmanager
     async def running(self, socket_mode_token: str = "") -> AsyncIterator[None]:
-        """Socket Mode (behind a firewall) while the app runs; turns in flight finish on shutdown."""
+        """One pooled HTTP session for every Web API call (no TLS handshake per call), Socket Mode
+        if asked for; turns in flight finish on shutdown."""
+        session = aiohttp.ClientSession()
+        self.bolt.client.session = self.messenger.client.session = session
         handler, connecting = None, None
         if socket_mode_token:
             from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
@@ -51,6 +55,7 @@ class SlackAdapter:
                 await asyncio.gather(connecting, return_exceptions=True)
                 await handler.close_async()
             await self.work.idle()
+            await session.close()
 
 
 def build(context: AppContext, dispatcher: Dispatcher) -> SlackAdapter:
