@@ -26,13 +26,9 @@ class BackgroundWork:
     in the database pool; `urgent` work (a click or a command whose trigger id expires) skips the queue.
     """
 
-    def __init__(self, limit: int = 8) -> None:
+    def __init__(self, limit: int = 4) -> None:
         self._tasks: set[asyncio.Task[None]] = set()
         self._slots = asyncio.Semaphore(limit)
-
-    @property
-    def pending(self) -> int:
-        return len(self._tasks)
 
     def spawn(self, work: Awaitable[None], *, urgent: bool = False) -> None:
         task = asyncio.ensure_future(self._guard(work) if urgent else self._queued(work))
@@ -59,13 +55,13 @@ def register(bolt: AsyncApp, turns: SlackTurns, work: BackgroundWork) -> None:
     """Every surface: DMs, App Home, /stafet, both shortcuts, clicks and modal submissions."""
 
     def later(
-        parse: Callable[[dict[str, Any]], translate.Interaction | None],
+        parse: Callable[[dict[str, Any]], translate.Interaction | None], *, urgent: bool = False
     ) -> Callable[..., Awaitable[None]]:
         async def listener(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient) -> None:
             await ack()
             interaction = parse(body)
             if interaction is not None:
-                work.spawn(turns.handle(interaction, client), urgent=interaction.trigger_id is not None)
+                work.spawn(turns.handle(interaction, client), urgent=urgent)
 
         return listener
 
@@ -84,8 +80,9 @@ def register(bolt: AsyncApp, turns: SlackTurns, work: BackgroundWork) -> None:
         work.spawn(turns.handle(translate.slash_command(body), client), urgent=True)
 
     bolt.command(COMMAND)(command)
-    bolt.shortcut(translate.GLOBAL_SHORTCUT)(later(translate.shortcut))
-    bolt.shortcut(translate.MESSAGE_SHORTCUT)(later(translate.shortcut))
+    # Shortcuts exist to open a form, whose trigger id expires in 3 s: they skip the queue.
+    bolt.shortcut(translate.GLOBAL_SHORTCUT)(later(translate.shortcut, urgent=True))
+    bolt.shortcut(translate.MESSAGE_SHORTCUT)(later(translate.shortcut, urgent=True))
     bolt.view_submission(translate.FORM_CALLBACK)(later(translate.view_submission))
 
     async def open_form(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient) -> None:
