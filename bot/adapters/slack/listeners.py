@@ -23,7 +23,8 @@ class BackgroundWork:
     """Turns running after their ack; kept referenced, and awaited on shutdown and in tests.
 
     At most `limit` ordinary turns run at once, so a burst queues here instead of timing out
-    in the database pool; `urgent` work (a click or a command whose trigger id expires) skips the queue.
+    in the database pool; `urgent` work (a command, shortcut or form button, whose trigger id
+    expires in 3 s) skips the queue.
     """
 
     def __init__(self, limit: int = 4) -> None:

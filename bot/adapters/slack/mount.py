@@ -25,6 +25,7 @@ from bot.runtime.dispatcher import Dispatcher
 
 log = logging.getLogger(__name__)
 PATH = "/slack/events"
+SHUTDOWN_SECONDS = 20  # within the usual 30 s a container gets between SIGTERM and SIGKILL
 
 
 @dataclass(slots=True)
@@ -54,7 +55,12 @@ class SlackAdapter:
                 connecting.cancel()
                 await asyncio.gather(connecting, return_exceptions=True)
                 await handler.close_async()
-            await self.work.idle()
+            try:
+                await asyncio.wait_for(self.work.idle(), timeout=SHUTDOWN_SECONDS)
+            except TimeoutError:
+                log.warning(
+                    "Slack turns still running after %s s at shutdown were cancelled", SHUTDOWN_SECONDS
+                )
             await session.close()
 
 
