@@ -76,6 +76,9 @@ def test_recorded_payloads_translate_to_neutral_events(payload: Payload) -> None
     message = translate.message_im(payload("message_im"))
     assert message is not None and message.event.text == "help"
     assert message.event.address.conversation_id == "D0ANNA" and message.dedup_key == "event:Ev0MSG000001"
+    with_file = payload("message_im")
+    with_file["event"]["subtype"] = "file_share"
+    assert translate.message_im(with_file) is not None
     select = translate.block_action(payload("block_actions_select"))
     assert (select.event.action, select.event.value) == ("people.language", "da")
     assert select.source is not None and select.source.label == "Danish"

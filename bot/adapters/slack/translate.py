@@ -15,6 +15,7 @@ FIELD_ACTION = "field"  # action_id of every input in a modal; the block_id is t
 GLOBAL_SHORTCUT = "ask_ambassador"
 MESSAGE_SHORTCUT = "ask_about_message"
 QUOTE_LIMIT = 1000
+PERSON_SUBTYPES = (None, "file_share", "thread_broadcast")  # what a person writes; not edits or joins
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,7 +58,7 @@ def message_im(body: dict[str, Any]) -> Interaction | None:
     event = body.get("event", {})
     if event.get("type") != "message" or event.get("channel_type") != "im":
         return None
-    if event.get("subtype") or event.get("bot_id") or not event.get("user"):
+    if event.get("subtype") not in PERSON_SUBTYPES or event.get("bot_id") or not event.get("user"):
         return None
     team = body.get("team_id") or event.get("team", "")
     address = _address(team, event["channel"], event["user"])
