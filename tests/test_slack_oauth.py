@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import AsyncIterator
 
@@ -42,8 +43,13 @@ async def oauth_http(oauth_app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
 
 
 async def test_install_then_answer_the_new_workspace_with_its_token(
-    oauth_app: FastAPI, oauth_http: httpx.AsyncClient, fake_slack: FakeSlack, payload: Payload
+    oauth_app: FastAPI,
+    oauth_http: httpx.AsyncClient,
+    fake_slack: FakeSlack,
+    payload: Payload,
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
+    caplog.set_level(logging.DEBUG)
     page = await oauth_http.get("/slack/install")
     assert page.status_code == 200
     [state] = re.findall(r"state=([\w-]+)", page.text)
@@ -76,6 +82,8 @@ async def test_install_then_answer_the_new_workspace_with_its_token(
         await Outbox(session, context.clock).enqueue(key="n:1", person_id=anna.id, reply=Reply(text="Nudge"))
     assert await oauth_app.state.worker.run_once() == 1
     assert (fake_slack.calls[-1].method, fake_slack.calls[-1].token) == ("chat.postMessage", OTHER_TOKEN)
+    assert "oauth.v2.access" in caplog.text and "[redacted]" in caplog.text
+    assert OTHER_TOKEN not in caplog.text  # the SDK logs the token exchange's answer at DEBUG
 
 
 async def test_an_unknown_workspace_gets_no_answer(

@@ -61,3 +61,14 @@ def sdk_logger(name: str) -> logging.Logger:
     if not any(isinstance(f, RedactTokens) for f in logger.filters):
         logger.addFilter(RedactTokens())
     return logger
+
+
+# Libraries that log SQL parameters at DEBUG, which for Slack installations include bot tokens.
+PARAMETER_LOGGERS = ("aiosqlite", "sqlalchemy.engine.Engine")
+
+
+def redact_library_logs() -> None:
+    for name in PARAMETER_LOGGERS:
+        logger = logging.getLogger(name)
+        if not any(isinstance(f, RedactTokens) for f in logger.filters):
+            logger.addFilter(RedactTokens())

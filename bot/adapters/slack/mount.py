@@ -14,7 +14,12 @@ from slack_bolt.adapter.starlette.async_handler import AsyncSlackRequestHandler
 from slack_bolt.async_app import AsyncApp
 
 from bot.adapters.slack import listeners
-from bot.adapters.slack.client import delivery_client, interactive_client, sdk_logger
+from bot.adapters.slack.client import (
+    delivery_client,
+    interactive_client,
+    redact_library_logs,
+    sdk_logger,
+)
 from bot.adapters.slack.directory import SlackDirectory
 from bot.adapters.slack.manifest import REDIRECT_PATH
 from bot.adapters.slack.messenger import SlackMessenger
@@ -67,6 +72,7 @@ class SlackAdapter:
 def build(context: AppContext, dispatcher: Dispatcher) -> SlackAdapter:
     """Token mode with SLACK_BOT_TOKEN; otherwise OAuth installs for several workspaces."""
     settings = context.settings
+    redact_library_logs()
     client = interactive_client(settings)
     tokens = BotTokens(settings.slack_bot_token)
     oauth = None
