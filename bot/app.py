@@ -12,6 +12,7 @@ from fastapi import FastAPI
 from fastapi.responses import RedirectResponse
 
 from bot import features
+from bot.adapters.slack import mount as slack
 from bot.adapters.webchat import routes as webchat
 from bot.adapters.webchat.messenger import WebchatMessenger, WebchatNotifier
 from bot.clock import Clock, SystemClock
@@ -59,6 +60,9 @@ def create_app(settings: Settings, *, clock: Clock | None = None, background: bo
         Platform.WEB: WebchatMessenger(context.db, context.clock, notifier),
         Platform.TEAMS: teams.build_messenger(teams_adapter, context),
     }
+    slack_adapter = slack.build(context, dispatcher) if settings.slack_enabled else None
+    if slack_adapter is not None:
+        messengers[Platform.SLACK] = slack_adapter.messenger
     worker = DeliveryWorker(context, messengers, features.composers())
     scheduler_state = SchedulerState()
 
@@ -66,6 +70,9 @@ def create_app(settings: Settings, *, clock: Clock | None = None, background: bo
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         tasks: list[asyncio.Task[None]] = []
         scheduler = None
+        connections = contextlib.AsyncExitStack()
+        if slack_adapter is not None:
+            await connections.enter_async_context(slack_adapter.running(settings.slack_app_token))
         if background:
             tasks.append(
                 asyncio.create_task(
@@ -89,6 +96,7 @@ def create_app(settings: Settings, *, clock: Clock | None = None, background: bo
             for task in tasks:
                 task.cancel()
             await asyncio.gather(*tasks, return_exceptions=True)
+            await connections.aclose()
             await context.db.dispose()
 
     app = FastAPI(title="Stafet", lifespan=lifespan, docs_url=None, redoc_url=None)
@@ -102,6 +110,9 @@ def create_app(settings: Settings, *, clock: Clock | None = None, background: bo
 
     webchat.mount(app, context, dispatcher, notifier)
     teams.mount(app, context, dispatcher, teams_adapter)
+    app.state.slack = slack_adapter
+    if slack_adapter is not None:
+        slack.mount(app, slack_adapter)
     app.include_router(health.build_router(context, scheduler_state, platforms))
 
     @app.get("/", include_in_schema=False)

@@ -26,6 +26,8 @@ from tests.support.databases import (
 from tests.support.server import live_server
 from tests.support.webchat import ChatClient
 
+pytest_plugins = ["tests.support.slack_fixtures"]
+
 # Monday 23 November 2026, 09:00 in Copenhagen: a working morning.
 START = datetime(2026, 11, 23, 9, 0, tzinfo=ZoneInfo("Europe/Copenhagen"))
 

@@ -3,6 +3,7 @@
 from storage.models.outbox import OutboxMessage
 from storage.models.people import ConversationRef, Identity, Person
 from storage.models.platform_events import ProcessedEvent
+from storage.models.slack import slack_bots, slack_installations, slack_oauth_states
 from storage.models.surveys import (
     SurveyAnswer,
     SurveyCell,
@@ -26,4 +27,7 @@ __all__ = [
     "SurveyTurnout",
     "SurveyWave",
     "WebchatMessage",
+    "slack_bots",
+    "slack_installations",
+    "slack_oauth_states",
 ]

@@ -1,0 +1,152 @@
+"""After the ack: de-duplicate, identify, run the turn through the dispatcher, show the outcome."""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.adapters.slack import render
+from bot.adapters.slack.directory import SlackDirectory
+from bot.adapters.slack.translate import Interaction
+from bot.context import AppContext
+from bot.runtime.dispatcher import Dispatcher, Outcome
+from bot.runtime.events import Event
+from bot.runtime.replies import Form, Reply
+from storage.repositories.platform_events import ProcessedEventRepository
+
+log = logging.getLogger(__name__)
+
+
+class SlackTurns:
+    def __init__(self, context: AppContext, dispatcher: Dispatcher, directory: SlackDirectory) -> None:
+        self.context = context
+        self.dispatcher = dispatcher
+        self.directory = directory
+        self._locks: dict[tuple[str, str], tuple[asyncio.Lock, int]] = {}
+        # People who opened App Home since this process started: only their home is kept fresh.
+        self._home_seen: set[tuple[str, str]] = set()
+
+    async def first_time(self, key: str) -> bool:
+        """A unique insert: Slack's retries and duplicate deliveries of `key` are handled once."""
+        async with self.context.db.unit_of_work() as session:
+            return await ProcessedEventRepository(session).first_time("slack", key, self.context.clock.now())
+
+    async def handle(self, interaction: Interaction, client: AsyncWebClient) -> None:
+        """One turn: skipped if seen before; replies in the DM, modals opened, clicked message updated."""
+        address = interaction.event.address
+        async with self._one_at_a_time(address.workspace_id, address.user_id):
+            if await self.first_time(interaction.dedup_key):
+                await self._handle(interaction, client)
+
+    async def _handle(self, interaction: Interaction, client: AsyncWebClient) -> None:
+        event = await self._complete(interaction.event, client)
+        outcome = await self.dispatcher.handle(event)
+        replies = await self._open_modal(client, outcome.replies, interaction.trigger_id, event)
+        if interaction.source is not None:
+            await self._update_source(client, interaction, outcome)
+        if interaction.from_home and event.text == "home":
+            await self._publish_home(client, event, replies)
+            return
+        channel = event.address.conversation_id
+        for reply in replies:
+            await _call(client, "chat.postMessage", channel=channel, **render.message(reply))
+        if interaction.from_home or (event.is_action and self._has_home(event)):
+            await self.refresh_home(client, event)
+
+    async def open_form(self, interaction: Interaction, form: Form, client: AsyncWebClient) -> None:
+        """A form button was clicked: open its modal at once, before the trigger id expires."""
+        if not await self.first_time(interaction.dedup_key):
+            return
+        event = interaction.event
+        channel = event.address.conversation_id
+        await _call(client, "views.open", trigger_id=interaction.trigger_id, view=render.modal(form, channel))
+
+    async def refresh_home(self, client: AsyncWebClient, event: Event) -> None:
+        """Re-render App Home after a click or a submission: those change what it shows."""
+        outcome = await self.dispatcher.handle(dataclasses.replace(event, text="home", action=None, value=""))
+        await self._publish_home(client, event, outcome.replies)
+
+    @asynccontextmanager
+    async def _one_at_a_time(self, team: str, user: str) -> AsyncIterator[None]:
+        """A person's turns run in the order they arrived, never two at once (first contact races)."""
+        key = (team, user)
+        lock, users = self._locks.get(key) or (asyncio.Lock(), 0)
+        self._locks[key] = (lock, users + 1)
+        try:
+            async with lock:
+                yield
+        finally:
+            lock, users = self._locks[key]
+            if users == 1:
+                del self._locks[key]
+            else:
+                self._locks[key] = (lock, users - 1)
+
+    async def _complete(self, event: Event, client: AsyncWebClient) -> Event:
+        """Add the users.info profile and, for surfaces outside the DM, the DM channel."""
+        address = event.address
+        profile = await self.directory.profile(client, address.workspace_id, address.user_id)
+        if address.conversation_id.startswith("D"):
+            self.directory.know_dm(address.workspace_id, address.user_id, address.conversation_id)
+        else:
+            channel = await self.directory.dm_channel(client, address.workspace_id, address.user_id)
+            address = dataclasses.replace(address, conversation_id=channel)
+        return dataclasses.replace(event, address=address, profile=profile)
+
+    async def _open_modal(
+        self, client: AsyncWebClient, replies: tuple[Reply, ...], trigger_id: str | None, event: Event
+    ) -> list[Reply]:
+        """The first form of a turn started by an interaction opens as a modal; the rest are posted."""
+        rest: list[Reply] = []
+        for reply in replies:
+            if reply.form is not None and trigger_id:
+                opened = await _call(
+                    client,
+                    "views.open",
+                    trigger_id=trigger_id,
+                    view=render.modal(reply.form, event.address.conversation_id),
+                )
+                trigger_id = None
+                if opened:
+                    reply = dataclasses.replace(reply, form=None)
+                    if not (reply.text or reply.title or reply.interactive):
+                        continue
+            rest.append(reply)
+        return rest
+
+    async def _update_source(
+        self, client: AsyncWebClient, interaction: Interaction, outcome: Outcome
+    ) -> None:
+        source = interaction.source
+        assert source is not None
+        if outcome.source_update is not None:
+            content = render.message(outcome.source_update)
+        else:
+            note = self.context.catalogue.text(outcome.language, "slack.chosen", label=source.label)
+            content = {"text": note, "blocks": render.answered(source.blocks, note)}
+        await _call(client, "chat.update", channel=source.channel, ts=source.ts, **content)
+
+    def _has_home(self, event: Event) -> bool:
+        return (event.address.workspace_id, event.address.user_id) in self._home_seen
+
+    async def _publish_home(
+        self, client: AsyncWebClient, event: Event, replies: tuple[Reply, ...] | list[Reply]
+    ) -> None:
+        self._home_seen.add((event.address.workspace_id, event.address.user_id))
+        await _call(client, "views.publish", user_id=event.address.user_id, view=render.home(replies))
+
+
+async def _call(client: AsyncWebClient, method: str, **arguments: object) -> bool:
+    """A Web API call whose failure is logged (by error code only) and does not end the turn."""
+    try:
+        await client.api_call(method, json=arguments)
+        return True
+    except SlackApiError as error:
+        log.warning("Slack %s failed: %s", method, error.response.get("error"))
+        return False
