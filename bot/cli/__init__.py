@@ -9,6 +9,7 @@ import typer
 from bot.cli import db, serve
 from bot.cli.common import console_error
 from bot.config import ConfigError, load_settings
+from bot.content import cli as content_cli
 
 app = typer.Typer(
     name="stafet",
@@ -18,6 +19,7 @@ app = typer.Typer(
 )
 app.command("serve")(serve.serve)
 app.add_typer(db.app, name="db")
+app.add_typer(content_cli.app, name="content")
 
 
 @app.callback()
