@@ -20,6 +20,10 @@ class ContentLibrary:
     lessons: dict[str, dict[str, Lesson]]  # lesson id -> language -> lesson
     glossary: tuple[GlossaryTerm, ...]
 
+    @classmethod
+    def empty(cls) -> ContentLibrary:
+        return cls({}, {}, ())
+
     def lesson(self, lesson_id: str, language: str) -> Lesson | None:
         """The lesson in `language`, else in the first language it exists in."""
         versions = self.lessons.get(lesson_id, {})
@@ -38,9 +42,6 @@ class ContentLibrary:
         """The track's lesson ids, in order, that exist in some language."""
         track = self.tracks.get(track_id)
         return [i for i in track.lessons if i in self.lessons] if track else []
-
-    def any_version(self, lesson_id: str) -> Lesson | None:
-        return self.lesson(lesson_id, "en")
 
 
 def load_library(content_dir: Path) -> ContentLibrary:
