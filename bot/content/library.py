@@ -11,7 +11,8 @@ from bot.content.lessons import Lesson, read_lessons
 from bot.content.tracks import Track, read_tracks
 
 log = logging.getLogger(__name__)
-FALLBACK = ("en", "da", "nb")
+# Norwegian and Danish readers read each other's language more easily than English.
+FALLBACK = {"nb": ("da", "en"), "da": ("nb", "en"), "en": ("da", "nb")}
 
 
 @dataclass(frozen=True)
@@ -27,7 +28,7 @@ class ContentLibrary:
     def lesson(self, lesson_id: str, language: str) -> Lesson | None:
         """The lesson in `language`, else in the first language it exists in."""
         versions = self.lessons.get(lesson_id, {})
-        for candidate in (language, *FALLBACK):
+        for candidate in (language, *FALLBACK.get(language, ("en", "da", "nb"))):
             if candidate in versions:
                 return versions[candidate]
         return None
@@ -36,7 +37,8 @@ class ContentLibrary:
         track = self.tracks.get(track_id)
         if track is None:
             return track_id
-        return next((track.title[c] for c in (language, *FALLBACK) if c in track.title), track_id)
+        order = (language, *FALLBACK.get(language, ("en", "da", "nb")))
+        return next((track.title[c] for c in order if c in track.title), track_id)
 
     def track_lessons(self, track_id: str) -> list[str]:
         """The track's lesson ids, in order, that exist in some language."""

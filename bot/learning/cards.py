@@ -16,9 +16,9 @@ Say = Callable[..., str]  # (key, **params) -> text in the reader's language
 
 
 def when_text(instant: datetime, zone: ZoneInfo, language: str, *, with_time: bool = False) -> str:
-    pattern = "EEEE d MMMM 'kl.' HH:mm" if with_time and language != "en" else "EEEE d MMMM"
-    if with_time and language == "en":
-        pattern = "EEEE d MMMM 'at' HH:mm"
+    """A day (and time) in the reader's zone and words, e.g. "Tuesday 24 November at 08:00"."""
+    at = "'at'" if language == "en" else "'kl.'"
+    pattern = f"EEEE d MMMM {at} HH:mm" if with_time else "EEEE d MMMM"
     return format_datetime(instant.astimezone(zone), pattern, locale=language)
 
 

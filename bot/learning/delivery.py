@@ -56,15 +56,18 @@ async def compose_snoozed(
 async def queue_reviews(app: AppContext) -> None:
     """Queue every review that has come due, for the start of each person's working window."""
     now = app.clock.now()
-    queued = False
-    async with app.db.unit_of_work() as session:
-        service = LearningService(session, app.content, app.settings)
-        for item, person in await LearningRepository(session).unreminded_reviews(now, BATCH):
-            due = service.calendar(person).window_start_from(now)
-            queued |= await service.queue_review(person, item.lesson_id, due, now)
-            item.reminded_at = now
-    if queued:
-        app.delivery_wakeup.set()
+    while True:
+        async with app.db.unit_of_work() as session:
+            service = LearningService(session, app.content, app.settings)
+            found = await LearningRepository(session).unreminded_reviews(now, BATCH)
+            for item, person in found:
+                due = service.calendar(person).window_start_from(now)
+                await service.queue_review(person, item.lesson_id, due, now)
+                item.reminded_at = now
+        if found:
+            app.delivery_wakeup.set()
+        if len(found) < BATCH:
+            return
 
 
 COMPOSERS: dict[str, Composer] = {

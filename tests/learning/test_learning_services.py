@@ -6,11 +6,12 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from fastapi import FastAPI
+from sqlalchemy import select
 
 from bot.learning.coverage import team_coverage
 from bot.learning.progress import AreaProgress, progress_of
 from bot.learning.service import LearningService
-from storage.models import Person
+from storage.models import OutboxMessage, Person
 from storage.repositories.people import PeopleRepository
 
 CPH = ZoneInfo("Europe/Copenhagen")
@@ -108,3 +109,21 @@ async def test_home_shows_learning_once_started(chat) -> None:  # type: ignore[n
     assert home["title"] == "Your learning"
     assert "Lessons done: 0" in home["text"]
     assert [b["label"] for b in home["buttons"]] == ["Next lesson", "My progress"]
+
+
+async def test_a_review_past_the_daily_cap_moves_to_the_next_working_morning(app: FastAPI) -> None:
+    context = app.state.context
+    async with context.db.unit_of_work() as session:
+        service = LearningService(session, context.content, context.settings)
+        anna = await _person(session, "anna@example.org")
+        await service.answer(anna, "o-lead", {1}, at(26, 9))  # wrong: due Friday 27th
+        for n in range(3):
+            assert await service.nudge(anna, ["basics"], at(27, 9 + n)) is not None
+        assert await service.review_to_send(anna, "o-lead", at(27, 13)) is None
+        rows = (await session.scalars(select(OutboxMessage))).all()
+        assert [(r.kind, r.payload, r.due_at) for r in rows] == [
+            ("learning.review", {"lesson_id": "o-lead"}, at(30, 8))
+        ]
+        item = await service.review_to_send(anna, "o-lead", at(30, 8))
+        assert item is not None and item.review
+        assert await service.review_to_send(anna, "o-lead", at(30, 9)) is None  # sent once per due date
