@@ -32,8 +32,8 @@ def test_broken_content_yields_exact_file_line_problems() -> None:
     assert found == [
         "glossary.yaml:5: cloud: missing translation nb",
         "glossary.yaml:8: duplicate glossary id 'phishing'",
-        "glossary.yaml:13: 3.en.definition: Field required",
-        "glossary.yaml:13: 3.en.meaning: Extra inputs are not permitted",
+        "glossary.yaml:13: api: en.definition: Field required",
+        "glossary.yaml:13: api: en.meaning: Extra inputs are not permitted",
         f"lessons/basics/bad-quiz.en.md:6: competence: Input should be {competences}",
         "lessons/basics/bad-quiz.en.md:10: colour: Extra inputs are not permitted",
         "lessons/basics/bad-quiz.en.md:13: quiz.options: List should have at least 2 items after "

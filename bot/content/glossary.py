@@ -41,7 +41,8 @@ def read_glossary(content_dir: Path) -> tuple[list[GlossaryTerm], list[Problem]]
     terms: list[GlossaryTerm] = []
     seen: set[str] = set()
     for index, item in enumerate(located.data):
-        model, trouble = located.validate(GlossaryTermModel, item, [index])
+        label = str(item.get("id", f"term {index + 1}")) if isinstance(item, dict) else f"term {index + 1}"
+        model, trouble = located.validate(GlossaryTermModel, item, [index], label)
         problems += trouble
         if model is None:
             continue

@@ -46,18 +46,18 @@ class Located:
         return Problem(self.path, self.line(loc), message)
 
     def validate(
-        self, model: type[M], data: Any = None, loc: Sequence[str | int] = ()
+        self, model: type[M], data: Any = None, loc: Sequence[str | int] = (), label: str = ""
     ) -> tuple[M | None, list[Problem]]:
-        """`data` (by default the whole document) as `model`, or the problems that stop it."""
+        """`data` (by default the whole document, else the part at `loc`) as `model`, or its problems."""
         try:
             return model.model_validate(self.data if data is None else data), []
         except ValidationError as error:
             problems = []
             for item in error.errors():
-                where = (*loc, *item["loc"])
-                field = ".".join(str(p) for p in where)
+                field = ".".join(str(p) for p in item["loc"])
                 message = item["msg"].removeprefix("Value error, ")
-                problems.append(self.problem(where, f"{field}: {message}" if field else message))
+                text = ": ".join(part for part in (label, field, message) if part)
+                problems.append(self.problem((*loc, *item["loc"]), text))
             return None, problems
 
 

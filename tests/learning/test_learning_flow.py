@@ -166,3 +166,26 @@ async def test_define_forgives_typos_and_suggests(chat) -> None:  # type: ignore
     assert unknown["text"].startswith('I don\'t know "blockchain" yet.')
     [dansk] = await anna.say("forklar tofaktor")
     assert dansk["title"] == "Two-factor authentication"  # Anna reads English
+
+
+async def test_a_danish_learner_reads_everything_in_danish(  # type: ignore[no-untyped-def]
+    chat, deliver, nudge
+) -> None:
+    bo = chat("bo@example.org", "Bo")
+    await bo.say("sprog")
+    await bo.press("Danish")
+    await nudge("bo@example.org", ["basics"], "1")
+    await deliver()
+    [card] = await bo.new_messages()
+    assert card["title"] == "To låse på døren"
+    assert [b["label"] for b in card["buttons"]] == ["Tag quizzen", "Senere", "Stop dette forløb"]
+    await bo.press("Tag quizzen")
+    feedback, reflection = await bo.press("Dit brugernavn")
+    assert feedback["text"].startswith("Ikke helt. Det rigtige svar: **En kode fra en app på din telefon**.")
+    assert feedback["text"].endswith("Jeg spørger dig igen tirsdag 24 november.")
+    assert reflection["text"] == "Hvor logger du i dag ind med kun en adgangskode?"
+    [progress] = await bo.say("fremskridt")
+    assert progress["title"] == "Din læring"
+    assert "- It- og datasikkerhed: 1/2 (grundlæggende)" in progress["text"]
+    [term] = await bo.say("forklar phishing")
+    assert term["text"].startswith("Falske mails der vil narre dig.")
