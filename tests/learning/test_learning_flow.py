@@ -145,6 +145,10 @@ async def test_self_paced_next_tracks_and_multiple_choice(chat) -> None:  # type
     assert started["text"] == "You are now following **Basics**. Here is your first lesson:"
     await anna.press("Take the quiz")
     await anna.press(RIGHT)
+    [again] = await anna.click("learning.answer", "b-mfa:1")
+    assert again["text"] == "You have already answered this one. It will come back for review later."
+    [garbage] = await anna.click("learning.answer", "nonsense")
+    assert garbage["text"] == "I can't find that lesson any more."
     [card] = await anna.say("next")
     assert card["title"] == "Personal data"
     [quiz] = await anna.press("Take the quiz")
