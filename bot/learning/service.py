@@ -57,17 +57,11 @@ class LearningService:
         """`track_ids` (or all the person follows) minus those they stopped; `enrol` starts new ones."""
         enrolments = await self.repo.enrolments(person.id)
         wanted = track_ids if track_ids is not None else list(self.content.tracks)
-        active = []
-        for track_id in wanted:
-            status = enrolments[track_id].status if track_id in enrolments else None
-            if track_id not in self.content.tracks or status == "stopped":
-                continue
-            if status is None:
-                if not enrol:
-                    continue
-                await self.repo.set_enrolment(person.id, track_id, "active", now)
-            active.append(track_id)
-        return active
+        known = [t for t in wanted if t in self.content.tracks]
+        new = [t for t in known if t not in enrolments] if enrol else []
+        if new:
+            self.repo.add_enrolments(person.id, new, now)
+        return [t for t in known if t in new or (t in enrolments and enrolments[t].status == "active")]
 
     async def next_item(
         self, person: Person, tracks: list[str], now: datetime, *, roles: set[str] | None = None

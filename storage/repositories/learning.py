@@ -19,6 +19,13 @@ class LearningRepository:
         rows = await self.session.scalars(select(Enrolment).where(Enrolment.person_id == person_id))
         return {row.track_id: row for row in rows}
 
+    def add_enrolments(self, person_id: int, track_ids: Sequence[str], now: datetime) -> None:
+        """Start following `track_ids` (none of which the person has a row for yet)."""
+        for track_id in track_ids:
+            self.session.add(
+                Enrolment(person_id=person_id, track_id=track_id, status="active", updated_at=now)
+            )
+
     async def set_enrolment(self, person_id: int, track_id: str, status: str, now: datetime) -> Enrolment:
         row = (await self.enrolments(person_id)).get(track_id)
         if row is None:
