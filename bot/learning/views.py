@@ -26,7 +26,11 @@ def progress_reply(turn: Turn, progress: Progress) -> Reply:
         for lesson_id, text in progress.reflections:
             lesson = turn.app.content.lesson(lesson_id, turn.language)
             lines.append(f"- _{lesson.title if lesson else lesson_id}_: {text}")
-    return Reply(title=turn.t("learning.progress.title"), text="\n".join(lines))
+    buttons = (
+        Button(turn.t("menu.next"), "menu", "next", "primary"),
+        Button(turn.t("menu.tracks"), "menu", "tracks"),
+    )
+    return Reply(title=turn.t("learning.progress.title"), text="\n".join(lines), buttons=buttons)
 
 
 def _accuracy(turn: Turn, progress: Progress) -> str:

@@ -186,7 +186,7 @@ async def test_a_danish_learner_reads_everything_in_danish(  # type: ignore[no-u
     await bo.press("Tag quizzen")
     feedback, reflection = await bo.press("Dit brugernavn")
     assert feedback["text"].startswith("Ikke helt. Det rigtige svar: **En kode fra en app på din telefon**.")
-    assert feedback["text"].endswith("Jeg spørger dig igen tirsdag 24 november.")
+    assert feedback["text"].endswith("Jeg spørger dig igen tirsdag den 24. november.")
     assert reflection["text"] == "Hvor logger du i dag ind med kun en adgangskode?"
     [progress] = await bo.say("fremskridt")
     assert progress["title"] == "Din læring"
