@@ -61,7 +61,7 @@ async def queue_reviews(app: AppContext) -> None:
             service = LearningService(session, app.content, app.settings)
             found = await LearningRepository(session).unreminded_reviews(now, BATCH)
             for item, person in found:
-                due = service.calendar(person).window_start_from(now)
+                due = (await service.work_calendar(person)).window_start_from(now)
                 await service.queue_review(person, item.lesson_id, due, now)
                 item.reminded_at = now
         if found:

@@ -48,7 +48,7 @@ async def home_section(turn: Turn) -> Reply | None:
     """A short learning summary for the home view; nothing until the person has started."""
     service = LearningService(turn.session, turn.app.content, turn.app.settings)
     progress = await progress_of(
-        service.repo, turn.app.content, turn.person, service.calendar(turn.person), turn.now()
+        service.repo, turn.app.content, turn.person, await service.work_calendar(turn.person), turn.now()
     )
     if progress.lessons_done == 0 and not await service.active_tracks(turn.person, None, turn.now()):
         return None

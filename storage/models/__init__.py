@@ -1,6 +1,6 @@
 """All tables; importing this package registers every model on `Base.metadata`."""
 
-from storage.models.learning import Enrolment, LearningItem, LearningSend, QuizAnswer
+from storage.models.learning import Enrolment, LearningItem, LearningSend, Leave, QuizAnswer
 from storage.models.outbox import OutboxMessage
 from storage.models.people import ConversationRef, Identity, Person
 from storage.models.platform_events import ProcessedEvent
@@ -12,6 +12,7 @@ __all__ = [
     "Identity",
     "LearningItem",
     "LearningSend",
+    "Leave",
     "OutboxMessage",
     "Person",
     "ProcessedEvent",

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import Enrolment, LearningItem, LearningSend, Person, QuizAnswer
+from storage.models import Enrolment, LearningItem, LearningSend, Leave, Person, QuizAnswer
 
 
 class LearningRepository:
@@ -134,6 +134,30 @@ class LearningRepository:
             .limit(1)
         )
         return found is not None
+
+    async def leave(self, person_id: int) -> list[Leave]:
+        rows = await self.session.scalars(
+            select(Leave).where(Leave.person_id == person_id).order_by(Leave.first_day)
+        )
+        return list(rows)
+
+    async def add_leave(self, person_id: int, first_day: date, last_day: date, now: datetime) -> None:
+        self.session.add(Leave(person_id=person_id, first_day=first_day, last_day=last_day, created_at=now))
+        await self.session.flush()
+
+    async def end_leave(self, person_id: int, today: date) -> bool:
+        """Cut short leave that covers today or lies ahead; True when there was any."""
+        changed = False
+        for row in await self.leave(person_id):
+            if row.last_day < today:
+                continue
+            if row.first_day >= today:
+                await self.session.delete(row)
+            else:
+                row.last_day = today - timedelta(days=1)
+            changed = True
+        await self.session.flush()
+        return changed
 
     async def department_size(self, department: str) -> int:
         count = await self.session.scalar(

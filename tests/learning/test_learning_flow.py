@@ -193,3 +193,18 @@ async def test_a_danish_learner_reads_everything_in_danish(  # type: ignore[no-u
     assert "- It- og datasikkerhed: 1/2 (grundlæggende)" in progress["text"]
     [term] = await bo.say("forklar phishing")
     assert term["text"].startswith("Falske mails der vil narre dig.")
+
+
+async def test_away_pauses_nudges_until_back(chat, deliver, nudge) -> None:  # type: ignore[no-untyped-def]
+    anna = chat("anna@example.org", "Anna")
+    [ask] = await anna.say("away")
+    assert [b["label"] for b in ask["buttons"]] == ["1 week", "2 weeks", "3 weeks", "I'm back"]
+    [set_] = await anna.press("2 weeks")
+    assert set_["text"] == "Enjoy! I'll be quiet until after Sunday 6 December."
+    await nudge("anna@example.org", ["basics"], "1")
+    assert await deliver() == 0
+    await anna.say("away")
+    [back] = await anna.press("I'm back")
+    assert back["text"] == "Welcome back! Your lessons and reviews start again."
+    await nudge("anna@example.org", ["basics"], "2")
+    assert await deliver() == 1

@@ -154,3 +154,20 @@ async def test_the_review_job_queues_once_and_a_stopped_track_gets_no_review(app
         anna = await PeopleRepository(session).by_email("anna@example.org")
         assert anna is not None
         assert await service.review_to_send(anna, "b-mfa", at(24, 9)) is None
+
+
+async def test_leave_freezes_the_streak_and_moves_reviews(app: FastAPI) -> None:
+    context = app.state.context
+    async with context.db.unit_of_work() as session:
+        service = LearningService(session, context.content, context.settings)
+        anna = await _person(session, "anna@example.org")
+        await service.answer(anna, "b-data", {0, 2}, at(19, 10))  # Thursday
+        await service.go_away(anna, 1, at(20, 9))  # Friday off
+        result = await service.answer(anna, "b-mfa", {0}, at(20, 10))  # wrong, on the day off
+        assert result.due_at == at(23, 8)
+        await service.go_away(anna, 2, at(23, 9))  # Monday and Tuesday off
+        assert await service.nudge(anna, ["basics"], at(23, 10)) is None
+        await service.answer(anna, "b-adv", {1}, at(25, 10))  # Wednesday
+        calendar = await service.work_calendar(anna)
+        progress = await progress_of(service.repo, context.content, anna, calendar, at(25, 15))
+    assert progress.streak == 2  # Thursday and Wednesday; the leave between is frozen
