@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.learning.progress import Progress, progress_of
-from bot.learning.service import LearningService
+from bot.learning.service import LearningService, roles_of
 from bot.runtime.replies import Button, Choice, Option, Reply
 from bot.runtime.turn import Turn
 
@@ -67,12 +67,15 @@ async def home_section(turn: Turn) -> Reply | None:
 
 
 async def tracks_reply(turn: Turn, service: LearningService) -> Reply:
-    """Every track with its description and how far the person is; pick one to start or resume."""
+    """The tracks for the person's roles (and any they follow) with how far they are; pick one."""
     content = turn.app.content
     enrolments = await service.repo.enrolments(turn.person.id)
+    roles = roles_of(turn.person)
     done = {i.lesson_id for i in await service.items(turn.person) if i.completed_at is not None}
     lines, options = [], []
     for track in content.tracks.values():
+        if track.id not in enrolments and not roles & set(track.roles):
+            continue
         title = content.track_title(track.id, turn.language)
         description = next(
             (track.description[c] for c in (turn.language, "en", "da") if c in track.description), ""
