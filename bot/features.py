@@ -8,12 +8,13 @@ from types import ModuleType
 
 from bot import help, home
 from bot.delivery.compose import Composer
+from bot.learning import handlers as learning
 from bot.people import handlers as people
 from bot.runtime.router import Router
 from bot.scheduler import RecurringJob
 from bot.surveys import handlers as surveys
 
-FEATURES: tuple[ModuleType, ...] = (people, surveys)
+FEATURES: tuple[ModuleType, ...] = (people, learning, surveys)
 
 
 def register_all(router: Router) -> None:

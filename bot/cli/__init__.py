@@ -9,6 +9,7 @@ import typer
 from bot.cli import db, manifest, serve, survey
 from bot.cli.common import console_error
 from bot.config import ConfigError, load_settings
+from bot.content import cli as content_cli
 
 app = typer.Typer(
     name="stafet",
@@ -20,6 +21,7 @@ app.command("serve")(serve.serve)
 app.add_typer(db.app, name="db")
 app.add_typer(manifest.app, name="manifest")
 app.add_typer(survey.app, name="survey")
+app.add_typer(content_cli.app, name="content")
 
 
 @app.callback()

@@ -1,5 +1,6 @@
 """All tables; importing this package registers every model on `Base.metadata`."""
 
+from storage.models.learning import Enrolment, LearningItem, LearningSend, Leave, QuizAnswer
 from storage.models.outbox import OutboxMessage
 from storage.models.people import ConversationRef, Identity, Person
 from storage.models.platform_events import ProcessedEvent
@@ -30,4 +31,9 @@ __all__ = [
     "slack_bots",
     "slack_installations",
     "slack_oauth_states",
+    "Enrolment",
+    "LearningItem",
+    "LearningSend",
+    "Leave",
+    "QuizAnswer",
 ]
