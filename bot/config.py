@@ -27,6 +27,10 @@ class Settings(BaseSettings):
     default_language: Language = Field("da", alias="STAFET_DEFAULT_LANGUAGE")
     content_dir: Path = Field(DEFAULT_CONTENT_DIR, alias="STAFET_CONTENT_DIR")
     min_group_size: int = Field(5, alias="STAFET_MIN_GROUP_SIZE", ge=3)
+    question_retention_days: int = Field(30, alias="STAFET_QUESTION_RETENTION_DAYS", ge=0)
+    question_department_preference: Literal["none", "same", "other"] = Field(
+        "none", alias="STAFET_QUESTION_DEPARTMENT_PREFERENCE"
+    )
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field("INFO", alias="STAFET_LOG_LEVEL")
     scheduler_enabled: bool = Field(True, alias="STAFET_SCHEDULER")
     delivery_interval_seconds: float = Field(2.0, alias="STAFET_DELIVERY_INTERVAL", gt=0)

@@ -9,10 +9,11 @@ from types import ModuleType
 from bot import help, home
 from bot.delivery.compose import Composer
 from bot.people import handlers as people
+from bot.questions import handlers as questions
 from bot.runtime.router import Router
 from bot.scheduler import RecurringJob
 
-FEATURES: tuple[ModuleType, ...] = (people,)
+FEATURES: tuple[ModuleType, ...] = (people, questions)
 
 
 def register_all(router: Router) -> None:

@@ -9,6 +9,7 @@ import typer
 from bot.cli import db, serve
 from bot.cli.common import console_error
 from bot.config import ConfigError, load_settings
+from bot.questions import cli as questions_cli
 
 app = typer.Typer(
     name="stafet",
@@ -18,6 +19,8 @@ app = typer.Typer(
 )
 app.command("serve")(serve.serve)
 app.add_typer(db.app, name="db")
+app.add_typer(questions_cli.ambassador_app, name="ambassador")
+app.add_typer(questions_cli.faq_app, name="faq")
 
 
 @app.callback()

@@ -1,0 +1,1 @@
+"""Content files: lessons, tracks, survey templates and the glossary."""
