@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 from collections.abc import Awaitable, Callable
-from datetime import date, datetime, time
+from datetime import date
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
@@ -45,20 +45,32 @@ def _profile(
     topic: list[str], language: list[str], department: str | None, hours: str | None,
     timezone: str | None, cap: int | None, status: str | None, until: str | None,
 ) -> Profile:  # fmt: skip
-    away_until = None
-    if until:
-        zone = ZoneInfo(timezone or "Europe/Copenhagen")
-        away_until = datetime.combine(date.fromisoformat(until), time(0), zone)
+    try:
+        topics = registry.parse_topics(topic) if topic else None
+        if until and not _is_date(until):
+            raise RegistryError(f"--until must look like 2026-12-01, got {until}")
+    except RegistryError as error:
+        console_error(str(error))
+        raise typer.Exit(1) from None
+    back_on = date.fromisoformat(until) if until else None
     return Profile(
-        topics=registry.parse_topics(topic) if topic else None,
+        topics=topics,
         languages=language or None,
         department=department,
         hours=hours,
         timezone=timezone,
         cap=cap,
         status=status,
-        away_until=away_until,
+        back_on=back_on,
     )
+
+
+def _is_date(value: str) -> bool:
+    try:
+        date.fromisoformat(value)
+    except ValueError:
+        return False
+    return True
 
 
 TOPIC = typer.Option([], "--topic", help="topic[:proficiency 1-3], repeatable")
@@ -98,7 +110,8 @@ def list_ambassadors(ctx: typer.Context) -> None:
         lines = []
         for a, p in await QuestionRepository(session).ambassadors():
             topics = ",".join(f"{k}:{v}" for k, v in sorted(a.topics.items()))
-            until = f" until {a.away_until.date()}" if a.away_until else ""
+            back = a.away_until.astimezone(ZoneInfo(a.timezone)).date() if a.away_until else None
+            until = f" until {back}" if back else ""
             lines.append(
                 f"{p.email}\t{topics}\t{','.join(a.languages)}\t{a.department}\t"
                 f"{a.work_start}-{a.work_end} {a.timezone}\t{a.status}{until}\tcap {a.cap}"

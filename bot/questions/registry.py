@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, time
+from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -28,7 +28,7 @@ class Profile:
     timezone: str | None = None
     cap: int | None = None
     status: str | None = None
-    away_until: datetime | None = None
+    back_on: date | None = None  # with status out: the first day back
 
 
 def parse_topics(values: list[str]) -> dict[str, int]:
@@ -89,7 +89,9 @@ def _apply(ambassador: Ambassador, profile: Profile, person: Person) -> None:
     if profile.status is not None:
         if profile.status not in ("available", "away", "out"):
             raise RegistryError("status must be available, away or out")
-        ambassador.status, ambassador.away_until = profile.status, profile.away_until
+        ambassador.status, ambassador.away_until = profile.status, None
+        if profile.back_on is not None:
+            ambassador.away_until = datetime.combine(profile.back_on, time(0), ZoneInfo(ambassador.timezone))
 
 
 async def set_group(
