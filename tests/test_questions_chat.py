@@ -88,3 +88,12 @@ async def test_stale_entries_remind_their_owner_once(chat, app: FastAPI, clock) 
         assert await service.flag_stale() == 1  # still stale, but the reminder is not queued twice
         keys = (await session.scalars(select(OutboxMessage.key))).all()
         assert keys == [f"faq:{entry.id}:review:{clock.now().date().isoformat()}"]
+
+
+async def test_home_shows_open_questions(chat) -> None:  # type: ignore[no-untyped-def]
+    anna = chat("anna@example.org")
+    [form] = await anna.say("ask")
+    [details] = await anna.click("questions.draft", fields={"text": "Zzz qqq xyzzy"})
+    await anna.click("questions.submit", details["form"]["value"], fields={"topic": "collaboration"})
+    home = await anna.say("home")
+    assert any("Your questions still open: 1" in reply["text"] for reply in home)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bot.delivery.compose import Composer
 from bot.home import HomeSection
-from bot.questions import cards
+from bot.questions import cards, home
 from bot.questions.availability import choose_availability, set_availability
 from bot.questions.faq import FaqService
 from bot.questions.jobs import JOBS as QUESTION_JOBS
@@ -16,7 +16,7 @@ from bot.runtime.router import Router
 from bot.runtime.turn import Turn
 from bot.scheduler import RecurringJob
 
-HOME: list[HomeSection] = []
+HOME: list[HomeSection] = [home.section]
 JOBS: list[RecurringJob] = list(QUESTION_JOBS)
 COMPOSERS: dict[str, Composer] = {}
 YES = {"true", "on", "yes", "1", "checked"}
