@@ -144,7 +144,7 @@ class QuestionService:
             )
 
     async def claim(self, question_id: int, person: Person) -> Question:
-        question = await self.questions.get(question_id)
+        question = await self.questions.get(question_id, lock=True)
         if question is None or question.status not in ("open", "escalated"):
             raise UserFacingError("questions.already_claimed")
         may = question.assigned_id == person.id if question.status == "open" else self._helper(person)
