@@ -16,6 +16,11 @@ from storage.models.surveys import (
 from storage.models.webchat import WebchatMessage
 
 __all__ = [
+from storage.models.questions import Ambassador, FaqEntry, Question, QuestionMessage
+    "Ambassador",
+    "FaqEntry",
+    "Question",
+    "QuestionMessage",
     "ConversationRef",
     "Identity",
     "OutboxMessage",
