@@ -4,6 +4,7 @@ from storage.models.learning import Enrolment, LearningItem, LearningSend, Leave
 from storage.models.outbox import OutboxMessage
 from storage.models.people import ConversationRef, Identity, Person
 from storage.models.platform_events import ProcessedEvent
+from storage.models.questions import Ambassador, FaqEntry, Question, QuestionMessage
 from storage.models.slack import slack_bots, slack_installations, slack_oauth_states
 from storage.models.surveys import (
     SurveyAnswer,
@@ -16,7 +17,6 @@ from storage.models.surveys import (
 from storage.models.webchat import WebchatMessage
 
 __all__ = [
-from storage.models.questions import Ambassador, FaqEntry, Question, QuestionMessage
     "Ambassador",
     "FaqEntry",
     "Question",
