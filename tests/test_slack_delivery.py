@@ -41,7 +41,7 @@ async def test_claiming_a_question_notifies_the_asker_in_slack(
         await turn.notify(bo.id, Reply(text="Anna is on your question"), key=f"claim:{turn.event.value}")
         return Reply(text="It's yours")
 
-    slack_app.state.dispatcher.router.action("questions.claim", claim)
+    slack_app.state.dispatcher.router.action("demo.claim", claim)
     await slack.interaction(payload("block_actions_claim"))
     await settle()
     [row] = await _outbox(slack_app)

@@ -21,7 +21,7 @@ def _ask_form(value: str) -> Form:
         Field("topic", "Topic", "select", (Option("Teams", "teams"), Option("Excel", "excel"))),
         Field("anonymous", "Ask anonymously", "checkbox"),
     )
-    return Form("questions.submit", "Ask an ambassador", fields, "Send", value=value[:40])
+    return Form("demo.submit", "Ask an ambassador", fields, "Send", value=value[:40])
 
 
 @pytest.fixture(autouse=True)
@@ -38,7 +38,7 @@ def ask_handlers(slack_app: FastAPI) -> None:
         return Reply(text=f"Sent to an ambassador: {turn.event.fields['question']}")
 
     router.command("ask", ask)
-    router.action("questions.submit", submit)
+    router.action("demo.submit", submit)
 
 
 async def test_slash_command_answers_in_the_dm(

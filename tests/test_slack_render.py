@@ -51,7 +51,7 @@ def test_multiple_choice_is_a_multi_select() -> None:
 
 def test_a_form_round_trips_through_its_button_and_modal() -> None:
     form = Form(
-        "questions.submit",
+        "demo.submit",
         "Ask an ambassador about something long",
         (Field("q", "Question", "textarea", required=True, initial="x" * 3000),),
         "Send",
@@ -63,7 +63,7 @@ def test_a_form_round_trips_through_its_button_and_modal() -> None:
     view = render.modal(form, "D1")
     assert len(view["title"]["text"]) <= 24
     metadata = json.loads(view["private_metadata"])
-    assert metadata == {"action": "questions.submit", "value": "42", "channel": "D1"}
+    assert metadata == {"action": "demo.submit", "value": "42", "channel": "D1"}
     assert view["blocks"][0]["element"]["multiline"] is True and view["blocks"][0]["optional"] is False
 
 
@@ -93,4 +93,4 @@ def test_recorded_payloads_translate_to_neutral_events(payload: Payload) -> None
     quoted = translate.shortcut(payload("shortcut_message"))
     assert quoted.event.text.startswith("ask Does anyone know") and "&amp;" not in quoted.event.text
     submitted = translate.view_submission(payload("view_submission"))
-    assert submitted.event.fields["anonymous"] == "true" and submitted.event.action == "questions.submit"
+    assert submitted.event.fields["anonymous"] == "true" and submitted.event.action == "demo.submit"
