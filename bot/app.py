@@ -25,6 +25,8 @@ from bot.runtime.events import Platform
 from bot.runtime.router import Router
 from bot.scheduler import SchedulerState, build_scheduler
 from bot.web import health
+from bot.web.admin.app import build_dashboard
+from bot.web.api.app import build_api
 from storage.database import Database
 
 log = logging.getLogger(__name__)
@@ -96,6 +98,8 @@ def create_app(settings: Settings, *, clock: Clock | None = None, background: bo
         return {"platforms": sorted(p.value for p in messengers)}
 
     webchat.mount(app, context, dispatcher, notifier)
+    app.mount("/api/v1", build_api(context))
+    app.mount("/admin", build_dashboard(context))
     app.include_router(health.build_router(context, scheduler_state, platforms))
 
     @app.get("/", include_in_schema=False)

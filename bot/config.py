@@ -31,6 +31,12 @@ class Settings(BaseSettings):
     scheduler_enabled: bool = Field(True, alias="STAFET_SCHEDULER")
     delivery_interval_seconds: float = Field(2.0, alias="STAFET_DELIVERY_INTERVAL", gt=0)
 
+    secret_key: str = Field("", alias="STAFET_SECRET_KEY")
+    admin_cookie_secure: bool = Field(True, alias="STAFET_ADMIN_COOKIE_SECURE")
+    retention_reflections_days: int = Field(365, alias="STAFET_RETENTION_REFLECTIONS_DAYS", ge=1)
+    retention_questions_days: int = Field(365, alias="STAFET_RETENTION_QUESTIONS_DAYS", ge=1)
+    retention_delivery_log_days: int = Field(90, alias="STAFET_RETENTION_DELIVERY_LOG_DAYS", ge=1)
+
     slack_bot_token: str = Field("", alias="SLACK_BOT_TOKEN")
     slack_signing_secret: str = Field("", alias="SLACK_SIGNING_SECRET")
     slack_api_url: str = Field("https://slack.com/api/", alias="SLACK_API_URL")

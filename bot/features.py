@@ -6,13 +6,13 @@ from __future__ import annotations
 
 from types import ModuleType
 
-from bot import help, home
+from bot import admin, help, home
 from bot.delivery.compose import Composer
 from bot.people import handlers as people
 from bot.runtime.router import Router
 from bot.scheduler import RecurringJob
 
-FEATURES: tuple[ModuleType, ...] = (people,)
+FEATURES: tuple[ModuleType, ...] = (people, admin)
 
 
 def register_all(router: Router) -> None:

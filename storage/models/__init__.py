@@ -1,8 +1,18 @@
 """All tables; importing this package registers every model on `Base.metadata`."""
 
+from storage.models.admin import AdminToken, AuditEntry
 from storage.models.outbox import OutboxMessage
 from storage.models.people import ConversationRef, Identity, Person
 from storage.models.platform_events import ProcessedEvent
 from storage.models.webchat import WebchatMessage
 
-__all__ = ["ConversationRef", "Identity", "OutboxMessage", "Person", "ProcessedEvent", "WebchatMessage"]
+__all__ = [
+    "AdminToken",
+    "AuditEntry",
+    "ConversationRef",
+    "Identity",
+    "OutboxMessage",
+    "Person",
+    "ProcessedEvent",
+    "WebchatMessage",
+]

@@ -1,0 +1,8 @@
+"""Every feature's personal data, in one explicit list (the profile first)."""
+
+from __future__ import annotations
+
+from bot.admin.privacy import foundation
+from bot.admin.privacy.registry import PersonalData
+
+SECTIONS: tuple[PersonalData, ...] = (*foundation.SECTIONS,)
