@@ -28,7 +28,7 @@ def import_people(
     """Import people; nothing is imported while any row has an error."""
     parsed = parse(file.read_bytes())
     for error in parsed.errors:
-        console_error(f"{file.name}:{error.line}: {error.message} [{error.code}]")
+        console_error(f"{file.name}:{error.line}: {error.message} ({error.code})")
     if not parsed.ok:
         console_error(f"{len(parsed.errors)} row(s) have errors; nothing was imported.")
         raise typer.Exit(1)

@@ -1,0 +1,42 @@
+"""Every API endpoint and dashboard page with the lowest role that may use it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    method: str
+    path: str
+    role: str  # lowest role allowed
+    ok: int = 200  # status for an allowed role with this request
+    request: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def id(self) -> str:
+        return f"{self.method} {self.path}"
+
+
+CSV = "email,name\nanna@example.org,Anna\n"
+
+API: list[Endpoint] = [
+    Endpoint("GET", "/api/v1/me", "viewer"),
+    Endpoint("GET", "/api/v1/people", "hr"),
+    Endpoint(
+        "POST",
+        "/api/v1/people/import?dry_run=true",
+        "hr",
+        request={"content": CSV, "headers": {"Content-Type": "text/csv"}},
+    ),
+    Endpoint("POST", "/api/v1/people/export", "hr", 404, {"json": {"email": "nobody@example.org"}}),
+    Endpoint("POST", "/api/v1/people/forget", "hr", 404, {"json": {"email": "nobody@example.org"}}),
+    Endpoint("GET", "/api/v1/audit", "hr"),
+]
+
+PAGES: list[Endpoint] = [
+    Endpoint("GET", "/admin/", "viewer"),
+    Endpoint("GET", "/admin/people", "hr"),
+    Endpoint("GET", "/admin/audit", "hr"),
+]
