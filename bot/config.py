@@ -36,6 +36,16 @@ class Settings(BaseSettings):
     retention_reflections_days: int = Field(365, alias="STAFET_RETENTION_REFLECTIONS_DAYS", ge=1)
     retention_questions_days: int = Field(365, alias="STAFET_RETENTION_QUESTIONS_DAYS", ge=1)
     retention_delivery_log_days: int = Field(90, alias="STAFET_RETENTION_DELIVERY_LOG_DAYS", ge=1)
+    oidc_roles: str = Field("", alias="STAFET_OIDC_ROLES")
+    oidc_entra_client_id: str = Field("", alias="STAFET_OIDC_ENTRA_CLIENT_ID")
+    oidc_entra_client_secret: str = Field("", alias="STAFET_OIDC_ENTRA_CLIENT_SECRET")
+    oidc_entra_tenant: str = Field("", alias="STAFET_OIDC_ENTRA_TENANT")
+    oidc_entra_metadata_url: str = Field("", alias="STAFET_OIDC_ENTRA_METADATA_URL")
+    oidc_slack_client_id: str = Field("", alias="STAFET_OIDC_SLACK_CLIENT_ID")
+    oidc_slack_client_secret: str = Field("", alias="STAFET_OIDC_SLACK_CLIENT_SECRET")
+    oidc_slack_metadata_url: str = Field(
+        "https://slack.com/.well-known/openid-configuration", alias="STAFET_OIDC_SLACK_METADATA_URL"
+    )
 
     slack_bot_token: str = Field("", alias="SLACK_BOT_TOKEN")
     slack_signing_secret: str = Field("", alias="SLACK_SIGNING_SECRET")

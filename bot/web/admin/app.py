@@ -7,10 +7,11 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 
 from bot.admin.audit import AuditLog
+from bot.admin.oidc import providers
 from bot.admin.roles import Principal, Role
 from bot.admin.tokens import TokenService
 from bot.context import AppContext
-from bot.web.admin import overview, people_pages
+from bot.web.admin import oidc_routes, overview, people_pages
 from bot.web.admin.guard import BadCsrf, LoginRequired, NotAllowed, csrf_checked, signed_in
 from bot.web.admin.render import HERE, Pages
 from bot.web.admin.session import Sessions
@@ -26,6 +27,8 @@ def build_dashboard(context: AppContext) -> FastAPI:
     dashboard = FastAPI(docs_url=None, redoc_url=None, openapi_url=None)
     dashboard.mount("/static", StaticFiles(directory=HERE / "static"), name="admin-static")
     csrf = csrf_checked(sessions)
+    found = providers(context.settings)
+    oidc_routes.install(dashboard, context, pages, sessions, found)
 
     @dashboard.exception_handler(LoginRequired)
     async def to_login(_request: Request, _error: LoginRequired) -> Response:
@@ -41,7 +44,7 @@ def build_dashboard(context: AppContext) -> FastAPI:
 
     @dashboard.get("/login", response_class=HTMLResponse)
     async def login_page(request: Request) -> Response:
-        return pages.render(request, "login.html", None)
+        return pages.render(request, "login.html", None, providers=found)
 
     @dashboard.post("/login", dependencies=[Depends(csrf)])
     async def login(request: Request, token: str = Form("")) -> Response:
@@ -50,9 +53,9 @@ def build_dashboard(context: AppContext) -> FastAPI:
             if who is not None:
                 await AuditLog(session, context.clock).record(who, "admin.login")
         if who is None or who.token_id is None:
-            return pages.render(request, "login.html", None, 401, failed=True)
+            return pages.render(request, "login.html", None, 401, failed=True, providers=found)
         response = RedirectResponse("/admin/", 303)
-        sessions.start(response, who.token_id)
+        sessions.start(response, tid=who.token_id)
         return response
 
     @dashboard.post("/logout", dependencies=[Depends(csrf)])

@@ -6,6 +6,7 @@ from collections.abc import Awaitable, Callable
 
 from fastapi import Form, Request
 
+from bot.admin.oidc import role_for
 from bot.admin.roles import Principal, Role
 from bot.admin.tokens import TokenService
 from bot.context import AppContext
@@ -33,11 +34,15 @@ def signed_in(
     context: AppContext, sessions: Sessions, role: Role
 ) -> Callable[[Request], Awaitable[Principal]]:
     async def dependency(request: Request) -> Principal:
-        token_id = sessions.token_id(request)
-        if token_id is None:
-            raise LoginRequired
-        async with context.db.unit_of_work() as session:
-            who = await TokenService(session, context.clock).principal(token_id)
+        payload = sessions.payload(request) or {}
+        who: Principal | None = None
+        if isinstance(payload.get("tid"), int):
+            async with context.db.unit_of_work() as session:
+                who = await TokenService(session, context.clock).principal(payload["tid"])
+        elif isinstance(payload.get("email"), str):
+            # The role is looked up on every request, so editing STAFET_OIDC_ROLES takes effect at once.
+            role_now = role_for(payload["email"], context.settings.oidc_roles)
+            who = Principal(payload["email"], role_now) if role_now else None
         if who is None:
             raise LoginRequired
         if not who.role.allows(role):

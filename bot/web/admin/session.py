@@ -7,6 +7,7 @@ import hashlib
 import hmac
 import logging
 import secrets
+from typing import Any
 
 from fastapi import Request, Response
 from itsdangerous import BadSignature, URLSafeTimedSerializer
@@ -28,11 +29,13 @@ class Sessions:
             # Fine for one process; several replicas need STAFET_SECRET_KEY so sessions survive a hop.
             log.warning("STAFET_SECRET_KEY is not set: dashboard sessions end when this process stops")
             secret = secrets.token_urlsafe(32)
+        self.secret = secret
         self._key = secret.encode()
         self._serializer = URLSafeTimedSerializer(secret, salt="stafet-admin-session")
         self.secure = settings.admin_cookie_secure
 
-    def token_id(self, request: Request) -> int | None:
+    def payload(self, request: Request) -> dict[str, Any] | None:
+        """What the session names: {"tid": token id} or {"email": ...} after OpenID Connect."""
         raw = request.cookies.get(SESSION_COOKIE)
         if not raw:
             return None
@@ -40,10 +43,10 @@ class Sessions:
             data = self._serializer.loads(raw, max_age=SESSION_SECONDS)
         except BadSignature:
             return None
-        return int(data["tid"]) if isinstance(data, dict) and isinstance(data.get("tid"), int) else None
+        return data if isinstance(data, dict) else None
 
-    def start(self, response: Response, token_id: int) -> None:
-        value = self._serializer.dumps({"tid": token_id, "n": secrets.token_hex(8)})
+    def start(self, response: Response, **payload: Any) -> None:
+        value = self._serializer.dumps({**payload, "n": secrets.token_hex(8)})
         self._cookie(response, SESSION_COOKIE, value, SESSION_SECONDS)
 
     def end(self, response: Response) -> None:
