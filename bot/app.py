@@ -16,6 +16,7 @@ from bot.adapters.webchat import routes as webchat
 from bot.adapters.webchat.messenger import WebchatMessenger, WebchatNotifier
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
+from bot.content.library import load_library
 from bot.context import AppContext
 from bot.delivery.messenger import Messenger
 from bot.delivery.worker import DeliveryWorker
@@ -38,6 +39,7 @@ def build_context(settings: Settings, clock: Clock | None = None) -> AppContext:
         clock=clock or SystemClock(),
         db=Database(settings.database_url),
         catalogue=Catalogue(settings.content_dir / "messages"),
+        content=load_library(settings.content_dir),
     )
 
 

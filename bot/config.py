@@ -26,6 +26,7 @@ class Settings(BaseSettings):
     default_timezone: str = Field("Europe/Copenhagen", alias="STAFET_DEFAULT_TIMEZONE")
     default_language: Language = Field("da", alias="STAFET_DEFAULT_LANGUAGE")
     content_dir: Path = Field(DEFAULT_CONTENT_DIR, alias="STAFET_CONTENT_DIR")
+    daily_item_cap: int = Field(3, alias="STAFET_DAILY_ITEM_CAP", ge=1)
     min_group_size: int = Field(5, alias="STAFET_MIN_GROUP_SIZE", ge=3)
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field("INFO", alias="STAFET_LOG_LEVEL")
     scheduler_enabled: bool = Field(True, alias="STAFET_SCHEDULER")

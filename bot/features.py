@@ -8,11 +8,12 @@ from types import ModuleType
 
 from bot import admin, help, home
 from bot.delivery.compose import Composer
+from bot.learning import handlers as learning
 from bot.people import handlers as people
 from bot.runtime.router import Router
 from bot.scheduler import RecurringJob
 
-FEATURES: tuple[ModuleType, ...] = (people, admin)
+FEATURES: tuple[ModuleType, ...] = (people, learning, admin)
 
 
 def register_all(router: Router) -> None:

@@ -16,7 +16,7 @@ async def test_help_for_unknown_input_lists_what_the_bot_can_do(chat) -> None:  
     assert len(replies) == 1
     assert "didn't quite get that" in replies[0]["text"]
     assert "**language**" in replies[0]["text"]
-    assert [b["label"] for b in replies[0]["buttons"]] == ["Language", "Overview"]
+    assert {"Language", "Overview"} <= {b["label"] for b in replies[0]["buttons"]}
 
 
 async def test_help_then_button_then_choice(chat) -> None:  # type: ignore[no-untyped-def]

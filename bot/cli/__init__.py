@@ -9,6 +9,7 @@ import typer
 from bot.cli import admin, db, people, serve
 from bot.cli.common import console_error
 from bot.config import ConfigError, load_settings
+from bot.content import cli as content_cli
 
 app = typer.Typer(
     name="stafet",
@@ -20,6 +21,7 @@ app.command("serve")(serve.serve)
 app.add_typer(db.app, name="db")
 app.add_typer(admin.app, name="admin")
 app.add_typer(people.app, name="people")
+app.add_typer(content_cli.app, name="content")
 
 
 @app.callback()

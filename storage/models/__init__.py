@@ -1,6 +1,7 @@
 """All tables; importing this package registers every model on `Base.metadata`."""
 
 from storage.models.admin import AdminToken, AuditEntry
+from storage.models.learning import Enrolment, LearningItem, LearningSend, QuizAnswer
 from storage.models.outbox import OutboxMessage
 from storage.models.people import ConversationRef, Identity, Person
 from storage.models.platform_events import ProcessedEvent
@@ -10,9 +11,13 @@ __all__ = [
     "AdminToken",
     "AuditEntry",
     "ConversationRef",
+    "Enrolment",
     "Identity",
+    "LearningItem",
+    "LearningSend",
     "OutboxMessage",
     "Person",
     "ProcessedEvent",
+    "QuizAnswer",
     "WebchatMessage",
 ]

@@ -1,0 +1,107 @@
+"""`stafet content check`: every problem in the content tree, as `file:line: message`."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from bot.content.glossary import read_glossary
+from bot.content.lessons import LessonFile, read_lessons
+from bot.content.tracks import read_tracks
+from bot.i18n import Catalogue, Problem
+
+Checker = Callable[[Path], list[Problem]]
+REQUIRED = ("da", "en")  # nb where the track is translated to nb
+SAME_IN_EVERY_LANGUAGE = ("track", "competence", "level", "roles", "minutes")
+
+
+def check_lessons(content_dir: Path) -> list[Problem]:
+    files, problems = read_lessons(content_dir)
+    tracks = {t.track.id: t.track for t in read_tracks(content_dir)[0]}
+    by_id: dict[str, list[LessonFile]] = {}
+    for found in files:
+        lesson, located = found.lesson, found.located
+        versions = by_id.setdefault(lesson.id, [])
+        if any(v.lesson.language == lesson.language for v in versions):
+            problems.append(located.problem(["id"], f"duplicate lesson {lesson.id!r} in {lesson.language}"))
+            continue
+        versions.append(found)
+        track = tracks.get(lesson.track)
+        if track is None:
+            problems.append(located.problem(["track"], f"unknown track {lesson.track!r}"))
+        elif lesson.id not in track.lessons:
+            problems.append(
+                located.problem(["track"], f"{lesson.id} is not listed in tracks/{track.id}.yaml")
+            )
+    for lesson_id, versions in by_id.items():
+        problems += _compare_languages(versions)
+        first = versions[0]
+        track = tracks.get(first.lesson.track)
+        wanted = (*REQUIRED, "nb") if track and "nb" in track.title else REQUIRED
+        have = {v.lesson.language for v in versions}
+        for language in wanted:
+            if language not in have:
+                problems.append(
+                    first.located.problem(["language"], f"{lesson_id}: missing translation {language}")
+                )
+    return problems
+
+
+def _compare_languages(versions: list[LessonFile]) -> list[Problem]:
+    reference = versions[0].lesson
+    problems = []
+    for found in versions[1:]:
+        lesson = found.lesson
+        for name in SAME_IN_EVERY_LANGUAGE:
+            if getattr(lesson, name) != getattr(reference, name):
+                problems.append(found.located.problem([name], f"{name} differs from {reference.path.name}"))
+        if lesson.quiz.correct != reference.quiz.correct or len(lesson.quiz.options) != len(
+            reference.quiz.options
+        ):
+            problems.append(
+                found.located.problem(["quiz", "correct"], f"quiz options differ from {reference.path.name}")
+            )
+    return problems
+
+
+def check_tracks(content_dir: Path) -> list[Problem]:
+    files, problems = read_tracks(content_dir)
+    lessons = {f.lesson.id: f.lesson for f in read_lessons(content_dir)[0]}
+    for found in files:
+        track, located = found.track, found.located
+        for language in REQUIRED:
+            if language not in track.title:
+                problems.append(located.problem(["title"], f"missing translation {language}"))
+        if set(track.title) != set(track.description):
+            problems.append(located.problem(["description"], "title and description differ in languages"))
+        seen: set[str] = set()
+        for index, lesson_id in enumerate(track.lessons):
+            lesson = lessons.get(lesson_id)
+            if lesson_id in seen:
+                problems.append(located.problem(["lessons", index], f"{lesson_id} is listed twice"))
+            elif lesson is None:
+                problems.append(located.problem(["lessons", index], f"unknown lesson {lesson_id!r}"))
+            elif lesson.track != track.id:
+                problems.append(
+                    located.problem(["lessons", index], f"{lesson_id} belongs to track {lesson.track!r}")
+                )
+            seen.add(lesson_id)
+    return problems
+
+
+def check_glossary(content_dir: Path) -> list[Problem]:
+    return read_glossary(content_dir)[1]
+
+
+def check_messages(content_dir: Path) -> list[Problem]:
+    directory = content_dir / "messages"
+    return Catalogue(directory).problems() if directory.is_dir() else []
+
+
+CHECKERS: list[Checker] = [check_lessons, check_tracks, check_glossary, check_messages]
+
+
+def check_content(content_dir: Path) -> list[Problem]:
+    """All checkers' problems, ordered by file and line."""
+    problems = [problem for checker in CHECKERS for problem in checker(content_dir)]
+    return sorted(set(problems), key=lambda p: (str(p.file), p.line, p.message))

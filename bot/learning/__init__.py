@@ -1,0 +1,1 @@
+"""Micro-learning: lesson nudges with quizzes, spaced repetition, progress and team coverage."""

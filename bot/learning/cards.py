@@ -1,0 +1,102 @@
+"""The messages of learning: lesson card, quiz, feedback, reflection prompt (pure Reply builders)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from babel.dates import format_datetime
+
+from bot.content.lessons import Lesson
+from bot.learning.service import AnswerResult, Item
+from bot.runtime.replies import Button, Choice, Field, Form, Option, Reply
+
+Say = Callable[..., str]  # (key, **params) -> text in the reader's language
+
+
+def when_text(instant: datetime, zone: ZoneInfo, language: str, *, with_time: bool = False) -> str:
+    """A day (and time) in the reader's zone and words, e.g. "Tuesday 24 November at 08:00"."""
+    at = "'at'" if language == "en" else "'kl.'"
+    pattern = f"EEEE d MMMM {at} HH:mm" if with_time else "EEEE d MMMM"
+    return format_datetime(instant.astimezone(zone), pattern, locale=language)
+
+
+def item_reply(say: Say, item: Item) -> Reply:
+    return quiz_reply(say, item.lesson, review=True) if item.review else lesson_card(say, item.lesson)
+
+
+def lesson_card(say: Say, lesson: Lesson) -> Reply:
+    text = f"{lesson.body}\n\n_{say('learning.card.minutes', minutes=lesson.minutes)}_"
+    return Reply(
+        title=lesson.title,
+        text=text,
+        buttons=(
+            Button(say("learning.card.quiz"), "learning.quiz", lesson.id, "primary"),
+            Button(say("learning.card.later"), "learning.later", lesson.id),
+            Button(say("learning.card.stop"), "learning.stop", lesson.track, "danger"),
+        ),
+    )
+
+
+def quiz_reply(say: Say, lesson: Lesson, *, review: bool = False) -> Reply:
+    """Buttons for one right answer; a multiple choice when several options are right."""
+    title = say("learning.review.title", title=lesson.title) if review else lesson.title
+    quiz = lesson.quiz
+    if len(quiz.correct) > 1:
+        options = tuple(Option(text, f"{lesson.id}:{i}") for i, text in enumerate(quiz.options))
+        text = f"{quiz.question}\n\n{say('learning.quiz.several')}"
+        return Reply(title=title, text=text, choice=Choice("learning.answer", options, multiple=True))
+    buttons = tuple(
+        Button(text, "learning.answer", f"{lesson.id}:{i}") for i, text in enumerate(quiz.options)
+    )
+    if review:
+        buttons += (Button(say("learning.card.stop"), "learning.stop", lesson.track, "danger"),)
+    return Reply(title=title, text=quiz.question, buttons=buttons)
+
+
+def feedback(say: Say, result: AnswerResult, zone: ZoneInfo, language: str) -> list[Reply]:
+    """Right or wrong with the explanation, when it comes back, then (first time) the reflection."""
+    quiz = result.lesson.quiz
+    if result.correct:
+        verdict = say("learning.feedback.right")
+    else:
+        right = ", ".join(f"**{quiz.options[i]}**" for i in quiz.correct)
+        verdict = say("learning.feedback.wrong", answer=right)
+    if result.retired:
+        after = say("learning.feedback.retired")
+    elif result.due_at is not None:
+        after = say("learning.feedback.again", date=when_text(result.due_at, zone, language))
+    else:
+        after = ""
+    replies = [Reply(text="\n\n".join(part for part in (verdict, quiz.explanation, after) if part))]
+    if result.first:
+        replies.append(reflection_prompt(say, result.lesson))
+    return replies
+
+
+def reflection_prompt(say: Say, lesson: Lesson) -> Reply:
+    field = Field(
+        "reflection", say("learning.reflect.label"), "textarea", placeholder=say("learning.reflect.hint")
+    )
+    form = Form(
+        "learning.reflect", say("learning.reflect.title"), (field,), say("learning.reflect.save"), lesson.id
+    )
+    return Reply(text=lesson.reflection, form=form)
+
+
+def snooze_choice(say: Say, lesson_id: str) -> Reply:
+    return Reply(
+        text=say("learning.later.ask"),
+        buttons=(
+            Button(say("learning.later.hour"), "learning.snooze", f"{lesson_id}:hour"),
+            Button(say("learning.later.morning"), "learning.snooze", f"{lesson_id}:morning"),
+        ),
+    )
+
+
+def stopped(say: Say, track_id: str, title: str) -> Reply:
+    return Reply(
+        text=say("learning.stopped", track=title),
+        buttons=(Button(say("learning.resume"), "learning.resume", track_id),),
+    )

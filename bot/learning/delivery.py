@@ -1,0 +1,78 @@
+"""Learning at send time: the campaign nudge composer, queued reviews and snoozed lessons."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.context import AppContext
+from bot.delivery.compose import Composer
+from bot.learning.cards import Say, item_reply
+from bot.learning.service import REVIEW_KIND, SNOOZE_KIND, LearningService
+from bot.runtime.replies import Reply
+from bot.scheduler import RecurringJob
+from storage.models import Person
+from storage.repositories.learning import LearningRepository
+
+BATCH = 1000
+
+
+def say_for(app: AppContext, person: Person) -> Say:
+    language = person.language or app.settings.default_language
+
+    def say(key: str, /, **params: object) -> str:
+        return app.catalogue.text(language, key, **params)
+
+    return say
+
+
+async def compose_nudge(
+    session: AsyncSession, person: Person, payload: dict[str, Any], now: datetime, app: AppContext
+) -> Reply | None:
+    """The person's next item from the campaign's tracks; None after a stop, when done, or capped."""
+    service = LearningService(session, app.content, app.settings)
+    item = await service.nudge(person, [str(t) for t in payload.get("tracks", [])], now)
+    return None if item is None else item_reply(say_for(app, person), item)
+
+
+async def compose_review(
+    session: AsyncSession, person: Person, payload: dict[str, Any], now: datetime, app: AppContext
+) -> Reply | None:
+    service = LearningService(session, app.content, app.settings)
+    item = await service.review_to_send(person, str(payload.get("lesson_id", "")), now)
+    return None if item is None else item_reply(say_for(app, person), item)
+
+
+async def compose_snoozed(
+    session: AsyncSession, person: Person, payload: dict[str, Any], now: datetime, app: AppContext
+) -> Reply | None:
+    service = LearningService(session, app.content, app.settings)
+    item = await service.snoozed_to_send(person, str(payload.get("lesson_id", "")), now)
+    return None if item is None else item_reply(say_for(app, person), item)
+
+
+async def queue_reviews(app: AppContext) -> None:
+    """Queue every review that has come due, for the start of each person's working window."""
+    now = app.clock.now()
+    while True:
+        async with app.db.unit_of_work() as session:
+            service = LearningService(session, app.content, app.settings)
+            found = await LearningRepository(session).unreminded_reviews(now, BATCH)
+            for item, person in found:
+                due = service.calendar(person).window_start_from(now)
+                await service.queue_review(person, item.lesson_id, due, now)
+                item.reminded_at = now
+        if found:
+            app.delivery_wakeup.set()
+        if len(found) < BATCH:
+            return
+
+
+COMPOSERS: dict[str, Composer] = {
+    "nudge": compose_nudge,
+    REVIEW_KIND: compose_review,
+    SNOOZE_KIND: compose_snoozed,
+}
+JOBS = [RecurringJob("learning.reviews", queue_reviews, 300)]

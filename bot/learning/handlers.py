@@ -1,0 +1,143 @@
+"""Chat commands and buttons of micro-learning; the rules live in the service."""
+
+from __future__ import annotations
+
+from bot.home import HomeSection
+from bot.learning import cards
+from bot.learning.define import define
+from bot.learning.delivery import COMPOSERS, JOBS
+from bot.learning.progress import progress_of
+from bot.learning.service import LearningService
+from bot.learning.views import home_section, progress_reply, tracks_reply
+from bot.runtime.errors import UserFacingError
+from bot.runtime.replies import Button, Reply
+from bot.runtime.router import Router
+from bot.runtime.turn import Turn
+
+__all__ = ["COMPOSERS", "HOME", "JOBS", "register"]
+HOME: list[HomeSection] = [home_section]
+
+
+def register(router: Router) -> None:
+    router.command("next", next_item, help_key="help.command.next", menu=True)
+    router.command("tracks", show_tracks, help_key="help.command.tracks", menu=True)
+    router.command("progress", show_progress, help_key="help.command.progress", menu=True)
+    router.command("define", define_term, help_key="help.command.define")
+    router.action("learning.track", choose_track)
+    router.action("learning.quiz", take_quiz)
+    router.action("learning.answer", answer)
+    router.action("learning.reflect", reflect)
+    router.action("learning.later", later)
+    router.action("learning.snooze", snooze)
+    router.action("learning.stop", stop_track)
+    router.action("learning.resume", resume_track)
+    router.action("learning.define", define_term)
+
+
+def _service(turn: Turn) -> LearningService:
+    return LearningService(turn.session, turn.app.content, turn.app.settings)
+
+
+async def next_item(turn: Turn) -> Reply | list[Reply]:
+    service = _service(turn)
+    tracks = await service.active_tracks(turn.person, None, turn.now())
+    if not tracks:
+        return [Reply(text=turn.t("learning.next.no_track")), await tracks_reply(turn, service)]
+    item = await service.next_item(turn.person, tracks, turn.now())
+    if item is None:
+        return [Reply(text=turn.t("learning.next.done")), await tracks_reply(turn, service)]
+    return cards.item_reply(turn.t, item)
+
+
+async def show_tracks(turn: Turn) -> Reply:
+    return await tracks_reply(turn, _service(turn))
+
+
+async def choose_track(turn: Turn) -> list[Reply]:
+    service = _service(turn)
+    track_id = turn.event.value
+    await service.set_track(turn.person, track_id, "active", turn.now())
+    title = turn.app.content.track_title(track_id, turn.language)
+    item = await service.next_item(turn.person, [track_id], turn.now())
+    if item is None:
+        return [Reply(text=turn.t("learning.track.finished", track=title))]
+    return [Reply(text=turn.t("learning.track.started", track=title)), cards.item_reply(turn.t, item)]
+
+
+async def take_quiz(turn: Turn) -> Reply:
+    lesson = turn.app.content.lesson(turn.event.value, turn.language)
+    if lesson is None:
+        raise UserFacingError("learning.unknown_lesson")
+    return cards.quiz_reply(turn.t, lesson)
+
+
+async def answer(turn: Turn) -> list[Reply]:
+    """`value` is `lesson:option`, or several of those joined by commas (a multiple choice)."""
+    picks = [part.rpartition(":") for part in turn.event.value.split(",") if part]
+    lesson_ids = {lesson_id for lesson_id, _, _ in picks}
+    if len(lesson_ids) != 1 or not all(index.isdigit() for _, _, index in picks):
+        raise UserFacingError("learning.unknown_lesson")
+    service = _service(turn)
+    result = await service.answer(turn.person, lesson_ids.pop(), {int(i) for _, _, i in picks}, turn.now())
+    return cards.feedback(turn.t, result, service.calendar(turn.person).zone, turn.language)
+
+
+async def reflect(turn: Turn) -> Reply:
+    text = turn.event.fields.get("reflection", "").strip()
+    if not text:
+        return Reply(text=turn.t("learning.reflect.skipped"))
+    await _service(turn).reflect(turn.person, turn.event.value, text)
+    return Reply(text=turn.t("learning.reflect.saved"))
+
+
+async def later(turn: Turn) -> Reply:
+    return cards.snooze_choice(turn.t, turn.event.value)
+
+
+async def snooze(turn: Turn) -> Reply:
+    lesson_id, _, when = turn.event.value.rpartition(":")
+    service = _service(turn)
+    due = await service.snooze(turn.person, lesson_id, when, turn.now())
+    zone = service.calendar(turn.person).zone
+    return Reply(
+        text=turn.t("learning.later.done", when=cards.when_text(due, zone, turn.language, with_time=True))
+    )
+
+
+async def stop_track(turn: Turn) -> Reply:
+    track_id = turn.event.value
+    await _service(turn).set_track(turn.person, track_id, "stopped", turn.now())
+    return cards.stopped(turn.t, track_id, turn.app.content.track_title(track_id, turn.language))
+
+
+async def resume_track(turn: Turn) -> Reply:
+    track_id = turn.event.value
+    await _service(turn).set_track(turn.person, track_id, "active", turn.now())
+    title = turn.app.content.track_title(track_id, turn.language)
+    return Reply(
+        text=turn.t("learning.resumed", track=title),
+        buttons=(Button(turn.t("menu.next"), "menu", "next", "primary"),),
+    )
+
+
+async def show_progress(turn: Turn) -> Reply:
+    service = _service(turn)
+    calendar = service.calendar(turn.person)
+    progress = await progress_of(service.repo, turn.app.content, turn.person, calendar, turn.now())
+    return progress_reply(turn, progress)
+
+
+async def define_term(turn: Turn) -> Reply:
+    query = turn.event.value if turn.event.is_action else turn.args
+    if not query.strip():
+        return Reply(text=turn.t("learning.define.usage"))
+    found = define(turn.app.content.glossary, query, turn.language)
+    if found.entry is not None:
+        also = ", ".join(found.entry.aliases)
+        text = found.entry.definition + (
+            f"\n\n_{turn.t('learning.define.also', names=also)}_" if also else ""
+        )
+        return Reply(title=found.entry.term, text=text)
+    buttons = tuple(Button(term, "learning.define", term) for term in found.suggestions)
+    key = "learning.define.suggest" if buttons else "learning.define.unknown"
+    return Reply(text=turn.t(key, term=query.strip()), buttons=buttons)

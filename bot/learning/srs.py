@@ -1,0 +1,27 @@
+"""Spaced repetition: when a quiz item comes back, and when it retires."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from bot.learning.calendar import WorkCalendar
+from storage.models import LearningItem
+
+INTERVALS = (1, 3, 7, 16, 35)  # days after the 1st, 2nd, ... correct answer
+RETIRE_AFTER = 2  # correct answers in a row
+
+
+def apply_answer(item: LearningItem, correct: bool, now: datetime, calendar: WorkCalendar) -> None:
+    """A wrong answer comes back the next working day; a right one waits longer, two in a row retire it."""
+    item.reminded_at = None
+    if not correct:
+        item.correct_streak = 0
+        item.due_at = calendar.next_morning(now)
+        return
+    item.correct_count += 1
+    item.correct_streak += 1
+    if item.correct_streak >= RETIRE_AFTER:
+        item.retired_at, item.due_at = now, None
+        return
+    days = INTERVALS[min(item.correct_count, len(INTERVALS)) - 1]
+    item.due_at = calendar.mornings_later(now, days)

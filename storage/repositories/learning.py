@@ -1,0 +1,148 @@
+"""Reading and writing learning state: enrolments, items, answers and what was sent."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.models import Enrolment, LearningItem, LearningSend, Person, QuizAnswer
+
+
+class LearningRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def enrolments(self, person_id: int) -> dict[str, Enrolment]:
+        rows = await self.session.scalars(select(Enrolment).where(Enrolment.person_id == person_id))
+        return {row.track_id: row for row in rows}
+
+    async def set_enrolment(self, person_id: int, track_id: str, status: str, now: datetime) -> Enrolment:
+        row = (await self.enrolments(person_id)).get(track_id)
+        if row is None:
+            row = Enrolment(person_id=person_id, track_id=track_id, status=status, updated_at=now)
+            self.session.add(row)
+        elif row.status != status:
+            row.status, row.updated_at = status, now
+        await self.session.flush()
+        return row
+
+    async def item(self, person_id: int, lesson_id: str) -> LearningItem | None:
+        return await self.session.scalar(
+            select(LearningItem).where(
+                LearningItem.person_id == person_id, LearningItem.lesson_id == lesson_id
+            )
+        )
+
+    async def items(self, person_id: int) -> list[LearningItem]:
+        rows = await self.session.scalars(
+            select(LearningItem).where(LearningItem.person_id == person_id).order_by(LearningItem.id)
+        )
+        return list(rows)
+
+    async def add_item(self, person_id: int, lesson_id: str, track_id: str, now: datetime) -> LearningItem:
+        item = LearningItem(person_id=person_id, lesson_id=lesson_id, track_id=track_id, first_sent_at=now)
+        self.session.add(item)
+        await self.session.flush()
+        return item
+
+    async def due_review(
+        self, person_id: int, track_ids: Sequence[str], now: datetime
+    ) -> LearningItem | None:
+        return await self.session.scalar(
+            select(LearningItem)
+            .where(
+                LearningItem.person_id == person_id,
+                LearningItem.track_id.in_(track_ids),
+                LearningItem.retired_at.is_(None),
+                LearningItem.due_at <= now,
+            )
+            .order_by(LearningItem.due_at, LearningItem.id)
+            .limit(1)
+        )
+
+    async def unreminded_reviews(self, now: datetime, limit: int) -> list[tuple[LearningItem, Person]]:
+        """Items due for review that no outbox row has been queued for yet."""
+        result = await self.session.execute(
+            select(LearningItem, Person)
+            .join(Person, Person.id == LearningItem.person_id)
+            .where(
+                LearningItem.retired_at.is_(None),
+                LearningItem.reminded_at.is_(None),
+                LearningItem.due_at <= now,
+            )
+            .order_by(LearningItem.due_at, LearningItem.id)
+            .limit(limit)
+        )
+        return [(item, person) for item, person in result.all()]
+
+    async def add_answer(
+        self, person_id: int, lesson_id: str, now: datetime, day: date, *, correct: bool, review: bool
+    ) -> None:
+        self.session.add(
+            QuizAnswer(
+                person_id=person_id,
+                lesson_id=lesson_id,
+                answered_at=now,
+                local_day=day,
+                correct=correct,
+                review=review,
+            )
+        )
+        await self.session.flush()
+
+    async def answers(self, person_id: int) -> list[QuizAnswer]:
+        rows = await self.session.scalars(
+            select(QuizAnswer).where(QuizAnswer.person_id == person_id).order_by(QuizAnswer.id)
+        )
+        return list(rows)
+
+    async def add_send(self, person_id: int, lesson_id: str, kind: str, now: datetime, day: date) -> None:
+        self.session.add(
+            LearningSend(person_id=person_id, lesson_id=lesson_id, kind=kind, sent_at=now, local_day=day)
+        )
+        await self.session.flush()
+
+    async def sends_on(self, person_id: int, day: date, kinds: Sequence[str]) -> int:
+        count = await self.session.scalar(
+            select(func.count(LearningSend.id)).where(
+                LearningSend.person_id == person_id,
+                LearningSend.local_day == day,
+                LearningSend.kind.in_(kinds),
+            )
+        )
+        return int(count or 0)
+
+    async def sent_since(self, person_id: int, lesson_id: str, kind: str, since: datetime) -> bool:
+        found = await self.session.scalar(
+            select(LearningSend.id)
+            .where(
+                LearningSend.person_id == person_id,
+                LearningSend.lesson_id == lesson_id,
+                LearningSend.kind == kind,
+                LearningSend.sent_at >= since,
+            )
+            .limit(1)
+        )
+        return found is not None
+
+    async def department_size(self, department: str) -> int:
+        count = await self.session.scalar(
+            select(func.count(Person.id)).where(Person.department == department, Person.email.is_not(None))
+        )
+        return int(count or 0)
+
+    async def completed_in_department(self, department: str) -> list[tuple[int, str]]:
+        """(person id, lesson id) for every lesson completed by someone in `department`."""
+        result = await self.session.execute(
+            select(LearningItem.person_id, LearningItem.lesson_id)
+            .join(Person, Person.id == LearningItem.person_id)
+            .where(
+                Person.department == department,
+                Person.email.is_not(None),
+                LearningItem.completed_at.is_not(None),
+            )
+        )
+        return [(person_id, lesson_id) for person_id, lesson_id in result.all()]

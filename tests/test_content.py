@@ -1,0 +1,81 @@
+"""The content tree: the shipped one is valid, a broken one yields exact file:line problems."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from bot.cli import app as cli
+from bot.config import DEFAULT_CONTENT_DIR
+from bot.content.check import CHECKERS, check_content
+from bot.content.glossary import GlossaryEntry, load_glossary
+from bot.content.library import load_library
+
+BROKEN = Path(__file__).parent / "fixtures" / "broken_content"
+
+
+def test_shipped_content_is_valid() -> None:
+    assert [str(p) for p in check_content(DEFAULT_CONTENT_DIR)] == []
+    library = load_library(DEFAULT_CONTENT_DIR)
+    assert library.tracks and library.lessons and library.glossary
+
+
+def test_broken_content_yields_exact_file_line_problems() -> None:
+    found = [f"{p.file.relative_to(BROKEN)}:{p.line}: {p.message}" for p in check_content(BROKEN)]
+    competences = (
+        "'digital_mindset', 'workflow_automation', 'basic_skills', 'digital_innovation', "
+        "'project_participation', 'trainer_skills', 'service_communication', 'collaboration', "
+        "'digital_leadership', 'security' or 'data_and_ai'"
+    )
+    assert found == [
+        "glossary.yaml:5: cloud: missing translation nb",
+        "glossary.yaml:8: duplicate glossary id 'phishing'",
+        "glossary.yaml:13: api: en.definition: Field required",
+        "glossary.yaml:13: api: en.meaning: Extra inputs are not permitted",
+        f"lessons/basics/bad-quiz.en.md:6: competence: Input should be {competences}",
+        "lessons/basics/bad-quiz.en.md:10: colour: Extra inputs are not permitted",
+        "lessons/basics/bad-quiz.en.md:13: quiz.options: List should have at least 2 items after "
+        "validation, not 1",
+        "lessons/basics/good-one.da.md:4: good-one: missing translation nb",
+        "lessons/basics/good-one.en.md:7: level differs from good-one.da.md",
+        "lessons/basics/too-long.en.md:3: track 'nowhere' but the file is in basics/",
+        "lessons/basics/too-long.en.md:3: unknown track 'nowhere'",
+        "lessons/basics/too-long.en.md:4: too-long: missing translation da",
+        "lessons/basics/too-long.en.md:17: body is 1300 characters; at most 1200",
+        "tracks/basics.yaml:3: missing translation da",
+        "tracks/basics.yaml:5: good-one is listed twice",
+        "tracks/basics.yaml:5: unknown lesson 'missing-one'",
+    ]
+
+
+def test_cli_check_exits_1_and_prints_problems() -> None:
+    result = CliRunner().invoke(cli, ["content", "check", str(BROKEN)])
+    assert result.exit_code == 1
+    assert f"{BROKEN / 'tracks' / 'basics.yaml'}:5: unknown lesson 'missing-one'" in result.stdout
+    ok = CliRunner().invoke(cli, ["content", "check", str(DEFAULT_CONTENT_DIR)])
+    assert ok.exit_code == 0, ok.stdout
+
+
+def test_cli_list_json_shape(tmp_path: Path) -> None:
+    (tmp_path / "surveys").mkdir()
+    (tmp_path / "surveys" / "pulse.yaml").write_text("id: pulse\ntitle: {en: Pulse, da: Puls}\n")
+    for part in ("lessons", "tracks", "glossary.yaml"):
+        target = tmp_path / part
+        target.symlink_to(BROKEN / part)
+    result = CliRunner().invoke(cli, ["content", "list", "--json", "--path", str(tmp_path)])
+    listing = json.loads(result.stdout)
+    assert listing["tracks"] == [{"id": "basics", "languages": ["en", "nb"]}]
+    assert {"id": "good-one", "track": "basics", "level": "basic", "languages": ["da", "en"]} in listing[
+        "lessons"
+    ]
+    assert listing["glossary"][0] == {"term": "phishing", "languages": ["da", "en", "nb"]}
+    assert listing["surveys"] == [{"id": "pulse", "languages": ["da", "en"]}]
+
+
+def test_glossary_interface_and_checker_list() -> None:
+    terms = load_glossary(BROKEN)
+    assert terms[0].id == "phishing"
+    assert terms[0].entries["en"] == GlossaryEntry("Phishing", "Fake emails.", ())
+    assert isinstance(CHECKERS, list)
