@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from datetime import timedelta
 
 import httpx
 import pytest
@@ -125,6 +126,60 @@ async def test_retention_purges_old_delivery_log_only(app, clock) -> None:  # ty
         rows["old-sent"].status = rows["new-sent"].status = "sent"
         rows["new-sent"].created_at = clock.advance(days=89)
     clock.advance(days=2)
-    assert await retention.purge(context) == {"delivery_log": 1}
+    assert (await retention.purge(context))["delivery_log"] == 1
     async with context.db.unit_of_work() as session:
         assert sorted(await session.scalars(select(OutboxMessage.key))) == ["new-sent", "old-pending"]
+
+
+async def test_learning_data_exported_and_private_words_erased(app, http: httpx.AsyncClient, clock) -> None:  # type: ignore[no-untyped-def]
+    from storage.models import Enrolment, LearningItem, QuizAnswer
+    from storage.repositories.learning import LearningRepository
+    from storage.repositories.people import PeopleRepository
+
+    context = app.state.context
+    async with context.db.unit_of_work() as session:
+        person = await PeopleRepository(session).add_person(
+            clock.now(), email="lis@example.org", department="IT"
+        )
+        learning = LearningRepository(session)
+        await learning.set_enrolment(person.id, "organisation", "active", clock.now())
+        item = await learning.add_item(person.id, "org-values-correct", "organisation", clock.now())
+        item.completed_at, item.reflection = clock.now(), "I could use this in my casework"
+        await learning.add_answer(
+            person.id, "org-values-correct", clock.now(), clock.now().date(), correct=True, review=False
+        )
+        person_id = person.id
+    hr = bearer(await make_token(app, "hr"))
+    exported = (
+        await http.post("/api/v1/people/export", json={"email": "lis@example.org"}, headers=hr)
+    ).json()
+    assert exported["learning"]["lessons"][0]["reflection"] == "I could use this in my casework"
+    assert exported["learning"]["enrolments"][0]["track"] == "organisation"
+    await http.post("/api/v1/people/forget", json={"email": "lis@example.org"}, headers=hr)
+    assert await _count(app, Enrolment, Enrolment.person_id == person_id) == 0
+    assert await _count(app, LearningItem, LearningItem.reflection.is_not(None)) == 0
+    # Completion and accuracy still count this (now anonymous) learner.
+    assert await _count(app, LearningItem, LearningItem.completed_at.is_not(None)) == 1
+    assert await _count(app, QuizAnswer, QuizAnswer.correct) == 1
+
+
+async def test_retention_drops_old_reflections(app, clock) -> None:  # type: ignore[no-untyped-def]
+    from storage.models import LearningItem
+    from storage.repositories.learning import LearningRepository
+    from storage.repositories.people import PeopleRepository
+
+    context = app.state.context
+    async with context.db.unit_of_work() as session:
+        person = await PeopleRepository(session).add_person(clock.now(), email="lis@example.org")
+        learning = LearningRepository(session)
+        for lesson, days_ago in (("old", 400), ("new", 10)):
+            item = await learning.add_item(person.id, lesson, "organisation", clock.now())
+            item.completed_at = clock.now() - timedelta(days=days_ago)
+            item.reflection = f"{lesson} thoughts"
+    counts = await retention.purge(context)
+    assert counts["reflections"] == 1
+    async with context.db.unit_of_work() as session:
+        kept = await session.scalars(
+            select(LearningItem.reflection).where(LearningItem.reflection.is_not(None))
+        )
+        assert list(kept) == ["new thoughts"]

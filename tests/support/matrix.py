@@ -33,10 +33,15 @@ API: list[Endpoint] = [
     Endpoint("POST", "/api/v1/people/export", "hr", 404, {"json": {"email": "nobody@example.org"}}),
     Endpoint("POST", "/api/v1/people/forget", "hr", 404, {"json": {"email": "nobody@example.org"}}),
     Endpoint("GET", "/api/v1/audit", "hr"),
+    Endpoint("GET", "/api/v1/overview", "viewer"),
+    Endpoint("GET", "/api/v1/coverage", "viewer"),
+    Endpoint("GET", "/api/v1/content", "viewer"),
 ]
 
 PAGES: list[Endpoint] = [
     Endpoint("GET", "/admin/", "viewer"),
     Endpoint("GET", "/admin/people", "hr"),
     Endpoint("GET", "/admin/audit", "hr"),
+    Endpoint("GET", "/admin/coverage", "viewer"),
+    Endpoint("GET", "/admin/content", "viewer"),
 ]

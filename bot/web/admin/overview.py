@@ -1,30 +1,55 @@
-"""The overview page: the figures HR looks at first."""
+"""The overview, competence coverage and content pages: the figures HR looks at first."""
 
 from __future__ import annotations
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, Response
-from sqlalchemy import func, select
 
+from bot.admin.insights import content_status, coverage, learning_figures
 from bot.admin.roles import Principal, Role
 from bot.context import AppContext
+from bot.web.admin import charts
 from bot.web.admin.guard import signed_in
 from bot.web.admin.render import Pages
 from bot.web.admin.session import Sessions
-from storage.models import Person
 
 
 def build_router(context: AppContext, pages: Pages, sessions: Sessions) -> APIRouter:
     router = APIRouter()
+    viewer = signed_in(context, sessions, Role.VIEWER)
 
     @router.get("/", response_class=HTMLResponse)
-    async def overview(
-        request: Request, who: Principal = Depends(signed_in(context, sessions, Role.VIEWER))
-    ) -> Response:
+    async def overview(request: Request, who: Principal = Depends(viewer)) -> Response:
         async with context.db.unit_of_work() as session:
-            known = Person.email.is_not(None)
-            people = await session.scalar(select(func.count()).where(known)) or 0
-            ambassadors = await session.scalar(select(func.count()).where(known, Person.is_ambassador)) or 0
-        return pages.render(request, "overview.html", who, people=people, ambassadors=ambassadors)
+            figures = await learning_figures(session, context.clock)
+        return pages.render(request, "overview.html", who, learning=figures, **await _extra_overview(context))
+
+    @router.get("/coverage", response_class=HTMLResponse)
+    async def coverage_page(
+        request: Request, level: str = "basic", who: Principal = Depends(viewer)
+    ) -> Response:
+        level = level if level in ("basic", "advanced") else "basic"
+        language = pages.language(request)
+        t = context.catalogue.text
+        async with context.db.unit_of_work() as session:
+            found = await coverage(session, context.content, context.settings.min_group_size, level)
+        picture = charts.heatmap(
+            t(language, "admin.coverage.title"),
+            [t(language, f"learning.area.{area}") for area in found.areas],
+            found.departments,
+            found.cells,
+            suppressed=t(language, "admin.suppressed.people", k=context.settings.min_group_size),
+        )
+        return pages.render(request, "coverage.html", who, found=found, picture=picture, level=level)
+
+    @router.get("/content", response_class=HTMLResponse)
+    async def content_page(request: Request, who: Principal = Depends(viewer)) -> Response:
+        status = content_status(context.settings.content_dir, context.content, pages.language(request))
+        return pages.render(request, "content.html", who, report=status)
 
     return router
+
+
+async def _extra_overview(context: AppContext) -> dict[str, object]:
+    """Figures from features merged later (questions, surveys) join here."""
+    return {}

@@ -5,9 +5,9 @@ from __future__ import annotations
 from fastapi import FastAPI
 
 from bot.context import AppContext
-from bot.web.api import audit, errors, people
+from bot.web.api import audit, errors, insights, people
 
-ROUTERS = (people, audit)
+ROUTERS = (people, audit, insights)
 
 
 def build_api(context: AppContext) -> FastAPI:
