@@ -28,6 +28,7 @@ class Settings(BaseSettings):
     content_dir: Path = Field(DEFAULT_CONTENT_DIR, alias="STAFET_CONTENT_DIR")
     daily_item_cap: int = Field(3, alias="STAFET_DAILY_ITEM_CAP", ge=1)
     min_group_size: int = Field(5, alias="STAFET_MIN_GROUP_SIZE", ge=3)
+    survey_secret: str = Field("", alias="STAFET_SURVEY_SECRET")  # peppers anonymous survey tokens
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field("INFO", alias="STAFET_LOG_LEVEL")
     scheduler_enabled: bool = Field(True, alias="STAFET_SCHEDULER")
     delivery_interval_seconds: float = Field(2.0, alias="STAFET_DELIVERY_INTERVAL", gt=0)

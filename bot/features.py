@@ -12,8 +12,9 @@ from bot.learning import handlers as learning
 from bot.people import handlers as people
 from bot.runtime.router import Router
 from bot.scheduler import RecurringJob
+from bot.surveys import handlers as surveys
 
-FEATURES: tuple[ModuleType, ...] = (people, learning, admin)
+FEATURES: tuple[ModuleType, ...] = (people, learning, surveys, admin)
 
 
 def register_all(router: Router) -> None:

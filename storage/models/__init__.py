@@ -5,6 +5,13 @@ from storage.models.learning import Enrolment, LearningItem, LearningSend, QuizA
 from storage.models.outbox import OutboxMessage
 from storage.models.people import ConversationRef, Identity, Person
 from storage.models.platform_events import ProcessedEvent
+from storage.models.surveys import (
+    SurveyAnswer,
+    SurveyExposure,
+    SurveyParticipation,
+    SurveyTurnout,
+    SurveyWave,
+)
 from storage.models.webchat import WebchatMessage
 
 __all__ = [
@@ -19,5 +26,10 @@ __all__ = [
     "Person",
     "ProcessedEvent",
     "QuizAnswer",
+    "SurveyAnswer",
+    "SurveyExposure",
+    "SurveyParticipation",
+    "SurveyTurnout",
+    "SurveyWave",
     "WebchatMessage",
 ]

@@ -1,0 +1,260 @@
+"""Results for the dashboard, the API, the CLI and chat: aggregates only, each cell k-protected.
+
+Every number comes from one GROUP BY over the answers (wave, dimension, question, group, value);
+Python only turns those counts into means and shares and decides what may be shown.
+
+    await wave_results(session, wave_id, k=..., templates=..., language="en") -> WaveResults
+    await trend(session, template_id, k=..., templates=..., campaign_id=None) -> list[TrendPoint]
+    await compare(session, before_id, after_id, k=..., templates=...) -> list[Comparison]
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.runtime.errors import UserFacingError
+from bot.surveys.anonymity import comments_allowed, visible_groups
+from bot.surveys.templates import Question, Template
+from storage.models import SurveyWave
+from storage.repositories.surveys import SurveyRepository
+
+DIMENSIONS = ("department", "role")
+OTHER = ""  # the cell for people whose group was too small to store
+
+
+@dataclass(frozen=True, slots=True)
+class Cell:
+    """One group's figures for one question; when `suppressed` every figure is None."""
+
+    group: str
+    n: int | None
+    suppressed: bool = False
+    distribution: dict[str, int] = field(default_factory=dict)
+    mean: float | None = None
+    favourable: float | None = None  # share of 4–5 (Likert) or 9–10 (0–10 scale)
+    enps: float | None = None  # % promoters − % detractors, for the eNPS question
+
+
+@dataclass(frozen=True, slots=True)
+class QuestionResult:
+    question_id: str
+    type: str
+    text: str
+    overall: Cell
+    breakdowns: dict[str, list[Cell]]
+    comments: list[str] | None = None  # shuffled; None when not allowed or not a text question
+
+
+@dataclass(frozen=True, slots=True)
+class Turnout:
+    group: str
+    invited: int | None
+    responded: int | None
+    suppressed: bool = False
+
+    @property
+    def rate(self) -> float | None:
+        if self.suppressed or not self.invited or self.responded is None:
+            return None
+        return self.responded / self.invited
+
+
+@dataclass(frozen=True, slots=True)
+class WaveResults:
+    wave_id: int
+    template_id: str
+    title: str
+    status: str
+    anonymous: bool
+    campaign_id: int | None
+    opens_at: datetime
+    closes_at: datetime
+    k: int
+    turnout: Turnout
+    turnout_by: dict[str, list[Turnout]]
+    questions: list[QuestionResult]
+    export_comments: bool
+
+
+@dataclass(frozen=True, slots=True)
+class TrendPoint:
+    wave_id: int
+    opens_at: datetime
+    campaign_id: int | None
+    questions: dict[str, Cell]
+
+
+@dataclass(frozen=True, slots=True)
+class Comparison:
+    question_id: str
+    before: Cell
+    after: Cell
+
+    @property
+    def mean_change(self) -> float | None:
+        if self.before.mean is None or self.after.mean is None:
+            return None
+        return self.after.mean - self.before.mean
+
+    @property
+    def favourable_change(self) -> float | None:
+        if self.before.favourable is None or self.after.favourable is None:
+            return None
+        return self.after.favourable - self.before.favourable
+
+
+Counts = dict[tuple[int, str, str], dict[str | None, dict[int | None, int]]]
+
+
+async def wave_results(
+    session: AsyncSession, wave_id: int, *, k: int, templates: dict[str, Template], language: str = "en"
+) -> WaveResults:
+    """Everything about one wave HR may see. Before close only if the wave shows live results."""
+    repo = SurveyRepository(session)
+    wave = await repo.wave(wave_id)
+    if wave is None:
+        raise UserFacingError("surveys.error.no_wave", wave=wave_id)
+    if wave.status == "scheduled" or (wave.status == "open" and not wave.live_results):
+        raise UserFacingError("surveys.error.results_after_close")
+    template = _template(templates, wave)
+    counts = _index(await repo.value_counts([wave.id]))
+    questions = []
+    for question in template.questions:
+        overall, breakdowns = _question_cells(counts, wave.id, question, k)
+        comments = None
+        if question.type == "text" and comments_allowed(overall.n or 0, k):
+            comments = await repo.comments(wave.id, question.id)
+        text = question.text.get(language) or question.text["en"]
+        questions.append(QuestionResult(question.id, question.type, text, overall, breakdowns, comments))
+    cells = await (repo.stored_turnout if wave.status == "closed" else repo.live_turnout)(wave.id)
+    invited, responded = cells["all"].get("", (0, 0))
+    turnout_by = {}
+    for dimension in DIMENSIONS:
+        shown = visible_groups({g or None: r for g, (_, r) in cells[dimension].items()}, responded, k)
+        turnout_by[dimension] = [
+            Turnout(g, i, r) if g in shown else Turnout(g, None, None, suppressed=True)
+            for g, (i, r) in sorted(cells[dimension].items())
+        ]
+    title = template.title.get(language) or template.title["en"]
+    return WaveResults(
+        wave.id, wave.template_id, title, wave.status, wave.anonymous, wave.campaign_id, wave.opens_at,
+        wave.closes_at, k, Turnout("", invited, responded, suppressed=invited < k), turnout_by, questions,
+        wave.export_comments,
+    )  # fmt: skip
+
+
+async def trend(
+    session: AsyncSession,
+    template_id: str,
+    *,
+    k: int,
+    templates: dict[str, Template],
+    campaign_id: int | None = None,
+) -> list[TrendPoint]:
+    """Overall figures per question for each closed wave of a template (or of one campaign)."""
+    repo = SurveyRepository(session)
+    waves = [
+        w
+        for w in await repo.waves(status="closed")
+        if w.template_id == template_id and (campaign_id is None or w.campaign_id == campaign_id)
+    ]
+    if not waves:
+        return []
+    template = _template(templates, waves[0])
+    counts = _index(await repo.value_counts([w.id for w in waves]))
+    return [
+        TrendPoint(
+            w.id,
+            w.opens_at,
+            w.campaign_id,
+            {q.id: _question_cells(counts, w.id, q, k)[0] for q in template.questions},
+        )
+        for w in waves
+    ]
+
+
+async def compare(
+    session: AsyncSession, before_id: int, after_id: int, *, k: int, templates: dict[str, Template]
+) -> list[Comparison]:
+    """Question by question, before and after (e.g. a campaign's pulses); changes need both sides."""
+    repo = SurveyRepository(session)
+    before, after = await repo.wave(before_id), await repo.wave(after_id)
+    if before is None or after is None:
+        raise UserFacingError("surveys.error.no_wave", wave=before_id if before is None else after_id)
+    if before.template_id != after.template_id:
+        raise UserFacingError("surveys.error.different_templates")
+    for wave in (before, after):
+        if wave.status != "closed" and not (wave.status == "open" and wave.live_results):
+            raise UserFacingError("surveys.error.results_after_close")
+    template = _template(templates, before)
+    counts = _index(await repo.value_counts([before.id, after.id]))
+    return [
+        Comparison(
+            q.id, _question_cells(counts, before.id, q, k)[0], _question_cells(counts, after.id, q, k)[0]
+        )
+        for q in template.questions
+        if q.type != "text"
+    ]
+
+
+def _template(templates: dict[str, Template], wave: SurveyWave) -> Template:
+    template = templates.get(wave.template_id)
+    if template is None:
+        raise UserFacingError("surveys.error.no_template", template=wave.template_id)
+    return template
+
+
+def _index(rows: list[tuple[int, str, str, str | None, int | None, int]]) -> Counts:
+    counts: Counts = defaultdict(lambda: defaultdict(dict))
+    for wave_id, dimension, question_id, grp, value, n in rows:
+        counts[(wave_id, dimension, question_id)][grp][value] = n
+    return counts
+
+
+def _question_cells(
+    counts: Counts, wave_id: int, question: Question, k: int
+) -> tuple[Cell, dict[str, list[Cell]]]:
+    by_group = counts.get((wave_id, "department", question.id), {})
+    total: dict[int | None, int] = defaultdict(int)
+    for values in by_group.values():
+        for value, n in values.items():
+            total[value] += n
+    overall = _cell(OTHER, total, question, k)
+    breakdowns: dict[str, list[Cell]] = {}
+    for dimension in DIMENSIONS if question.type != "text" else ("department",):
+        groups = counts.get((wave_id, dimension, question.id), {})
+        sizes = {g: sum(v.values()) for g, v in groups.items()}
+        shown = visible_groups(sizes, sum(sizes.values()), k)
+        breakdowns[dimension] = [
+            _cell(g, groups[g], question, k) if g in shown else Cell(g or OTHER, None, suppressed=True)
+            for g in sorted(groups, key=lambda g: (g is None, g or ""))
+        ]
+    return overall, breakdowns
+
+
+def _cell(group: str, values: dict[int | None, int], question: Question, k: int) -> Cell:
+    n = sum(values.values())
+    if n < k:
+        return Cell(group, None, suppressed=True)
+    if question.type == "text":
+        return Cell(group, n)
+    if question.type in ("single", "multiple"):
+        distribution = {o.id: 0 for o in question.options}
+        for value, count in values.items():
+            for i, option in enumerate(question.options):
+                hit = value == i if question.type == "single" else bool((value or 0) & (1 << i))
+                distribution[option.id] += count if hit else 0
+        return Cell(group, n, distribution=distribution)
+    low, high = question.scale or (0, 0)
+    distribution = {str(p): values.get(p, 0) for p in range(low, high + 1)}
+    mean = sum((v or 0) * c for v, c in values.items()) / n
+    favourable = sum(c for v, c in values.items() if v is not None and question.favourable(v)) / n
+    enps = None
+    if question.enps:
+        detractors = sum(c for v, c in values.items() if v is not None and v <= 6)
+        enps = 100 * (favourable - detractors / n)
+    return Cell(group, n, distribution=distribution, mean=mean, favourable=favourable, enps=enps)

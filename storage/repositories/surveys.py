@@ -1,0 +1,232 @@
+"""Survey queries: waves, participation, answers and the GROUP BY aggregates results are built from."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Integer, Select, cast, delete, func, insert, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.models import (
+    Person,
+    SurveyAnswer,
+    SurveyExposure,
+    SurveyParticipation,
+    SurveyTurnout,
+    SurveyWave,
+)
+
+CHUNK = 5_000
+
+
+class SurveyRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def wave(self, wave_id: int) -> SurveyWave | None:
+        return await self.session.get(SurveyWave, wave_id)
+
+    async def waves(
+        self, *, status: str | None = None, due_before: datetime | None = None
+    ) -> list[SurveyWave]:
+        query = select(SurveyWave).order_by(SurveyWave.opens_at, SurveyWave.id)
+        if status is not None:
+            query = query.where(SurveyWave.status == status)
+        if due_before is not None:
+            column = SurveyWave.opens_at if status == "scheduled" else SurveyWave.closes_at
+            query = query.where(column <= due_before)
+        return list((await self.session.scalars(query)).all())
+
+    async def add_wave(self, wave: SurveyWave) -> int:
+        self.session.add(wave)
+        await self.session.flush()
+        return wave.id
+
+    async def audience_people(self, person_ids: Select[tuple[int]]) -> list[tuple[int, str, str]]:
+        rows = await self.session.execute(
+            select(Person.id, Person.department, Person.role).where(Person.id.in_(person_ids))
+        )
+        return [(r[0], r[1], r[2]) for r in rows]
+
+    async def exposures(self, template_id: str, person_ids: Sequence[int]) -> dict[tuple[int, str], int]:
+        found: dict[tuple[int, str], int] = {}
+        for start in range(0, len(person_ids), CHUNK):
+            rows = await self.session.execute(
+                select(SurveyExposure.person_id, SurveyExposure.question_id, SurveyExposure.times).where(
+                    SurveyExposure.template_id == template_id,
+                    SurveyExposure.person_id.in_(person_ids[start : start + CHUNK]),
+                )
+            )
+            found.update({(p, q): t for p, q, t in rows})
+        return found
+
+    async def record_exposures(
+        self, template_id: str, asked: dict[int, list[str]], seen: set[tuple[int, str]]
+    ) -> None:
+        """Count one more asking of each assigned question (update known pairs, insert new ones)."""
+        for person_id, questions in asked.items():
+            for question_id in questions:
+                if (person_id, question_id) in seen:
+                    await self.session.execute(
+                        update(SurveyExposure)
+                        .where(
+                            SurveyExposure.person_id == person_id,
+                            SurveyExposure.template_id == template_id,
+                            SurveyExposure.question_id == question_id,
+                        )
+                        .values(times=SurveyExposure.times + 1)
+                    )
+                else:
+                    self.session.add(
+                        SurveyExposure(person_id=person_id, template_id=template_id, question_id=question_id)
+                    )
+        await self.session.flush()
+
+    async def add_participants(self, rows: list[dict[str, Any]]) -> None:
+        for start in range(0, len(rows), CHUNK):
+            await self.session.execute(insert(SurveyParticipation), rows[start : start + CHUNK])
+
+    async def participation(self, wave_id: int, person_id: int) -> SurveyParticipation | None:
+        return (
+            await self.session.scalars(
+                select(SurveyParticipation).where(
+                    SurveyParticipation.wave_id == wave_id, SurveyParticipation.person_id == person_id
+                )
+            )
+        ).one_or_none()
+
+    async def open_participations(self, person_id: int) -> list[tuple[SurveyWave, SurveyParticipation]]:
+        rows = await self.session.execute(
+            select(SurveyWave, SurveyParticipation)
+            .join(SurveyParticipation, SurveyParticipation.wave_id == SurveyWave.id)
+            .where(SurveyParticipation.person_id == person_id, SurveyWave.status == "open")
+            .order_by(SurveyWave.closes_at)
+        )
+        return [(w, p) for w, p in rows]
+
+    async def not_responded(self, wave_id: int, reminders_below: int) -> list[int]:
+        rows = await self.session.scalars(
+            select(SurveyParticipation.person_id).where(
+                SurveyParticipation.wave_id == wave_id,
+                SurveyParticipation.responded.is_(False),
+                SurveyParticipation.reminders < reminders_below,
+            )
+        )
+        return list(rows)
+
+    async def mark_reminded(self, wave_id: int, person_ids: list[int], count: int) -> None:
+        for start in range(0, len(person_ids), CHUNK):
+            await self.session.execute(
+                update(SurveyParticipation)
+                .where(
+                    SurveyParticipation.wave_id == wave_id,
+                    SurveyParticipation.person_id.in_(person_ids[start : start + CHUNK]),
+                )
+                .values(reminders=count)
+            )
+
+    async def previous_answer(self, wave_id: int, token: str, question_id: str) -> SurveyAnswer | None:
+        return (
+            await self.session.scalars(
+                select(SurveyAnswer).where(
+                    SurveyAnswer.wave_id == wave_id,
+                    SurveyAnswer.respondent == token,
+                    SurveyAnswer.question_id == question_id,
+                )
+            )
+        ).one_or_none()
+
+    async def remove_answer(self, old: SurveyAnswer, role: str | None) -> None:
+        """Delete an answer's department row and one interchangeable role row with the same value."""
+        twin = (
+            select(SurveyAnswer.id)
+            .where(
+                SurveyAnswer.wave_id == old.wave_id,
+                SurveyAnswer.question_id == old.question_id,
+                SurveyAnswer.dimension == "role",
+                SurveyAnswer.grp.is_(None) if role is None else SurveyAnswer.grp == role,
+                SurveyAnswer.value.is_(None) if old.value is None else SurveyAnswer.value == old.value,
+            )
+            .limit(1)
+        )
+        twin_id = (await self.session.execute(twin)).scalar_one_or_none()
+        ids = [old.id] if twin_id is None else [old.id, twin_id]
+        await self.session.execute(delete(SurveyAnswer).where(SurveyAnswer.id.in_(ids)))
+
+    async def add_answers(self, rows: list[dict[str, Any]]) -> None:
+        await self.session.execute(insert(SurveyAnswer), rows)
+
+    async def close(self, wave: SurveyWave) -> None:
+        """Keep turnout per group; for anonymous waves drop every link between answers and people."""
+        await self.session.execute(delete(SurveyTurnout).where(SurveyTurnout.wave_id == wave.id))
+        for dimension, cells in (await self.live_turnout(wave.id)).items():
+            for grp, (invited, responded) in cells.items():
+                self.session.add(
+                    SurveyTurnout(
+                        wave_id=wave.id, dimension=dimension, grp=grp, invited=invited, responded=responded
+                    )
+                )
+        if wave.anonymous:
+            await self.session.execute(
+                update(SurveyAnswer).where(SurveyAnswer.wave_id == wave.id).values(respondent=None)
+            )
+            await self.session.execute(
+                delete(SurveyParticipation).where(SurveyParticipation.wave_id == wave.id)
+            )
+        wave.token_key = None
+        wave.status = "closed"
+        await self.session.flush()
+
+    async def live_turnout(self, wave_id: int) -> dict[str, dict[str, tuple[int, int]]]:
+        """Invited and answering counts by group (department and role as stored, '' for hidden)."""
+        p = SurveyParticipation
+        rows = await self.session.execute(
+            select(p.department, p.role, func.count(), func.coalesce(func.sum(cast(p.answered, Integer)), 0))
+            .where(p.wave_id == wave_id)
+            .group_by(p.department, p.role)
+        )
+        cells: dict[str, dict[str, tuple[int, int]]] = {"all": {}, "department": {}, "role": {}}
+        for department, role, invited, answered in rows:
+            for dimension, grp in (("all", ""), ("department", department or ""), ("role", role or "")):
+                old = cells[dimension].get(grp, (0, 0))
+                cells[dimension][grp] = (old[0] + invited, old[1] + int(answered))
+        return cells
+
+    async def stored_turnout(self, wave_id: int) -> dict[str, dict[str, tuple[int, int]]]:
+        rows = await self.session.execute(
+            select(
+                SurveyTurnout.dimension, SurveyTurnout.grp, SurveyTurnout.invited, SurveyTurnout.responded
+            ).where(SurveyTurnout.wave_id == wave_id)
+        )
+        cells: dict[str, dict[str, tuple[int, int]]] = {"all": {}, "department": {}, "role": {}}
+        for dimension, grp, invited, responded in rows:
+            cells[dimension][grp] = (invited, responded)
+        return cells
+
+    async def value_counts(
+        self, wave_ids: Sequence[int]
+    ) -> list[tuple[int, str, str, str | None, int | None, int]]:
+        """(wave, dimension, question, group, value, answers): every number results are made of."""
+        a = SurveyAnswer
+        rows = await self.session.execute(
+            select(a.wave_id, a.dimension, a.question_id, a.grp, a.value, func.count())
+            .where(a.wave_id.in_(wave_ids))
+            .group_by(a.wave_id, a.dimension, a.question_id, a.grp, a.value)
+        )
+        return [tuple(r) for r in rows]  # type: ignore[misc]
+
+    async def comments(self, wave_id: int, question_id: str) -> list[str]:
+        """Free-text answers in random order, so their order says nothing about who or when."""
+        rows = await self.session.scalars(
+            select(SurveyAnswer.comment)
+            .where(
+                SurveyAnswer.wave_id == wave_id,
+                SurveyAnswer.question_id == question_id,
+                SurveyAnswer.dimension == "department",
+                SurveyAnswer.comment.is_not(None),
+            )
+            .order_by(func.random())
+        )
+        return [c for c in rows if c]

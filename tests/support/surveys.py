@@ -1,0 +1,62 @@
+"""Helpers for survey tests: people in departments, a wave opened now, answers given directly."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from bot.clock import FixedClock
+from bot.config import DEFAULT_CONTENT_DIR
+from bot.context import AppContext
+from bot.people.audience import Audience
+from bot.surveys import waves
+from bot.surveys.answering import AnsweringService
+from bot.surveys.templates import Template, load_templates
+from storage.repositories.people import PeopleRepository
+
+TEMPLATES: dict[str, Template] = load_templates(DEFAULT_CONTENT_DIR)
+
+
+async def add_people(context: AppContext, groups: dict[tuple[str, str], int], prefix: str = "p") -> list[int]:
+    """`{(department, role): count}` → person ids, in that order."""
+    ids = []
+    async with context.db.unit_of_work() as session:
+        repo = PeopleRepository(session)
+        for (department, role), count in groups.items():
+            for i in range(count):
+                email = f"{prefix}.{department}.{role}.{i}@example.org".lower()
+                person = await repo.add_person(
+                    context.clock.now(), email=email, department=department, role=role
+                )
+                ids.append(person.id)
+    return ids
+
+
+async def open_wave(context: AppContext, template_id: str, days: int = 7, **kwargs: Any) -> int:
+    clock = context.clock
+    async with context.db.unit_of_work() as session:
+        wave_id = await waves.schedule_wave(
+            session,
+            clock,
+            template_id=template_id,
+            audience=kwargs.pop("audience", Audience(everyone=True)),
+            opens_at=clock.now(),
+            closes_at=clock.now() + timedelta(days=days),
+            **kwargs,
+        )
+    async with context.db.unit_of_work() as session:
+        assert await waves.open_due(session, clock, TEMPLATES, context.settings.min_group_size) == [wave_id]
+    return wave_id
+
+
+async def answer(context: AppContext, wave_id: int, person_id: int, question_id: str, raw: str) -> None:
+    async with context.db.unit_of_work() as session:
+        service = AnsweringService(session, context.clock, TEMPLATES, context.settings.survey_secret)
+        await service.answer(wave_id, person_id, question_id, raw)
+
+
+async def close(context: AppContext, clock: FixedClock, wave_id: int) -> None:
+    async with context.db.unit_of_work() as session:
+        wave = await session.get(__import__("storage.models", fromlist=["SurveyWave"]).SurveyWave, wave_id)
+        clock.set(wave.closes_at)
+        assert wave_id in await waves.close_due(session, clock)
