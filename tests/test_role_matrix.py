@@ -37,7 +37,7 @@ async def test_api_roles(endpoint: Endpoint, app: FastAPI, http: httpx.AsyncClie
     for role in (None, *ROLES):
         headers = {**endpoint.request.get("headers", {}), **(bearer(tokens[role]) if role else {})}
         request = {**endpoint.request, "headers": headers}
-        response = await http.request(endpoint.method, endpoint.path, **request)
+        response = await http.request(endpoint.method, endpoint.url, **request)
         seen[role] = response.status_code
         if response.status_code >= 400:
             assert set(response.json()["error"]) >= {"code", "message"}
@@ -51,7 +51,7 @@ async def test_dashboard_roles(endpoint: Endpoint, app: FastAPI, server: str) ->
         async with httpx.AsyncClient(base_url=server) as browser:
             if role is not None:
                 await login(browser, await make_token(app, role, f"{role} {endpoint.path}"))
-            response = await browser.request(endpoint.method, endpoint.path)
+            response = await browser.request(endpoint.method, endpoint.url)
             seen[role] = 401 if response.headers.get("location") == "/admin/login" else response.status_code
     assert seen == {role: expected(endpoint, role) for role in (None, *ROLES)}
 

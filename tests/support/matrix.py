@@ -18,6 +18,16 @@ class Endpoint:
     def id(self) -> str:
         return f"{self.method} {self.path}"
 
+    @property
+    def url(self) -> str:
+        """The path with example ids: they name nothing, so an allowed role gets a 404."""
+        return self.path.format_map(_Missing())
+
+
+class _Missing(dict):  # type: ignore[type-arg]
+    def __missing__(self, key: str) -> str:
+        return "999"
+
 
 CSV = "email,name\nanna@example.org,Anna\n"
 
@@ -36,6 +46,9 @@ API: list[Endpoint] = [
     Endpoint("GET", "/api/v1/overview", "viewer"),
     Endpoint("GET", "/api/v1/coverage", "viewer"),
     Endpoint("GET", "/api/v1/content", "viewer"),
+    Endpoint("GET", "/api/v1/surveys", "viewer"),
+    Endpoint("GET", "/api/v1/surveys/{wave_id}", "viewer", 404),
+    Endpoint("GET", "/api/v1/surveys/{wave_id}/results.csv", "viewer", 404),
 ]
 
 PAGES: list[Endpoint] = [
@@ -44,4 +57,5 @@ PAGES: list[Endpoint] = [
     Endpoint("GET", "/admin/audit", "hr"),
     Endpoint("GET", "/admin/coverage", "viewer"),
     Endpoint("GET", "/admin/content", "viewer"),
+    Endpoint("GET", "/admin/surveys", "viewer"),
 ]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.admin.privacy import foundation, learning
+from bot.admin.privacy import foundation, learning, surveys
 from bot.admin.privacy.registry import PersonalData
 
-SECTIONS: tuple[PersonalData, ...] = (*foundation.SECTIONS, *learning.SECTIONS)
+SECTIONS: tuple[PersonalData, ...] = (*foundation.SECTIONS, *learning.SECTIONS, *surveys.SECTIONS)

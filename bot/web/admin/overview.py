@@ -7,22 +7,30 @@ from fastapi.responses import HTMLResponse, Response
 
 from bot.admin.insights import content_status, coverage, learning_figures
 from bot.admin.roles import Principal, Role
+from bot.admin.surveys import wave_summaries
 from bot.context import AppContext
+from bot.surveys.templates import load_templates
 from bot.web.admin import charts
 from bot.web.admin.guard import signed_in
 from bot.web.admin.render import Pages
 from bot.web.admin.session import Sessions
+from storage.repositories.surveys import SurveyRepository
 
 
 def build_router(context: AppContext, pages: Pages, sessions: Sessions) -> APIRouter:
     router = APIRouter()
     viewer = signed_in(context, sessions, Role.VIEWER)
+    templates = load_templates(context.settings.content_dir)
 
     @router.get("/", response_class=HTMLResponse)
     async def overview(request: Request, who: Principal = Depends(viewer)) -> Response:
         async with context.db.unit_of_work() as session:
             figures = await learning_figures(session, context.clock)
-        return pages.render(request, "overview.html", who, learning=figures, **await _extra_overview(context))
+            open_waves = await SurveyRepository(session).waves(status="open")
+            surveys = await wave_summaries(
+                session, open_waves, templates, context.settings.min_group_size, pages.language(request)
+            )
+        return pages.render(request, "overview.html", who, learning=figures, surveys=surveys)
 
     @router.get("/coverage", response_class=HTMLResponse)
     async def coverage_page(
@@ -48,8 +56,3 @@ def build_router(context: AppContext, pages: Pages, sessions: Sessions) -> APIRo
         return pages.render(request, "content.html", who, report=status)
 
     return router
-
-
-async def _extra_overview(context: AppContext) -> dict[str, object]:
-    """Figures from features merged later (questions, surveys) join here."""
-    return {}

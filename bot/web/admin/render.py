@@ -27,6 +27,7 @@ class NavItem:
 
 NAV: list[NavItem] = [
     NavItem("/admin/", "admin.nav.overview", Role.VIEWER),
+    NavItem("/admin/surveys", "admin.nav.surveys", Role.VIEWER),
     NavItem("/admin/coverage", "admin.nav.coverage", Role.VIEWER),
     NavItem("/admin/content", "admin.nav.content", Role.VIEWER),
     NavItem("/admin/people", "admin.nav.people", Role.HR),

@@ -5,9 +5,9 @@ from __future__ import annotations
 from fastapi import FastAPI
 
 from bot.context import AppContext
-from bot.web.api import audit, errors, insights, people
+from bot.web.api import audit, errors, insights, people, surveys
 
-ROUTERS = (people, audit, insights)
+ROUTERS = (people, audit, insights, surveys)
 
 
 def build_api(context: AppContext) -> FastAPI:
