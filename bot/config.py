@@ -29,6 +29,10 @@ class Settings(BaseSettings):
     daily_item_cap: int = Field(3, alias="STAFET_DAILY_ITEM_CAP", ge=1)
     min_group_size: int = Field(5, alias="STAFET_MIN_GROUP_SIZE", ge=3)
     survey_secret: str = Field("", alias="STAFET_SURVEY_SECRET")  # peppers anonymous survey tokens
+    question_retention_days: int = Field(30, alias="STAFET_QUESTION_RETENTION_DAYS", ge=0)
+    question_department_preference: Literal["none", "same", "other"] = Field(
+        "none", alias="STAFET_QUESTION_DEPARTMENT_PREFERENCE"
+    )
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field("INFO", alias="STAFET_LOG_LEVEL")
     scheduler_enabled: bool = Field(True, alias="STAFET_SCHEDULER")
     delivery_interval_seconds: float = Field(2.0, alias="STAFET_DELIVERY_INTERVAL", gt=0)

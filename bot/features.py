@@ -10,11 +10,12 @@ from bot import admin, help, home
 from bot.delivery.compose import Composer
 from bot.learning import handlers as learning
 from bot.people import handlers as people
+from bot.questions import handlers as questions
 from bot.runtime.router import Router
 from bot.scheduler import RecurringJob
 from bot.surveys import handlers as surveys
 
-FEATURES: tuple[ModuleType, ...] = (people, learning, surveys, admin)
+FEATURES: tuple[ModuleType, ...] = (people, learning, surveys, questions, admin)
 
 
 def register_all(router: Router) -> None:

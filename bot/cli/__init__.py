@@ -10,6 +10,7 @@ from bot.cli import admin, db, people, serve
 from bot.cli.common import console_error
 from bot.config import ConfigError, load_settings
 from bot.content import cli as content_cli
+from bot.questions import cli as questions_cli
 
 app = typer.Typer(
     name="stafet",
@@ -22,6 +23,8 @@ app.add_typer(db.app, name="db")
 app.add_typer(admin.app, name="admin")
 app.add_typer(people.app, name="people")
 app.add_typer(content_cli.app, name="content")
+app.add_typer(questions_cli.ambassador_app, name="ambassador")
+app.add_typer(questions_cli.faq_app, name="faq")
 
 
 @app.callback()

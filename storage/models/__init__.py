@@ -5,6 +5,7 @@ from storage.models.learning import Enrolment, LearningItem, LearningSend, QuizA
 from storage.models.outbox import OutboxMessage
 from storage.models.people import ConversationRef, Identity, Person
 from storage.models.platform_events import ProcessedEvent
+from storage.models.questions import Ambassador, FaqEntry, Question, QuestionMessage
 from storage.models.surveys import (
     SurveyAnswer,
     SurveyExposure,
@@ -16,15 +17,19 @@ from storage.models.webchat import WebchatMessage
 
 __all__ = [
     "AdminToken",
+    "Ambassador",
     "AuditEntry",
     "ConversationRef",
     "Enrolment",
+    "FaqEntry",
     "Identity",
     "LearningItem",
     "LearningSend",
     "OutboxMessage",
     "Person",
     "ProcessedEvent",
+    "Question",
+    "QuestionMessage",
     "QuizAnswer",
     "SurveyAnswer",
     "SurveyExposure",

@@ -1,0 +1,119 @@
+"""The messages of a question's life, built for one reader's language."""
+
+from __future__ import annotations
+
+from bot.questions.notices import Translate
+from bot.questions.search import Hit
+from bot.runtime.replies import Button, Field, Form, Option, Reply
+from storage.models import Question
+
+TOPICS = (
+    "digital_mindset",
+    "workflow_automation",
+    "basic_skills",
+    "digital_innovation",
+    "project_participation",
+    "trainer_skills",
+    "service_communication",
+    "collaboration",
+    "digital_leadership",
+    "security",
+    "data_and_ai",
+)
+
+
+def topic_label(t: Translate, topic: str) -> str:
+    return t(f"questions.topic.{topic}") if topic in TOPICS else topic
+
+
+def self_help(t: Translate, question: Question, hits: list[Hit]) -> Reply:
+    lines = [t("questions.selfhelp.intro"), ""]
+    lines += [f"- **{hit.title}**: {hit.body}" for hit in hits]
+    buttons = (
+        Button(t("questions.selfhelp.solved"), "questions.self_solved", str(question.id), "primary"),
+        Button(t("questions.selfhelp.person"), "questions.person", str(question.id)),
+    )
+    return Reply(title=t("questions.selfhelp.title"), text="\n".join(lines), buttons=buttons)
+
+
+def details_form(t: Translate, question: Question) -> Reply:
+    options = tuple(Option(topic_label(t, topic), topic) for topic in TOPICS)
+    fields = (
+        Field("topic", t("questions.form.topic"), "select", options, initial=question.topic),
+        Field("tag", t("questions.form.tag"), placeholder=t("questions.form.tag_hint")),
+        Field("anonymous", t("questions.form.anonymous"), "checkbox"),
+    )
+    form = Form(
+        "questions.submit", t("questions.form.title"), fields, t("questions.form.send"), str(question.id)
+    )
+    return Reply(text=t("questions.form.intro"), form=form)
+
+
+def card(t: Translate, question: Question, who: str, *, group: bool = False) -> Reply:
+    """What an ambassador (or the group) sees: question, topic, anonymity marker, what to do."""
+    text = t("questions.card.body", topic=topic_label(t, question.topic), who=who, text=question.text)
+    buttons = [Button(t("questions.card.claim"), "questions.claim", str(question.id), "primary")]
+    if not group:
+        buttons.append(Button(t("questions.card.pass"), "questions.pass", str(question.id)))
+        buttons.append(Button(t("questions.card.not_my_topic"), "questions.not_my_topic", str(question.id)))
+    key = "questions.card.group_title" if group else "questions.card.title"
+    return Reply(title=t(key, id=question.id), text=text, buttons=tuple(buttons))
+
+
+def write_form(t: Translate, question: Question, action: str) -> Form:
+    field = Field("text", t("questions.thread.message"), "textarea", required=True)
+    return Form(
+        action,
+        t("questions.thread.title", id=question.id),
+        (field,),
+        t("questions.thread.send"),
+        str(question.id),
+    )
+
+
+def to_asker(t: Translate, question: Question, body: str) -> Reply:
+    solved = Button(t("questions.thread.solved"), "questions.resolve", str(question.id), "primary")
+    return Reply(
+        text=t("questions.thread.to_asker", id=question.id, text=body),
+        buttons=(solved,),
+        form=write_form(t, question, "questions.reply"),
+    )
+
+
+def to_owner(t: Translate, question: Question, who: str, body: str) -> Reply:
+    text = t("questions.thread.to_owner", id=question.id, who=who, text=body)
+    return Reply(text=text, form=write_form(t, question, "questions.answer"))
+
+
+def rating(t: Translate, question: Question) -> Reply:
+    buttons = (
+        Button(t("questions.rate.yes"), "questions.rate", f"{question.id}:yes", "primary"),
+        Button(t("questions.rate.no"), "questions.rate", f"{question.id}:no"),
+    )
+    return Reply(text=t("questions.resolved.asker"), buttons=buttons)
+
+
+def propose_form(t: Translate, question: Question, answer: str) -> Reply:
+    fields = (
+        Field("question", t("questions.faq.question"), "textarea", required=True, initial=question.text),
+        Field("answer", t("questions.faq.answer"), "textarea", required=True, initial=answer),
+    )
+    form = Form(
+        "questions.propose_submit",
+        t("questions.faq.title"),
+        fields,
+        t("questions.faq.send"),
+        str(question.id),
+    )
+    return Reply(text=t("questions.faq.intro"), form=form)
+
+
+def resolved_owner(t: Translate, question: Question) -> Reply:
+    propose = Button(t("questions.faq.propose"), "questions.propose", str(question.id))
+    return Reply(text=t("questions.resolved.owner", id=question.id), buttons=(propose,))
+
+
+def faq_proposal(t: Translate, entry_id: int, question: str, answer: str) -> Reply:
+    approve = Button(t("questions.faq.approve"), "questions.faq_approve", str(entry_id), "primary")
+    text = t("questions.faq.proposed_card", question=question, answer=answer)
+    return Reply(title=t("questions.faq.proposed_title", id=entry_id), text=text, buttons=(approve,))

@@ -1,0 +1,185 @@
+"""`stafet ambassador` (the registry) and `stafet faq` (review and approve entries)."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import Awaitable, Callable
+from datetime import date
+from typing import Any, TypeVar
+from zoneinfo import ZoneInfo
+
+import typer
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.cli.common import console_error, settings_of
+from bot.clock import SystemClock
+from bot.questions import registry
+from bot.questions.registry import Profile, RegistryError
+from storage.database import Database
+from storage.repositories.people import PeopleRepository
+from storage.repositories.questions import FaqRepository, QuestionRepository
+
+ambassador_app = typer.Typer(help="The digital ambassadors who answer questions.", no_args_is_help=True)
+faq_app = typer.Typer(help="FAQ entries grown from answered questions.", no_args_is_help=True)
+T = TypeVar("T")
+
+
+def _run(ctx: typer.Context, work: Callable[[AsyncSession], Awaitable[T]]) -> T:
+    async def main() -> T:
+        database = Database(settings_of(ctx).database_url)
+        try:
+            async with database.unit_of_work() as session:
+                return await work(session)
+        finally:
+            await database.engine.dispose()
+
+    try:
+        return asyncio.run(main())
+    except RegistryError as error:
+        console_error(str(error))
+        raise typer.Exit(1) from None
+
+
+def _profile(
+    topic: list[str], language: list[str], department: str | None, hours: str | None,
+    timezone: str | None, cap: int | None, status: str | None, until: str | None,
+) -> Profile:  # fmt: skip
+    try:
+        topics = registry.parse_topics(topic) if topic else None
+        if until and not _is_date(until):
+            raise RegistryError(f"--until must look like 2026-12-01, got {until}")
+    except RegistryError as error:
+        console_error(str(error))
+        raise typer.Exit(1) from None
+    back_on = date.fromisoformat(until) if until else None
+    return Profile(
+        topics=topics,
+        languages=language or None,
+        department=department,
+        hours=hours,
+        timezone=timezone,
+        cap=cap,
+        status=status,
+        back_on=back_on,
+    )
+
+
+def _is_date(value: str) -> bool:
+    try:
+        date.fromisoformat(value)
+    except ValueError:
+        return False
+    return True
+
+
+TOPIC = typer.Option([], "--topic", help="topic[:proficiency 1-3], repeatable")
+LANGUAGE = typer.Option([], "--language", help="da, en or nb; repeatable")
+
+
+@ambassador_app.command("add")
+def add(
+    ctx: typer.Context, email: str, topic: list[str] = TOPIC, language: list[str] = LANGUAGE,
+    department: str | None = None, hours: str | None = typer.Option(None, help="e.g. 08:00-16:00"),
+    timezone: str | None = None, cap: int | None = None,
+) -> None:  # fmt: skip
+    """Register EMAIL as an ambassador (or update them)."""
+    profile = _profile(topic, language, department, hours, timezone, cap, None, None)
+    _run(ctx, lambda s: registry.save(s, email, profile, SystemClock().now(), create=True))
+    typer.echo(f"{email} is an ambassador.")
+
+
+@ambassador_app.command("update")
+def update(
+    ctx: typer.Context, email: str, topic: list[str] = TOPIC, language: list[str] = LANGUAGE,
+    department: str | None = None, hours: str | None = None, timezone: str | None = None,
+    cap: int | None = None, status: str | None = typer.Option(None, help="available, away or out"),
+    until: str | None = typer.Option(None, help="with --status out: back on YYYY-MM-DD"),
+) -> None:  # fmt: skip
+    """Change an ambassador's topics, languages, hours, status or cap."""
+    profile = _profile(topic, language, department, hours, timezone, cap, status, until)
+    _run(ctx, lambda s: registry.save(s, email, profile, SystemClock().now(), create=False))
+    typer.echo(f"{email} updated.")
+
+
+@ambassador_app.command("list")
+def list_ambassadors(ctx: typer.Context) -> None:
+    """Every ambassador with topics, languages, hours, status and cap."""
+
+    async def work(session: AsyncSession) -> list[str]:
+        lines = []
+        for a, p in await QuestionRepository(session).ambassadors():
+            topics = ",".join(f"{k}:{v}" for k, v in sorted(a.topics.items()))
+            back = a.away_until.astimezone(ZoneInfo(a.timezone)).date() if a.away_until else None
+            until = f" until {back}" if back else ""
+            lines.append(
+                f"{p.email}\t{topics}\t{','.join(a.languages)}\t{a.department}\t"
+                f"{a.work_start}-{a.work_end} {a.timezone}\t{a.status}{until}\tcap {a.cap}"
+            )
+        return lines
+
+    for line in _run(ctx, work) or ["No ambassadors yet."]:
+        typer.echo(line)
+
+
+@ambassador_app.command("group")
+def group(ctx: typer.Context, platform: str, workspace: str, conversation: str) -> None:
+    """Set the ambassadors' channel (e.g. `slack T0123 C0456`) for escalated questions."""
+    _run(ctx, lambda s: registry.set_group(s, platform, workspace, conversation, SystemClock().now()))
+    typer.echo("Escalated questions will go to that conversation.")
+
+
+@ambassador_app.command("routing")
+def routing(ctx: typer.Context, question_id: int) -> None:
+    """How a question was routed, and why (never who asked)."""
+
+    async def work(session: AsyncSession) -> list[dict[str, Any]]:
+        question = await QuestionRepository(session).get(question_id)
+        if question is None:
+            raise RegistryError(f"no question {question_id}")
+        return question.routing
+
+    typer.echo(json.dumps(_run(ctx, work), indent=2, ensure_ascii=False))
+
+
+@faq_app.command("list")
+def list_faq(ctx: typer.Context, status: str | None = typer.Option(None, help="proposed, approved")) -> None:
+    """FAQ entries; approved ones past their review date are flagged STALE."""
+    now = SystemClock().now()
+
+    async def work(session: AsyncSession) -> list[str]:
+        lines = []
+        for e in await FaqRepository(session).listing(status):
+            stale = " STALE" if e.status == "approved" and e.review_at and e.review_at <= now else ""
+            review = f" review {e.review_at.date()}" if e.review_at else ""
+            lines.append(f"#{e.id} [{e.status}{stale}]{review} {e.language} {e.topic}: {e.question}")
+        return lines
+
+    for line in _run(ctx, work) or ["No FAQ entries."]:
+        typer.echo(line)
+
+
+@faq_app.command("approve")
+def approve(
+    ctx: typer.Context, entry_id: int, by: str = typer.Option(..., help="coordinator's email")
+) -> None:
+    """Publish a proposed entry (as the coordinator BY)."""
+    from bot.app import build_context
+    from bot.questions.faq import FaqService
+
+    settings = settings_of(ctx)
+
+    async def work(session: AsyncSession) -> int:
+        coordinator = await PeopleRepository(session).by_email(by)
+        if coordinator is None or coordinator.role != "coordinator":
+            raise RegistryError(f"{by} is not a coordinator")
+        context = build_context(settings)
+        try:
+            entry = await FaqService(session, context).approve(entry_id, coordinator)
+        except Exception as error:
+            raise RegistryError(f"cannot approve #{entry_id}: {getattr(error, 'key', error)}") from None
+        finally:
+            await context.db.engine.dispose()
+        return entry.id
+
+    typer.echo(f"FAQ entry #{_run(ctx, work)} is published.")
