@@ -54,7 +54,7 @@ def create_app(settings: Settings, *, clock: Clock | None = None, background: bo
     messengers: dict[Platform, Messenger] = {
         Platform.WEB: WebchatMessenger(context.db, context.clock, notifier)
     }
-    worker = DeliveryWorker(context, messengers, features.composers())
+    worker = DeliveryWorker(context, messengers, features.composers(), features.gates())
     scheduler_state = SchedulerState()
 
     @contextlib.asynccontextmanager

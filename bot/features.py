@@ -7,12 +7,14 @@ from __future__ import annotations
 from types import ModuleType
 
 from bot import help, home
+from bot.campaigns import handlers as campaigns
 from bot.delivery.compose import Composer
+from bot.delivery.policy import Gate
 from bot.people import handlers as people
 from bot.runtime.router import Router
 from bot.scheduler import RecurringJob
 
-FEATURES: tuple[ModuleType, ...] = (people,)
+FEATURES: tuple[ModuleType, ...] = (people, campaigns)
 
 
 def register_all(router: Router) -> None:
@@ -34,3 +36,8 @@ def composers() -> dict[str, Composer]:
                 raise ValueError(f"outbox kind {kind!r} has two composers")
             merged[kind] = composer
     return merged
+
+
+def gates() -> list[Gate]:
+    """Send-time rules features add to the delivery worker (optional `GATES`)."""
+    return [gate for feature in FEATURES for gate in getattr(feature, "GATES", [])]
