@@ -16,12 +16,9 @@ from storage.models import Campaign, CampaignWave
 from storage.repositories.campaigns import CampaignRepository
 
 STATES = ("draft", "active", "paused", "finished")
-MOVES = {
-    "activate": ("draft",),
-    "pause": ("active",),
-    "resume": ("paused",),
-    "finish": ("draft", "active", "paused"),
-}
+# "resume" also starts a draft: it is how HR says "go".
+MOVES = {"pause": ("active",), "resume": ("draft", "paused"), "finish": ("draft", "active", "paused")}
+AFTER = {"pause": "paused", "resume": "active", "finish": "finished"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,7 +101,7 @@ class CampaignService:
         return campaign
 
     async def move(self, ref: str | int, action: str) -> Campaign:
-        """activate, pause, resume or finish; pausing holds unsent rows, resuming releases them."""
+        """pause, resume (or start) or finish; pausing holds unsent rows, resuming releases them."""
         campaign = await self.get(ref)
         if campaign.state not in MOVES[action]:
             raise UserFacingError("campaigns.bad_state", name=campaign.name, state=campaign.state)
@@ -115,11 +112,9 @@ class CampaignService:
             await self.repo.release_held(campaign.id)
         elif action == "finish":
             await self.repo.drop_unsent(campaign.id)
-        if action == "activate":
+        if campaign.state == "draft" and action == "resume":
             campaign.activated_at = now
-        campaign.state = {"activate": "active", "pause": "paused", "resume": "active", "finish": "finished"}[
-            action
-        ]
+        campaign.state = AFTER[action]
         campaign.updated_at = now
         return campaign
 

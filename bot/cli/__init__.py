@@ -6,7 +6,7 @@ import sys
 
 import typer
 
-from bot.cli import db, serve
+from bot.cli import campaign, db, serve
 from bot.cli.common import console_error
 from bot.config import ConfigError, load_settings
 
@@ -18,6 +18,7 @@ app = typer.Typer(
 )
 app.command("serve")(serve.serve)
 app.add_typer(db.app, name="db")
+app.add_typer(campaign.app, name="campaign")
 
 
 @app.callback()
