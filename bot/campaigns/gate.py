@@ -10,9 +10,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.campaigns.timing import LocalRules, in_window, next_window_start, resolve, window_end
 from bot.context import AppContext
 from bot.delivery.outbox import Outbox
-from bot.delivery.policy import Decision
+from bot.delivery.policy import Decision, preference_of
 from bot.runtime.replies import Button, Reply
-from storage.models import Campaign, DeliveryPreference, OutboxMessage, Person
+from storage.models import Campaign, OutboxMessage, Person
 from storage.repositories.campaigns import CampaignRepository
 
 REMINDER_AFTER = timedelta(hours=2)
@@ -63,7 +63,7 @@ async def campaign_gate(
 
 
 async def rules_for(session: AsyncSession, campaign: Campaign, person: Person, org_zone: str) -> LocalRules:
-    preference = await session.get(DeliveryPreference, person.id)
+    preference = await preference_of(session, person.id)
     window = (preference.window_start, preference.window_end) if preference else (None, None)
     return resolve(
         person.timezone,

@@ -9,6 +9,7 @@ from datetime import UTC, datetime, time, timedelta
 from typing import Literal
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.context import AppContext
@@ -24,6 +25,8 @@ class Decision:
     reason: str = ""
 
 
+_CACHE = "delivery_preferences"
+
 # (session, row, person, now, app) -> None to let it through, or a Decision.
 Gate = Callable[[AsyncSession, OutboxMessage, Person, datetime, AppContext], Awaitable[Decision | None]]
 
@@ -32,7 +35,7 @@ async def person_gate(
     session: AsyncSession, row: OutboxMessage, person: Person, now: datetime, app: AppContext
 ) -> Decision | None:
     """Opted-out people get no planned messages; quiet hours and absence defer everything."""
-    preference = await session.get(DeliveryPreference, person.id)
+    preference = await preference_of(session, person.id)
     if preference is None:
         return None
     if preference.opted_out and row.campaign_id is not None:
@@ -47,6 +50,23 @@ async def person_gate(
         if end is not None:
             return Decision("defer", end, "quiet hours")
     return None
+
+
+async def preload_preferences(session: AsyncSession, person_ids: list[int]) -> None:
+    """Load a batch's preferences in one query; `preference_of` then answers from memory."""
+    cache = session.info.setdefault(_CACHE, {})
+    found = await session.scalars(
+        select(DeliveryPreference).where(DeliveryPreference.person_id.in_(person_ids))
+    )
+    cache.update(dict.fromkeys(person_ids))
+    cache.update({p.person_id: p for p in found})
+
+
+async def preference_of(session: AsyncSession, person_id: int) -> DeliveryPreference | None:
+    cache = session.info.setdefault(_CACHE, {})
+    if person_id not in cache:
+        cache[person_id] = await session.get(DeliveryPreference, person_id)
+    return cache[person_id]
 
 
 def quiet_until(now: datetime, zone: ZoneInfo, start: time, end: time) -> datetime | None:

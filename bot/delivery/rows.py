@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import logging
 import random
-from collections.abc import Mapping
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.context import AppContext
@@ -15,8 +17,7 @@ from bot.delivery.messenger import DeliveryError, Messenger, Target
 from bot.delivery.policy import Decision
 from bot.runtime.events import Address, Platform
 from bot.runtime.replies import Reply
-from storage.models import ConversationRef, OutboxMessage, Person
-from storage.repositories.people import PeopleRepository
+from storage.models import ConversationRef, Identity, OutboxMessage, Person
 
 log = logging.getLogger(__name__)
 
@@ -69,20 +70,35 @@ async def reply_for(
     return await composer(session, person, row.payload or {}, now, app)
 
 
-async def target_for(
-    session: AsyncSession, row: OutboxMessage, messengers: Mapping[Platform, Messenger]
-) -> Target | None:
-    if row.conversation_ref_id is not None:
-        ref = await session.get(ConversationRef, row.conversation_ref_id)
-        candidates = [(ref, None)] if ref else []
-    elif row.person_id is not None:
-        candidates = await PeopleRepository(session).personal_conversations(row.person_id)
-    else:
-        candidates = []
-    for ref, identity in candidates:
-        platform = Platform(ref.platform)
-        if platform in messengers:
-            user_id = identity.user_id if identity else ""
-            address = Address(platform, ref.workspace_id, ref.conversation_id, user_id)
-            return Target(address, ref.reference, row.key)
-    return None
+async def targets_for(
+    session: AsyncSession, rows: Sequence[OutboxMessage], messengers: Mapping[Platform, Messenger]
+) -> dict[int, Target]:
+    """Where each row goes: its own conversation, else its person's newest direct conversation
+    on a configured platform (one query for the whole batch). Rows without a target are absent."""
+    person_ids = [r.person_id for r in rows if r.conversation_ref_id is None and r.person_id is not None]
+    personal: dict[int, list[tuple[ConversationRef, Identity | None]]] = defaultdict(list)
+    if person_ids:
+        found = await session.execute(
+            select(ConversationRef, Identity)
+            .join(Identity, ConversationRef.identity_id == Identity.id)
+            .where(Identity.person_id.in_(person_ids), ConversationRef.kind == "personal")
+            .order_by(ConversationRef.updated_at.desc(), ConversationRef.id.desc())
+        )
+        for ref, identity in found.all():
+            personal[identity.person_id].append((ref, identity))
+    targets: dict[int, Target] = {}
+    for row in rows:
+        if row.conversation_ref_id is not None:
+            ref = await session.get(ConversationRef, row.conversation_ref_id)
+            candidates: list[tuple[ConversationRef, Identity | None]] = [(ref, None)] if ref else []
+        else:
+            candidates = personal.get(row.person_id or 0, [])
+        for ref, identity in candidates:
+            platform = Platform(ref.platform)
+            if platform in messengers:
+                address = Address(
+                    platform, ref.workspace_id, ref.conversation_id, identity.user_id if identity else ""
+                )
+                targets[row.id] = Target(address, ref.reference, row.key)
+                break
+    return targets

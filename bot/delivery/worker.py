@@ -14,17 +14,18 @@ import contextlib
 import logging
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import and_, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
 from bot.context import AppContext
 from bot.delivery.compose import Composer
 from bot.delivery.limits import RateLimits
 from bot.delivery.messenger import DeliveryError, Messenger, Target
-from bot.delivery.policy import Gate, person_gate
-from bot.delivery.rows import apply_decision, give_up_or_retry, reply_for, target_for
+from bot.delivery.policy import Gate, person_gate, preload_preferences
+from bot.delivery.rows import apply_decision, give_up_or_retry, reply_for, targets_for
 from bot.runtime.events import Platform
 from bot.runtime.replies import Reply
 from storage.database import Database
@@ -60,7 +61,11 @@ class DeliveryWorker:
         settings = app.settings
         self.max_attempts = settings.delivery_max_attempts
         self.lease = timedelta(seconds=settings.delivery_lease_seconds)
-        self.limits = RateLimits(settings.delivery_workspace_rate, settings.delivery_conversation_rate)
+        self.limits = RateLimits(
+            settings.delivery_workspace_rate,
+            settings.delivery_conversation_rate,
+            monotonic=lambda: self.clock.now().timestamp(),  # the injected clock, so tests are exact
+        )
         self.concurrency = asyncio.Semaphore(settings.delivery_concurrency)
         self.next_wait = 0.0  # seconds until a rate-limited row could go, for run_forever
 
@@ -104,16 +109,23 @@ class DeliveryWorker:
             )
             if self.db.dialect == "postgresql":
                 query = query.with_for_update(skip_locked=True)
-            for row in (await session.scalars(query)).all():
-                item = await self._prepare(session, row, now)
+            rows = (await session.scalars(query)).all()
+            person_ids = sorted({r.person_id for r in rows if r.person_id is not None})
+            if person_ids:  # load the batch's people and preferences at once; gates read them from memory
+                await session.scalars(select(Person).where(Person.id.in_(person_ids)))
+                await preload_preferences(session, person_ids)
+            targets = await targets_for(session, rows, self.messengers)
+            for row in rows:
+                item = await self._prepare(session, row, targets.get(row.id), now)
                 if item is not None:
                     claimed.append(item)
         return claimed
 
-    async def _prepare(self, session, row: OutboxMessage, now) -> Claimed | None:  # type: ignore[no-untyped-def]
+    async def _prepare(
+        self, session: AsyncSession, row: OutboxMessage, target: Target | None, now: datetime
+    ) -> Claimed | None:
         """Decide one due row: drop, defer, rate-limit, or lease it for sending."""
         retried = row.status == "sending"
-        target = await target_for(session, row, self.messengers)
         if target is None:
             row.status, row.last_error = "undeliverable", "no conversation on a configured platform"
             return None
@@ -145,9 +157,15 @@ class DeliveryWorker:
         return Claimed(row.id, target, reply)
 
     async def _record(self, claimed: list[Claimed], outcomes: Sequence[str | DeliveryError]) -> None:
+        if not claimed:
+            return
         async with self.db.unit_of_work() as session:
+            found = await session.scalars(
+                select(OutboxMessage).where(OutboxMessage.id.in_([c.row_id for c in claimed]))
+            )
+            rows = {row.id: row for row in found}
             for item, outcome in zip(claimed, outcomes, strict=True):
-                row = await session.get(OutboxMessage, item.row_id)
+                row = rows.get(item.row_id)
                 if row is None:
                     continue
                 if isinstance(outcome, DeliveryError):
