@@ -47,6 +47,7 @@ async def campaign_gate(
     participant.updated_at = now
     if participant.ignored_streak >= IGNORED_BEFORE_PAUSE:
         participant.status, participant.asked_at = "paused", now
+        await repo.drop_pending_for(campaign.id, person.id, "participation paused after three ignored")
         await _ask_to_continue(session, app, campaign, person, now)
         return Decision("drop", reason="three nudges ignored: asked whether to continue")
     participant.last_nudge_at = now

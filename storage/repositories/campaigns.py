@@ -98,6 +98,20 @@ class CampaignRepository:
         )
         return (await self.session.execute(statement)).rowcount  # type: ignore[attr-defined]
 
+    async def drop_pending_for(self, campaign_id: int, person_id: int, reason: str) -> int:
+        """A person's unsent nudges of one campaign go when their participation pauses."""
+        statement = (
+            update(OutboxMessage)
+            .where(
+                OutboxMessage.campaign_id == campaign_id,
+                OutboxMessage.person_id == person_id,
+                OutboxMessage.status == "pending",
+            )
+            .values(status="dropped", last_error=reason)
+            .execution_options(synchronize_session=False)
+        )
+        return (await self.session.execute(statement)).rowcount  # type: ignore[attr-defined]
+
     async def outbox_counts(self, campaign_id: int) -> dict[str, int]:
         query = (
             select(OutboxMessage.status, func.count())
