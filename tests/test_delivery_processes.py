@@ -14,6 +14,7 @@ import pytest
 from sqlalchemy import func, select
 
 from bot.clock import SystemClock
+from bot.leader import Leadership
 from storage.database import Database
 from storage.models import OutboxMessage
 from tests.support.fake_platform import FakePlatform
@@ -51,7 +52,7 @@ async def _statuses(db: Database) -> dict[str, int]:
 
 async def test_three_workers_send_every_row_exactly_once(pg: Database, postgres_session_url: str) -> None:
     now = SystemClock().now()
-    await add_people(pg, 600, now, workspaces=3)
+    await add_people(pg, 300, now, workspaces=3)
     total = await queue_messages(pg, now)
     fake = FakePlatform(delay=0.002)
     async with live_server(fake.app) as url:
@@ -84,3 +85,22 @@ async def test_worker_killed_mid_batch_loses_nothing_and_sends_nothing_twice(
     assert len(fake.received) == total
     assert max(fake.received.values()) == 1
     assert await _statuses(pg) == {"sent": total}
+
+
+async def test_when_the_leader_dies_another_replica_takes_over(postgres_session_url: str) -> None:
+    first = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "tests.support.leader_process", postgres_session_url,
+        cwd=ROOT, stdout=asyncio.subprocess.PIPE, env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )  # fmt: skip
+    assert first.stdout is not None
+    assert await asyncio.wait_for(first.stdout.readline(), 30) == b"leader\n"
+    second = Leadership(postgres_session_url, interval=0.2)
+    assert not await second.check()
+    first.send_signal(signal.SIGKILL)
+    await first.wait()
+    for _ in range(300):  # the lock goes with the dead process's connection; well within a minute
+        if await second.check():
+            break
+        await asyncio.sleep(0.1)
+    assert second.is_leader
+    await second.release()
