@@ -21,6 +21,7 @@ from bot.context import AppContext
 from bot.delivery.messenger import Messenger
 from bot.delivery.worker import DeliveryWorker
 from bot.i18n import Catalogue
+from bot.leader import Leadership
 from bot.runtime.dispatcher import Dispatcher
 from bot.runtime.events import Platform
 from bot.runtime.router import Router
@@ -58,8 +59,9 @@ def create_app(settings: Settings, *, clock: Clock | None = None, background: bo
     messengers: dict[Platform, Messenger] = {
         Platform.WEB: WebchatMessenger(context.db, context.clock, notifier)
     }
-    worker = DeliveryWorker(context, messengers, features.composers())
+    worker = DeliveryWorker(context, messengers, features.composers(), features.gates())
     scheduler_state = SchedulerState()
+    leadership = Leadership(settings.database_url)
 
     @contextlib.asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
@@ -76,7 +78,11 @@ def create_app(settings: Settings, *, clock: Clock | None = None, background: bo
                 )
             )
             if settings.scheduler_enabled:
-                scheduler = build_scheduler(context, features.jobs(), scheduler_state)
+                scheduler_state.leader = await leadership.check()
+                tasks.append(asyncio.create_task(leadership.run()))
+                scheduler = build_scheduler(
+                    context, features.jobs(), scheduler_state, lambda: leadership.is_leader
+                )
                 scheduler.start()
                 scheduler_state.running = True
         try:
@@ -88,6 +94,7 @@ def create_app(settings: Settings, *, clock: Clock | None = None, background: bo
             for task in tasks:
                 task.cancel()
             await asyncio.gather(*tasks, return_exceptions=True)
+            await leadership.release()
             await context.db.dispose()
 
     app = FastAPI(title="Stafet", lifespan=lifespan, docs_url=None, redoc_url=None)

@@ -1,6 +1,7 @@
 """All tables; importing this package registers every model on `Base.metadata`."""
 
 from storage.models.admin import AdminToken, AuditEntry
+from storage.models.campaigns import Campaign, CampaignParticipant, CampaignWave, DeliveryPreference
 from storage.models.learning import Enrolment, LearningItem, LearningSend, QuizAnswer
 from storage.models.outbox import OutboxMessage
 from storage.models.people import ConversationRef, Identity, Person
@@ -19,7 +20,11 @@ __all__ = [
     "AdminToken",
     "Ambassador",
     "AuditEntry",
+    "Campaign",
+    "CampaignParticipant",
+    "CampaignWave",
     "ConversationRef",
+    "DeliveryPreference",
     "Enrolment",
     "FaqEntry",
     "Identity",
