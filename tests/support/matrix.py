@@ -26,7 +26,7 @@ class Endpoint:
 
 class _Missing(dict):  # type: ignore[type-arg]
     def __missing__(self, key: str) -> str:
-        return "999"
+        return "pause" if key == "action" else "999"
 
 
 CSV = "email,name\nanna@example.org,Anna\n"
@@ -49,6 +49,18 @@ API: list[Endpoint] = [
     Endpoint("GET", "/api/v1/surveys", "viewer"),
     Endpoint("GET", "/api/v1/surveys/{wave_id}", "viewer", 404),
     Endpoint("GET", "/api/v1/surveys/{wave_id}/results.csv", "viewer", 404),
+    Endpoint("GET", "/api/v1/campaigns", "viewer"),
+    Endpoint("POST", "/api/v1/campaigns", "coordinator", 422, {"json": {"name": "x", "cadence": "never"}}),
+    Endpoint("GET", "/api/v1/campaigns/{campaign_id}", "viewer", 404),
+    Endpoint(
+        "PUT",
+        "/api/v1/campaigns/{campaign_id}",
+        "coordinator",
+        404,
+        {"json": {"name": "x", "cadence": "mon 9:00"}},
+    ),
+    Endpoint("GET", "/api/v1/campaigns/{campaign_id}/preview", "viewer", 404),
+    Endpoint("POST", "/api/v1/campaigns/{campaign_id}/{action}", "coordinator", 404),
 ]
 
 PAGES: list[Endpoint] = [
@@ -58,4 +70,5 @@ PAGES: list[Endpoint] = [
     Endpoint("GET", "/admin/coverage", "viewer"),
     Endpoint("GET", "/admin/content", "viewer"),
     Endpoint("GET", "/admin/surveys", "viewer"),
+    Endpoint("GET", "/admin/campaigns", "viewer"),
 ]

@@ -27,6 +27,7 @@ class NavItem:
 
 NAV: list[NavItem] = [
     NavItem("/admin/", "admin.nav.overview", Role.VIEWER),
+    NavItem("/admin/campaigns", "admin.nav.campaigns", Role.VIEWER),
     NavItem("/admin/surveys", "admin.nav.surveys", Role.VIEWER),
     NavItem("/admin/coverage", "admin.nav.coverage", Role.VIEWER),
     NavItem("/admin/content", "admin.nav.content", Role.VIEWER),
