@@ -131,3 +131,9 @@ def test_cli_import_reports_bad_rows_and_imports_nothing(tmp_path: Path, sqlite_
     assert runner.invoke(cli, ["admin", "token", "revoke", "Hanne"], env=env).exit_code == 0
     assert "revoked" in runner.invoke(cli, ["admin", "token", "list"], env=env).output
     assert runner.invoke(cli, ["admin", "token", "revoke", "Hanne"], env=env).exit_code == 1
+
+
+def test_unreadable_bytes_are_a_reported_problem_not_a_crash() -> None:
+    parsed = parse(b'email,name\n"anna@example.org\x00,\rAnna\n\xf1\x8b')
+    assert not parsed.ok
+    assert parse(b"email,name\ranna@example.org,Anna\r").rows[0].name == "Anna"  # old Mac line ends

@@ -54,11 +54,21 @@ class ParsedFile:
 
 def parse(data: bytes | str) -> ParsedFile:
     """Read and check a people CSV (comma or semicolon separated, UTF-8 with or without BOM)."""
+    try:
+        return _parse(data)
+    except csv.Error as error:
+        failed = ParsedFile()
+        failed.errors.append(RowError(0, "bad_csv", f"not a readable CSV file: {error}"))
+        return failed
+
+
+def _parse(data: bytes | str) -> ParsedFile:
     result = ParsedFile()
     text = data.decode("utf-8-sig", errors="replace") if isinstance(data, bytes) else data.lstrip("\ufeff")
     if not text.strip():
         result.errors.append(RowError(1, "empty_file", "the file is empty"))
         return result
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\x00", "")
     dialect = ";" if text.splitlines()[0].count(";") > text.splitlines()[0].count(",") else ","
     reader = csv.reader(io.StringIO(text), delimiter=dialect)
     header = [ALIASES.get(h.strip().lower(), h.strip().lower()) for h in next(reader)]

@@ -11,6 +11,7 @@ from sqlalchemy import delete
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.admin.privacy.learning import purge_reflections
+from bot.admin.privacy.questions import purge_question_texts
 from bot.config import Settings
 from bot.context import AppContext
 from storage.models import OutboxMessage
@@ -45,6 +46,7 @@ async def purge_delivery_log(session: AsyncSession, cutoff: datetime) -> int:
 RETENTIONS: tuple[Retention, ...] = (
     Retention("delivery_log", "retention_delivery_log_days", purge_delivery_log),
     Retention("reflections", "retention_reflections_days", purge_reflections),
+    Retention("question_texts", "retention_questions_days", purge_question_texts),
 )
 
 

@@ -61,6 +61,11 @@ API: list[Endpoint] = [
     ),
     Endpoint("GET", "/api/v1/campaigns/{campaign_id}/preview", "viewer", 404),
     Endpoint("POST", "/api/v1/campaigns/{campaign_id}/{action}", "coordinator", 404),
+    Endpoint("GET", "/api/v1/questions", "coordinator"),
+    Endpoint("GET", "/api/v1/questions/figures", "viewer"),
+    Endpoint("GET", "/api/v1/questions/ambassadors", "coordinator"),
+    Endpoint("GET", "/api/v1/questions/faq", "coordinator"),
+    Endpoint("POST", "/api/v1/questions/faq/{entry_id}/approve", "coordinator", 404),
 ]
 
 PAGES: list[Endpoint] = [
@@ -71,4 +76,5 @@ PAGES: list[Endpoint] = [
     Endpoint("GET", "/admin/content", "viewer"),
     Endpoint("GET", "/admin/surveys", "viewer"),
     Endpoint("GET", "/admin/campaigns", "viewer"),
+    Endpoint("GET", "/admin/questions", "coordinator"),
 ]

@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
-from bot.admin.privacy import foundation, learning, surveys
+from bot.admin.privacy import campaigns, foundation, learning, questions, surveys
 from bot.admin.privacy.registry import PersonalData
 
-SECTIONS: tuple[PersonalData, ...] = (*foundation.SECTIONS, *learning.SECTIONS, *surveys.SECTIONS)
+SECTIONS: tuple[PersonalData, ...] = (
+    *foundation.SECTIONS,
+    *learning.SECTIONS,
+    *surveys.SECTIONS,
+    *questions.SECTIONS,
+    *campaigns.SECTIONS,
+)

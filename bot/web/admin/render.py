@@ -29,6 +29,7 @@ NAV: list[NavItem] = [
     NavItem("/admin/", "admin.nav.overview", Role.VIEWER),
     NavItem("/admin/campaigns", "admin.nav.campaigns", Role.VIEWER),
     NavItem("/admin/surveys", "admin.nav.surveys", Role.VIEWER),
+    NavItem("/admin/questions", "admin.nav.questions", Role.COORDINATOR),
     NavItem("/admin/coverage", "admin.nav.coverage", Role.VIEWER),
     NavItem("/admin/content", "admin.nav.content", Role.VIEWER),
     NavItem("/admin/people", "admin.nav.people", Role.HR),
