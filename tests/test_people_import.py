@@ -51,6 +51,11 @@ def test_every_problem_in_a_row_is_named_with_its_line() -> None:
     assert "line 7" in parsed.errors[-1].message
 
 
+def test_topic_proficiency_is_checked() -> None:
+    parsed = parse("email,name,ambassador_topics\nbo@example.org,Bo,security:3|data:9\n")
+    assert [(e.line, e.code) for e in parsed.errors] == [(2, "bad_topic")]
+
+
 def test_header_problems_stop_the_file() -> None:
     parsed = parse("mail,name,shoe size\nanna@example.org,Anna,41\n")
     assert [e.code for e in parsed.errors] == ["bad_header"]
@@ -105,10 +110,15 @@ async def test_api_import_dry_run_then_fix_then_import(app, http: httpx.AsyncCli
         ("anna@example.org", "Anna Holm", "Borgerservice", False),
         ("bo@example.org", "Bo Bergh", "IT", True),
     ]
+    coordinator = bearer(await make_token(app, "coordinator"))
+    ambassadors = (await http.get("/api/v1/questions/ambassadors", headers=coordinator)).json()["ambassadors"]
+    assert [(a["name"], a["topics"], a["department"]) for a in ambassadors] == [
+        ("Bo Bergh", {"it security": 2, "data": 2}, "IT")
+    ]
     listed = (await http.get("/api/v1/people", params={"q": "berg"}, headers=hr)).json()
     assert [p["email"] for p in listed["items"]] == ["bo@example.org"] and listed["total"] == 1
     actions = [e["action"] for e in (await http.get("/api/v1/audit", headers=hr)).json()["items"]]
-    assert actions[:2] == ["people.import", "people.import"]
+    assert actions[1:3] == ["people.import", "people.import"]
 
 
 def test_cli_import_reports_bad_rows_and_imports_nothing(tmp_path: Path, sqlite_url: str) -> None:

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.config import LANGUAGES
+from bot.questions.registry import RegistryError, parse_topics
 
 COLUMNS = ("email", "name", "department", "role", "language", "timezone", "ambassador_topics")
 REQUIRED = ("email", "name")
@@ -135,5 +136,9 @@ def _row(line: int, values: dict[str, str]) -> tuple[ImportRow | None, RowError 
     topics = tuple(
         t.strip().lower() for t in re.split(r"[|;,]", values.get("ambassador_topics", "")) if t.strip()
     )
+    try:
+        parse_topics(list(topics))
+    except RegistryError as error:
+        return None, RowError(line, "bad_topic", str(error))
     row = ImportRow(line, email, name, values.get("department", ""), role, language, zone, topics)
     return row, None

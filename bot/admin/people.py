@@ -4,16 +4,18 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.admin.audit import AuditLog
-from bot.admin.importing import ParsedFile
+from bot.admin.importing import ImportRow, ParsedFile
 from bot.admin.privacy.registry import PersonalData, erase_person, export_person
 from bot.admin.privacy.sections import SECTIONS
 from bot.admin.roles import Principal
 from bot.clock import Clock
+from bot.questions import registry
 from storage.models import Person
 from storage.repositories.admin_people import PeopleDirectory
 from storage.repositories.people import PeopleRepository
@@ -63,10 +65,23 @@ class PeopleAdminService:
             person.timezone = row.timezone or person.timezone
             person.is_ambassador = row.is_ambassador
         await self.session.flush()
+        for row in parsed.rows:
+            if row.is_ambassador:
+                await self._register_ambassador(row, now)
         ambassadors = sum(row.is_ambassador for row in parsed.rows)
         result = ImportResult(created, updated, ambassadors)
         await self.audit.record(by, "people.import", filename, created=created, updated=updated)
         return result
+
+    async def _register_ambassador(self, row: ImportRow, now: datetime) -> None:
+        """Ambassadors join the question-routing registry with their topics (proficiency 2 unless given)."""
+        profile = registry.Profile(
+            topics=registry.parse_topics(list(row.topics)),
+            languages=[row.language] if row.language else None,
+            department=row.department,
+            timezone=row.timezone,
+        )
+        await registry.save(self.session, row.email, profile, now, create=True)
 
     async def find(self, email: str) -> Person:
         person = await self.people.by_email(email) if email.strip() else None
