@@ -48,7 +48,9 @@ async def _organisation(app: FastAPI, clock) -> None:  # type: ignore[no-untyped
 async def test_overview_and_coverage(app: FastAPI, http: httpx.AsyncClient, clock) -> None:  # type: ignore[no-untyped-def]
     await _organisation(app, clock)
     viewer = bearer(await make_token(app, "viewer"))
-    learning = (await http.get("/api/v1/overview", headers=viewer)).json()["learning"]
+    overview = (await http.get("/api/v1/overview", headers=viewer)).json()
+    assert overview["questions"]["open"] == 0 and overview["surveys"] == []
+    learning = overview["learning"]
     assert learning == {
         "people": 8,
         "ambassadors": 2,

@@ -6,6 +6,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, Response
 
 from bot.admin.insights import content_status, coverage, learning_figures
+from bot.admin.questions import figures as question_figures
 from bot.admin.roles import Principal, Role
 from bot.admin.surveys import wave_summaries
 from bot.context import AppContext
@@ -30,7 +31,8 @@ def build_router(context: AppContext, pages: Pages, sessions: Sessions) -> APIRo
             surveys = await wave_summaries(
                 session, open_waves, templates, context.settings.min_group_size, pages.language(request)
             )
-        return pages.render(request, "overview.html", who, learning=figures, surveys=surveys)
+            asked = await question_figures(session, context.clock, context.settings.min_group_size)
+        return pages.render(request, "overview.html", who, learning=figures, surveys=surveys, questions=asked)
 
     @router.get("/coverage", response_class=HTMLResponse)
     async def coverage_page(

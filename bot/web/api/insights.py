@@ -8,20 +8,30 @@ from typing import Any, Literal
 from fastapi import APIRouter, Depends, Query
 
 from bot.admin.insights import content_status, coverage, learning_figures
+from bot.admin.questions import figures as question_figures
 from bot.admin.roles import Principal
+from bot.admin.surveys import wave_summaries
 from bot.context import AppContext
+from bot.surveys.templates import load_templates
 from bot.web.api import auth
+from storage.repositories.surveys import SurveyRepository
 
 
 def build_router(context: AppContext) -> APIRouter:
     router = APIRouter(tags=["insights"])
+    templates = load_templates(context.settings.content_dir)
 
     @router.get("/overview")
     async def overview(_: Principal = Depends(auth.viewer)) -> dict[str, Any]:
-        """Reach, active learners this week, lesson completion and quiz accuracy."""
+        """Reach, active learners, completion, accuracy; questions; current surveys with participation."""
         async with context.db.unit_of_work() as session:
             figures = await learning_figures(session, context.clock)
-        return {"learning": asdict(figures)}
+            asked = await question_figures(session, context.clock, context.settings.min_group_size)
+            open_waves = await SurveyRepository(session).waves(status="open")
+            surveys = await wave_summaries(
+                session, open_waves, templates, context.settings.min_group_size, "en"
+            )
+        return {"learning": asdict(figures), "questions": asked, "surveys": [asdict(s) for s in surveys]}
 
     @router.get("/coverage")
     async def competence_coverage(
