@@ -61,3 +61,34 @@ async def test_hr_signs_in_and_imports_people(app: FastAPI, page) -> None:  # ty
     await page.get_by_role("button", name="Import", exact=True).click()
     await expect(page.get_by_role("status")).to_have_text("Imported: 3 new, 0 updated.")
     await expect(page.locator("table")).to_contain_text("karen@example.org")
+
+
+async def test_hr_plans_a_campaign_and_reads_survey_results(app: FastAPI, page, clock) -> None:  # type: ignore[no-untyped-def]
+    from tests.test_admin_surveys import closed_wave
+
+    expect = playwright.expect
+    wave_id = await closed_wave(app, clock)  # department B is suppressed: it would reveal C
+    await page.goto("/admin/login")
+    await page.fill("#token", await make_token(app, "hr", "Hanne"))
+    await page.get_by_role("button", name="Sign in").click()
+
+    await page.get_by_role("link", name="Campaigns").click()
+    await page.fill("#name", "Security basics")
+    await page.fill("#cadence", "weekdays 10:00")
+    await page.fill("#departments", "A")
+    await page.fill("#window", "09:00-15:00")
+    await page.get_by_role("button", name="Create draft").click()
+    await expect(page.get_by_role("heading", name="Security basics")).to_be_visible()
+    preview = page.locator("#preview")
+    await expect(preview).to_contain_text("Preview: the next 14 days")
+    await expect(preview.locator("tbody tr")).to_have_count(10)  # ten working days in the next fortnight
+    await expect(preview.locator("tbody tr").first.locator("td").nth(1)).to_have_text("6")
+    await page.get_by_role("button", name="Start / resume").click()
+    await expect(page.get_by_role("heading", name="Security basics")).to_contain_text("active")
+
+    await page.get_by_role("link", name="Surveys").click()
+    await page.locator(f"a[href='/admin/surveys/{wave_id}']").click()
+    await expect(page.locator("svg.chart").first).to_be_visible()
+    suppressed = page.locator("tr", has=page.locator("td", has_text="B")).locator("td.suppressed").first
+    await expect(suppressed).to_have_text("fewer than 5 answers")
+    await expect(page.get_by_role("link", name="Download aggregates (CSV)")).to_be_visible()
