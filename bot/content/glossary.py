@@ -50,7 +50,7 @@ def read_glossary(content_dir: Path) -> tuple[list[GlossaryTerm], list[Problem]]
             problems.append(located.problem([index, "id"], f"duplicate glossary id {model.id!r}"))
             continue
         seen.add(model.id)
-        entries = {}
+        entries: dict[str, GlossaryEntry] = {}
         for language in LANGUAGES:
             entry = getattr(model, language)
             if entry is None:

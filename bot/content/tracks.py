@@ -44,7 +44,11 @@ def read_tracks(content_dir: Path) -> tuple[list[TrackFile], list[Problem]]:
         if path.stem != model.id:
             problems.append(located.problem(["id"], f"file name should be {model.id}.yaml"))
         track = Track(
-            model.id, tuple(model.roles), dict(model.title), dict(model.description), tuple(model.lessons)
+            model.id,
+            tuple(model.roles),
+            {str(k): v for k, v in model.title.items()},
+            {str(k): v for k, v in model.description.items()},
+            tuple(model.lessons),
         )
         files.append(TrackFile(track, located))
     return files, problems

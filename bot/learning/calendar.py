@@ -23,18 +23,24 @@ def _public_holidays(country: str) -> holidays.HolidayBase:
 class WorkCalendar:
     zone: ZoneInfo
     country: str  # "DK" or "NO": whose public holidays apply
+    away: tuple[tuple[date, date], ...] = ()  # the person's leave, first and last day
 
     @classmethod
-    def of(cls, timezone: str | None, default_timezone: str) -> WorkCalendar:
+    def of(
+        cls, timezone: str | None, default_timezone: str, away: tuple[tuple[date, date], ...] = ()
+    ) -> WorkCalendar:
         name = timezone or default_timezone
         try:
             zone = ZoneInfo(name)
         except (ValueError, KeyError):
             name, zone = default_timezone, ZoneInfo(default_timezone)
-        return cls(zone, "NO" if name in NORWEGIAN_ZONES else "DK")
+        return cls(zone, "NO" if name in NORWEGIAN_ZONES else "DK", away)
 
     def is_working_day(self, day: date) -> bool:
-        return day.weekday() < 5 and day not in _public_holidays(self.country)
+        return day.weekday() < 5 and day not in _public_holidays(self.country) and not self.is_away(day)
+
+    def is_away(self, day: date) -> bool:
+        return any(first <= day <= last for first, last in self.away)
 
     def local_day(self, instant: datetime) -> date:
         return instant.astimezone(self.zone).date()
@@ -77,7 +83,7 @@ class WorkCalendar:
         return self.morning(day)
 
     def streak(self, active_days: set[date], today: date) -> int:
-        """Working days in a row with activity, up to today; weekends and holidays neither count nor break."""
+        """Working days in a row with activity, up to today; weekends, holidays and leave are frozen."""
         if not self.is_working_day(today):
             day = self.previous_working_day(today)
         else:

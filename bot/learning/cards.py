@@ -17,8 +17,9 @@ Say = Callable[..., str]  # (key, **params) -> text in the reader's language
 
 def when_text(instant: datetime, zone: ZoneInfo, language: str, *, with_time: bool = False) -> str:
     """A day (and time) in the reader's zone and words, e.g. "Tuesday 24 November at 08:00"."""
+    day = "EEEE d MMMM" if language == "en" else "EEEE 'den' d. MMMM"
     at = "'at'" if language == "en" else "'kl.'"
-    pattern = f"EEEE d MMMM {at} HH:mm" if with_time else "EEEE d MMMM"
+    pattern = f"{day} {at} HH:mm" if with_time else day
     return format_datetime(instant.astimezone(zone), pattern, locale=language)
 
 

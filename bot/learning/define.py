@@ -22,11 +22,11 @@ def define(glossary: tuple[GlossaryTerm, ...], query: str, language: str) -> Loo
     """The best match among every term and alias in every language, shown in `language`."""
     names: list[str] = []
     owners: list[GlossaryTerm] = []
-    for term in glossary:
-        for entry in term.entries.values():
+    for glossary_term in glossary:
+        for entry in glossary_term.entries.values():
             for name in (entry.term, *entry.aliases):
                 names.append(name)
-                owners.append(term)
+                owners.append(glossary_term)
     if not names or not query.strip():
         return Lookup(None, ())
     found = process.extract(query, names, scorer=fuzz.WRatio, processor=utils.default_process, limit=8)

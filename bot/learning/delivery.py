@@ -33,7 +33,8 @@ async def compose_nudge(
 ) -> Reply | None:
     """The person's next item from the campaign's tracks; None after a stop, when done, or capped."""
     service = LearningService(session, app.content, app.settings)
-    item = await service.nudge(person, [str(t) for t in payload.get("tracks", [])], now)
+    tracks = payload.get("tracks", [])
+    item = await service.nudge(person, [tracks] if isinstance(tracks, str) else [str(t) for t in tracks], now)
     return None if item is None else item_reply(say_for(app, person), item)
 
 
@@ -61,7 +62,7 @@ async def queue_reviews(app: AppContext) -> None:
             service = LearningService(session, app.content, app.settings)
             found = await LearningRepository(session).unreminded_reviews(now, BATCH)
             for item, person in found:
-                due = service.calendar(person).window_start_from(now)
+                due = (await service.work_calendar(person)).window_start_from(now)
                 await service.queue_review(person, item.lesson_id, due, now)
                 item.reminded_at = now
         if found:

@@ -23,6 +23,8 @@ def register(router: Router) -> None:
     router.command("tracks", show_tracks, help_key="help.command.tracks", menu=True)
     router.command("progress", show_progress, help_key="help.command.progress", menu=True)
     router.command("define", define_term, help_key="help.command.define")
+    router.command("away", away, help_key="help.command.away")
+    router.action("learning.away", set_away)
     router.action("learning.track", choose_track)
     router.action("learning.quiz", take_quiz)
     router.action("learning.answer", answer)
@@ -122,7 +124,7 @@ async def resume_track(turn: Turn) -> Reply:
 
 async def show_progress(turn: Turn) -> Reply:
     service = _service(turn)
-    calendar = service.calendar(turn.person)
+    calendar = await service.work_calendar(turn.person)
     progress = await progress_of(service.repo, turn.app.content, turn.person, calendar, turn.now())
     return progress_reply(turn, progress)
 
@@ -141,3 +143,21 @@ async def define_term(turn: Turn) -> Reply:
     buttons = tuple(Button(term, "learning.define", term) for term in found.suggestions)
     key = "learning.define.suggest" if buttons else "learning.define.unknown"
     return Reply(text=turn.t(key, term=query.strip()), buttons=buttons)
+
+
+async def away(turn: Turn) -> Reply:
+    weeks = tuple(Button(turn.t(f"learning.away.weeks{n}"), "learning.away", str(7 * n)) for n in (1, 2, 3))
+    back = Button(turn.t("learning.away.back"), "learning.away", "0")
+    return Reply(text=turn.t("learning.away.ask"), buttons=(*weeks, back))
+
+
+async def set_away(turn: Turn) -> Reply:
+    """Leave pauses nudges and reviews and freezes the streak; 0 means back now."""
+    days = int(turn.event.value) if turn.event.value.isdigit() else 0
+    service = _service(turn)
+    last_day = await service.go_away(turn.person, min(days, 90), turn.now())
+    if last_day is None:
+        return Reply(text=turn.t("learning.away.ended"))
+    zone = service.calendar(turn.person).zone
+    until = cards.when_text(service.calendar(turn.person).morning(last_day), zone, turn.language)
+    return Reply(text=turn.t("learning.away.set", date=until))

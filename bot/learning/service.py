@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -46,7 +46,23 @@ class LearningService:
         self.settings = settings
 
     def calendar(self, person: Person) -> WorkCalendar:
+        """The person's zone and public holidays; enough to tell which local day it is."""
         return WorkCalendar.of(person.timezone, self.settings.default_timezone)
+
+    async def work_calendar(self, person: Person) -> WorkCalendar:
+        """The calendar with the person's leave: what scheduling and streaks go by."""
+        away = tuple((row.first_day, row.last_day) for row in await self.repo.leave(person.id))
+        return WorkCalendar.of(person.timezone, self.settings.default_timezone, away)
+
+    async def go_away(self, person: Person, days: int, now: datetime) -> date | None:
+        """Leave from today for `days` days (its last day), or, with 0, back from leave now."""
+        today = self.calendar(person).local_day(now)
+        await self.repo.end_leave(person.id, today)
+        if days <= 0:
+            return None
+        last_day = today + timedelta(days=days - 1)
+        await self.repo.add_leave(person.id, today, last_day, now)
+        return last_day
 
     def language(self, person: Person) -> str:
         return person.language or self.settings.default_language
@@ -57,17 +73,11 @@ class LearningService:
         """`track_ids` (or all the person follows) minus those they stopped; `enrol` starts new ones."""
         enrolments = await self.repo.enrolments(person.id)
         wanted = track_ids if track_ids is not None else list(self.content.tracks)
-        active = []
-        for track_id in wanted:
-            status = enrolments[track_id].status if track_id in enrolments else None
-            if track_id not in self.content.tracks or status == "stopped":
-                continue
-            if status is None:
-                if not enrol:
-                    continue
-                await self.repo.set_enrolment(person.id, track_id, "active", now)
-            active.append(track_id)
-        return active
+        known = [t for t in wanted if t in self.content.tracks]
+        new = [t for t in known if t not in enrolments] if enrol else []
+        if new:
+            self.repo.add_enrolments(person.id, new, now)
+        return [t for t in known if t in new or (t in enrolments and enrolments[t].status == "active")]
 
     async def next_item(
         self, person: Person, tracks: list[str], now: datetime, *, roles: set[str] | None = None
@@ -97,7 +107,8 @@ class LearningService:
     async def nudge(self, person: Person, track_ids: list[str], now: datetime) -> Item | None:
         """What a campaign nudge sends: nothing after a stop, when all is done, or past the daily cap."""
         tracks = await self.active_tracks(person, track_ids, now, enrol=True)
-        if not tracks or await self._capped(person, now):
+        calendar = await self.work_calendar(person)
+        if not tracks or calendar.is_away(calendar.local_day(now)) or await self._capped(person, now):
             return None
         item = await self.next_item(person, tracks, now, roles=roles_of(person))
         if item is not None:
@@ -114,8 +125,9 @@ class LearningService:
             return None
         if await self.repo.sent_since(person.id, lesson_id, "review", item.due_at):
             return None
-        if await self._capped(person, now):
-            await self.queue_review(person, lesson_id, self.calendar(person).next_morning(now), now)
+        calendar = await self.work_calendar(person)
+        if calendar.is_away(calendar.local_day(now)) or await self._capped(person, now):
+            await self.queue_review(person, lesson_id, calendar.next_morning(now), now)
             return None
         await self._record(person, lesson_id, "review", now)
         return Item(lesson, review=True)
@@ -143,7 +155,7 @@ class LearningService:
         if not first and (item.due_at is None or item.due_at > now):
             raise UserFacingError("learning.not_due")
         correct = chosen == set(lesson.quiz.correct)
-        calendar = self.calendar(person)
+        calendar = await self.work_calendar(person)
         item.completed_at = item.completed_at or now
         apply_answer(item, correct, now, calendar)
         await self.repo.add_answer(
@@ -162,7 +174,7 @@ class LearningService:
         item = await self.repo.item(person.id, lesson_id)
         if item is None or item.completed_at is not None:
             raise UserFacingError("learning.nothing_to_snooze")
-        calendar = self.calendar(person)
+        calendar = await self.work_calendar(person)
         due = (
             calendar.next_morning(now)
             if when == "morning"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.learning.progress import Progress, progress_of
-from bot.learning.service import LearningService
+from bot.learning.service import LearningService, roles_of
 from bot.runtime.replies import Button, Choice, Option, Reply
 from bot.runtime.turn import Turn
 
@@ -26,7 +26,11 @@ def progress_reply(turn: Turn, progress: Progress) -> Reply:
         for lesson_id, text in progress.reflections:
             lesson = turn.app.content.lesson(lesson_id, turn.language)
             lines.append(f"- _{lesson.title if lesson else lesson_id}_: {text}")
-    return Reply(title=turn.t("learning.progress.title"), text="\n".join(lines))
+    buttons = (
+        Button(turn.t("menu.next"), "menu", "next", "primary"),
+        Button(turn.t("menu.tracks"), "menu", "tracks"),
+    )
+    return Reply(title=turn.t("learning.progress.title"), text="\n".join(lines), buttons=buttons)
 
 
 def _accuracy(turn: Turn, progress: Progress) -> str:
@@ -44,7 +48,7 @@ async def home_section(turn: Turn) -> Reply | None:
     """A short learning summary for the home view; nothing until the person has started."""
     service = LearningService(turn.session, turn.app.content, turn.app.settings)
     progress = await progress_of(
-        service.repo, turn.app.content, turn.person, service.calendar(turn.person), turn.now()
+        service.repo, turn.app.content, turn.person, await service.work_calendar(turn.person), turn.now()
     )
     if progress.lessons_done == 0 and not await service.active_tracks(turn.person, None, turn.now()):
         return None
@@ -63,12 +67,15 @@ async def home_section(turn: Turn) -> Reply | None:
 
 
 async def tracks_reply(turn: Turn, service: LearningService) -> Reply:
-    """Every track with its description and how far the person is; pick one to start or resume."""
+    """The tracks for the person's roles (and any they follow) with how far they are; pick one."""
     content = turn.app.content
     enrolments = await service.repo.enrolments(turn.person.id)
+    roles = roles_of(turn.person)
     done = {i.lesson_id for i in await service.items(turn.person) if i.completed_at is not None}
     lines, options = [], []
     for track in content.tracks.values():
+        if track.id not in enrolments and not roles & set(track.roles):
+            continue
         title = content.track_title(track.id, turn.language)
         description = next(
             (track.description[c] for c in (turn.language, "en", "da") if c in track.description), ""

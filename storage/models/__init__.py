@@ -2,7 +2,7 @@
 
 from storage.models.admin import AdminToken, AuditEntry
 from storage.models.campaigns import Campaign, CampaignParticipant, CampaignWave, DeliveryPreference
-from storage.models.learning import Enrolment, LearningItem, LearningSend, QuizAnswer
+from storage.models.learning import Enrolment, LearningItem, LearningSend, Leave, QuizAnswer
 from storage.models.outbox import OutboxMessage
 from storage.models.people import ConversationRef, Identity, Person
 from storage.models.platform_events import ProcessedEvent
@@ -30,6 +30,7 @@ __all__ = [
     "Identity",
     "LearningItem",
     "LearningSend",
+    "Leave",
     "OutboxMessage",
     "Person",
     "ProcessedEvent",

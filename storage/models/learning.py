@@ -74,3 +74,15 @@ class LearningSend(Base):
     kind: Mapped[str] = mapped_column(String(20))  # "lesson" or "review"
     sent_at: Mapped[datetime] = mapped_column(UTCDateTime())
     local_day: Mapped[date] = mapped_column()
+
+
+class Leave(Base):
+    """Days a person is away: no nudges, reviews wait, and the streak is frozen, as on holidays."""
+
+    __tablename__ = "learning_leave"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    first_day: Mapped[date] = mapped_column()
+    last_day: Mapped[date] = mapped_column()
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())

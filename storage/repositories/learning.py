@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import Enrolment, LearningItem, LearningSend, Person, QuizAnswer
+from storage.models import Enrolment, LearningItem, LearningSend, Leave, Person, QuizAnswer
 
 
 class LearningRepository:
@@ -18,6 +18,13 @@ class LearningRepository:
     async def enrolments(self, person_id: int) -> dict[str, Enrolment]:
         rows = await self.session.scalars(select(Enrolment).where(Enrolment.person_id == person_id))
         return {row.track_id: row for row in rows}
+
+    def add_enrolments(self, person_id: int, track_ids: Sequence[str], now: datetime) -> None:
+        """Start following `track_ids` (none of which the person has a row for yet)."""
+        for track_id in track_ids:
+            self.session.add(
+                Enrolment(person_id=person_id, track_id=track_id, status="active", updated_at=now)
+            )
 
     async def set_enrolment(self, person_id: int, track_id: str, status: str, now: datetime) -> Enrolment:
         row = (await self.enrolments(person_id)).get(track_id)
@@ -127,6 +134,30 @@ class LearningRepository:
             .limit(1)
         )
         return found is not None
+
+    async def leave(self, person_id: int) -> list[Leave]:
+        rows = await self.session.scalars(
+            select(Leave).where(Leave.person_id == person_id).order_by(Leave.first_day)
+        )
+        return list(rows)
+
+    async def add_leave(self, person_id: int, first_day: date, last_day: date, now: datetime) -> None:
+        self.session.add(Leave(person_id=person_id, first_day=first_day, last_day=last_day, created_at=now))
+        await self.session.flush()
+
+    async def end_leave(self, person_id: int, today: date) -> bool:
+        """Cut short leave that covers today or lies ahead; True when there was any."""
+        changed = False
+        for row in await self.leave(person_id):
+            if row.last_day < today:
+                continue
+            if row.first_day >= today:
+                await self.session.delete(row)
+            else:
+                row.last_day = today - timedelta(days=1)
+            changed = True
+        await self.session.flush()
+        return changed
 
     async def department_size(self, department: str) -> int:
         count = await self.session.scalar(

@@ -142,7 +142,7 @@ async def test_self_paced_next_tracks_and_multiple_choice(chat) -> None:  # type
     anna = chat("anna@example.org", "Anna")
     no_track, tracks = await anna.say("next")
     assert no_track["text"].startswith("You are not following a track yet.")
-    assert [c["label"] for c in tracks["choices"]] == ["Basics", "Other"]
+    assert [c["label"] for c in tracks["choices"]] == ["Basics"]  # "Other" is for leaders
     started, card = await anna.press("Basics")
     assert started["text"] == "You are now following **Basics**. Here is your first lesson:"
     await anna.press("Take the quiz")
@@ -188,10 +188,25 @@ async def test_a_danish_learner_reads_everything_in_danish(  # type: ignore[no-u
     await bo.press("Tag quizzen")
     feedback, reflection = await bo.press("Dit brugernavn")
     assert feedback["text"].startswith("Ikke helt. Det rigtige svar: **En kode fra en app på din telefon**.")
-    assert feedback["text"].endswith("Jeg spørger dig igen tirsdag 24 november.")
+    assert feedback["text"].endswith("Jeg spørger dig igen tirsdag den 24. november.")
     assert reflection["text"] == "Hvor logger du i dag ind med kun en adgangskode?"
     [progress] = await bo.say("fremskridt")
     assert progress["title"] == "Din læring"
     assert "- It- og datasikkerhed: 1/2 (grundlæggende)" in progress["text"]
     [term] = await bo.say("forklar phishing")
     assert term["text"].startswith("Falske mails der vil narre dig.")
+
+
+async def test_away_pauses_nudges_until_back(chat, deliver, nudge) -> None:  # type: ignore[no-untyped-def]
+    anna = chat("anna@example.org", "Anna")
+    [ask] = await anna.say("away")
+    assert [b["label"] for b in ask["buttons"]] == ["1 week", "2 weeks", "3 weeks", "I'm back"]
+    [set_] = await anna.press("2 weeks")
+    assert set_["text"] == "Enjoy! I'll be quiet until after Sunday 6 December."
+    await nudge("anna@example.org", ["basics"], "1")
+    assert await deliver() == 0
+    await anna.say("away")
+    [back] = await anna.press("I'm back")
+    assert back["text"] == "Welcome back! Your lessons and reviews start again."
+    await nudge("anna@example.org", ["basics"], "2")
+    assert await deliver() == 1

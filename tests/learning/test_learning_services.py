@@ -9,6 +9,7 @@ from fastapi import FastAPI
 from sqlalchemy import select
 
 from bot.learning.coverage import team_coverage
+from bot.learning.delivery import queue_reviews
 from bot.learning.progress import AreaProgress, progress_of
 from bot.learning.service import LearningService
 from storage.models import OutboxMessage, Person
@@ -127,3 +128,46 @@ async def test_a_review_past_the_daily_cap_moves_to_the_next_working_morning(app
         item = await service.review_to_send(anna, "o-lead", at(30, 8))
         assert item is not None and item.review
         assert await service.review_to_send(anna, "o-lead", at(30, 9)) is None  # sent once per due date
+
+
+async def test_the_review_job_queues_once_and_a_stopped_track_gets_no_review(app: FastAPI) -> None:
+    context = app.state.context
+    async with context.db.unit_of_work() as session:
+        service = LearningService(session, context.content, context.settings)
+        anna = await _person(session, "anna@example.org")
+        await service.set_track(anna, "basics", "active", at(23, 9))
+        await service.answer(anna, "b-mfa", {0}, at(23, 9))
+        await service.answer(anna, "b-data", {1}, at(23, 9))
+        await service.set_track(anna, "basics", "stopped", at(23, 10))
+    context.clock.set(at(24, 7))  # due at 08:00: not yet
+    await queue_reviews(context)
+    context.clock.set(at(24, 9))
+    await queue_reviews(context)
+    await queue_reviews(context)
+    async with context.db.unit_of_work() as session:
+        rows = (await session.scalars(select(OutboxMessage).order_by(OutboxMessage.id))).all()
+        assert [(r.payload, r.due_at) for r in rows] == [
+            ({"lesson_id": "b-mfa"}, at(24, 9)),
+            ({"lesson_id": "b-data"}, at(24, 9)),
+        ]
+        service = LearningService(session, context.content, context.settings)
+        anna = await PeopleRepository(session).by_email("anna@example.org")
+        assert anna is not None
+        assert await service.review_to_send(anna, "b-mfa", at(24, 9)) is None
+
+
+async def test_leave_freezes_the_streak_and_moves_reviews(app: FastAPI) -> None:
+    context = app.state.context
+    async with context.db.unit_of_work() as session:
+        service = LearningService(session, context.content, context.settings)
+        anna = await _person(session, "anna@example.org")
+        await service.answer(anna, "b-data", {0, 2}, at(19, 10))  # Thursday
+        await service.go_away(anna, 1, at(20, 9))  # Friday off
+        result = await service.answer(anna, "b-mfa", {0}, at(20, 10))  # wrong, on the day off
+        assert result.due_at == at(23, 8)
+        await service.go_away(anna, 2, at(23, 9))  # Monday and Tuesday off
+        assert await service.nudge(anna, ["basics"], at(23, 10)) is None
+        await service.answer(anna, "b-adv", {1}, at(25, 10))  # Wednesday
+        calendar = await service.work_calendar(anna)
+        progress = await progress_of(service.repo, context.content, anna, calendar, at(25, 15))
+    assert progress.streak == 2  # Thursday and Wednesday; the leave between is frozen

@@ -1,4 +1,4 @@
-"""learning: enrolments, items, answers, sends
+"""learning: enrolments, items, answers, sends, leave
 
 Revision ID: 0002_learning
 Revises: 0001_foundation
@@ -79,6 +79,21 @@ def upgrade() -> None:
         batch_op.create_index("ix_learning_items_due", ["retired_at", "reminded_at", "due_at"], unique=False)
 
     op.create_table(
+        "learning_leave",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("person_id", sa.Integer(), nullable=False),
+        sa.Column("first_day", sa.Date(), nullable=False),
+        sa.Column("last_day", sa.Date(), nullable=False),
+        sa.Column("created_at", storage.types.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["person_id"], ["people.id"], name=op.f("fk_learning_leave_person_id_people"), ondelete="CASCADE"
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_learning_leave")),
+    )
+    with op.batch_alter_table("learning_leave", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_learning_leave_person_id"), ["person_id"], unique=False)
+
+    op.create_table(
         "learning_sends",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("person_id", sa.Integer(), nullable=False),
@@ -103,6 +118,10 @@ def downgrade() -> None:
         batch_op.drop_index("ix_learning_sends_person_day")
 
     op.drop_table("learning_sends")
+    with op.batch_alter_table("learning_leave", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_learning_leave_person_id"))
+
+    op.drop_table("learning_leave")
     with op.batch_alter_table("learning_items", schema=None) as batch_op:
         batch_op.drop_index("ix_learning_items_due")
 
