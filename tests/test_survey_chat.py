@@ -7,9 +7,10 @@ from datetime import timedelta
 from fastapi import FastAPI
 from sqlalchemy import func, inspect, select
 
+from bot.people.audience import Audience
 from bot.surveys import jobs
-from storage.models import Person, SurveyAnswer, SurveyParticipation, SurveyTurnout, SurveyWave
-from tests.support.surveys import open_wave
+from storage.models import OutboxMessage, Person, SurveyAnswer, SurveyParticipation, SurveyTurnout, SurveyWave
+from tests.support.surveys import add_people, answer, close, open_wave
 
 
 async def _answers(app: FastAPI, wave_id: int) -> list[SurveyAnswer]:
@@ -81,6 +82,8 @@ async def test_anonymous_answers_cannot_be_joined_to_people(chat, app: FastAPI, 
         assert left == 0
         turnout = (await session.scalars(select(SurveyTurnout).where(SurveyTurnout.dimension == "all"))).one()
         assert (turnout.invited, turnout.responded) == (3, 3)
+        outbox = await session.scalar(select(func.count()).select_from(OutboxMessage))
+        assert outbox == 0  # invitations would tell who had not answered when they went out
     [closed] = await people[0].click("surveys.restart", str(wave_id))
     assert closed["text"] == "That survey has closed, so answers can no longer be changed."
 
@@ -143,3 +146,25 @@ async def test_survey_command_and_home(chat, app: FastAPI, clock) -> None:  # ty
     await open_wave(app.state.context, "digital-maturity", questions_per_person=2)
     [rotated] = await anna.say("survey")  # a rotating bank asks each question once before repeats
     assert "When we change how we work" in rotated["text"]
+
+
+async def test_hr_gets_a_short_summary_in_chat(chat, app: FastAPI, clock) -> None:  # type: ignore[no-untyped-def]
+    context = app.state.context
+    people = await add_people(context, {("A", "employee"): 6})
+    hr = chat("hr@example.org")
+    await hr.say("hi")
+    [refused] = await hr.say("survey-results")
+    assert refused["text"] == "Only HR can see results here."
+    async with context.db.unit_of_work() as session:
+        person = (await session.scalars(select(Person).where(Person.email == "hr@example.org"))).one()
+        person.role = "hr"
+    [empty] = await hr.say("survey-results")
+    assert empty["text"] == "No closed surveys yet."
+    wave_id = await open_wave(context, "enps", audience=Audience(departments=("A",)))
+    for person_id, value in zip(people, ["10", "9", "8", "7", "6", "3"], strict=True):
+        await answer(context, wave_id, person_id, "recommend", value)
+    await close(context, clock, wave_id)
+    [summary] = await hr.say("survey-results")
+    assert summary["title"] == f"Employee Net Promoter Score (wave {wave_id})"
+    assert "Turnout: 6 of 6 (100%)" in summary["text"]
+    assert "eNPS 0 (6 answers)" in summary["text"]

@@ -6,9 +6,11 @@ from itertools import combinations
 
 import pytest
 from fastapi import FastAPI
+from sqlalchemy import select
 
 from bot.runtime.errors import UserFacingError
 from bot.surveys import results
+from storage.models import SurveyParticipation
 from tests.support.surveys import TEMPLATES, add_people, answer, close, open_wave
 
 K = 5
@@ -137,4 +139,17 @@ async def test_results_wait_for_close_unless_live(app: FastAPI, clock) -> None: 
         await _results(app, wave_id)
     assert error.value.key == "surveys.error.results_after_close"
     live = await open_wave(context, "enps", live_results=True)
-    assert (await _results(app, live)).turnout.invited == 5
+    people = await add_people(context, {("A", "employee"): 5}, prefix="late")  # not in the audience
+    found = await _results(app, live)
+    assert found.turnout.invited == 5 and found.questions[0].overall.suppressed
+    async with context.db.unit_of_work() as session:
+        query = select(SurveyParticipation.person_id).where(SurveyParticipation.wave_id == live)
+        invited = list(await session.scalars(query))
+    for person_id in invited:
+        await answer(context, live, person_id, "recommend", "8")
+    live_cell = (await _results(app, live)).questions[0].overall
+    assert (live_cell.n, live_cell.mean) == (5, 8.0)
+    await close(context, clock, live)
+    assert (await _results(app, live)).questions[0].overall == live_cell
+    with pytest.raises(UserFacingError):
+        await answer(context, live, people[0], "recommend", "8")

@@ -10,33 +10,17 @@ Python only turns those counts into means and shares and decides what may be sho
 
 from __future__ import annotations
 
-from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.runtime.errors import UserFacingError
 from bot.surveys.anonymity import comments_allowed, visible_groups
-from bot.surveys.templates import Question, Template
+from bot.surveys.figures import DIMENSIONS, Cell, index_counts, question_cells
+from bot.surveys.templates import Template
 from storage.models import SurveyWave
 from storage.repositories.surveys import SurveyRepository
-
-DIMENSIONS = ("department", "role")
-OTHER = ""  # the cell for people whose group was too small to store
-
-
-@dataclass(frozen=True, slots=True)
-class Cell:
-    """One group's figures for one question; when `suppressed` every figure is None."""
-
-    group: str
-    n: int | None
-    suppressed: bool = False
-    distribution: dict[str, int] = field(default_factory=dict)
-    mean: float | None = None
-    favourable: float | None = None  # share of 4–5 (Likert) or 9–10 (0–10 scale)
-    enps: float | None = None  # % promoters − % detractors, for the eNPS question
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,9 +91,6 @@ class Comparison:
         return self.after.favourable - self.before.favourable
 
 
-Counts = dict[tuple[int, str, str], dict[str | None, dict[int | None, int]]]
-
-
 async def wave_results(
     session: AsyncSession, wave_id: int, *, k: int, templates: dict[str, Template], language: str = "en"
 ) -> WaveResults:
@@ -121,10 +102,10 @@ async def wave_results(
     if wave.status == "scheduled" or (wave.status == "open" and not wave.live_results):
         raise UserFacingError("surveys.error.results_after_close")
     template = _template(templates, wave)
-    counts = _index(await repo.value_counts([wave.id]))
+    counts = index_counts(await repo.value_counts([wave]))
     questions = []
     for question in template.questions:
-        overall, breakdowns = _question_cells(counts, wave.id, question, k)
+        overall, breakdowns = question_cells(counts, wave.id, question, k)
         comments = None
         if question.type == "text" and comments_allowed(overall.n or 0, k):
             comments = await repo.comments(wave.id, question.id)
@@ -165,13 +146,13 @@ async def trend(
     if not waves:
         return []
     template = _template(templates, waves[0])
-    counts = _index(await repo.value_counts([w.id for w in waves]))
+    counts = index_counts(await repo.value_counts(waves))
     return [
         TrendPoint(
             w.id,
             w.opens_at,
             w.campaign_id,
-            {q.id: _question_cells(counts, w.id, q, k)[0] for q in template.questions},
+            {q.id: question_cells(counts, w.id, q, k)[0] for q in template.questions},
         )
         for w in waves
     ]
@@ -191,10 +172,10 @@ async def compare(
         if wave.status != "closed" and not (wave.status == "open" and wave.live_results):
             raise UserFacingError("surveys.error.results_after_close")
     template = _template(templates, before)
-    counts = _index(await repo.value_counts([before.id, after.id]))
+    counts = index_counts(await repo.value_counts([before, after]))
     return [
         Comparison(
-            q.id, _question_cells(counts, before.id, q, k)[0], _question_cells(counts, after.id, q, k)[0]
+            q.id, question_cells(counts, before.id, q, k)[0], question_cells(counts, after.id, q, k)[0]
         )
         for q in template.questions
         if q.type != "text"
@@ -206,55 +187,3 @@ def _template(templates: dict[str, Template], wave: SurveyWave) -> Template:
     if template is None:
         raise UserFacingError("surveys.error.no_template", template=wave.template_id)
     return template
-
-
-def _index(rows: list[tuple[int, str, str, str | None, int | None, int]]) -> Counts:
-    counts: Counts = defaultdict(lambda: defaultdict(dict))
-    for wave_id, dimension, question_id, grp, value, n in rows:
-        counts[(wave_id, dimension, question_id)][grp][value] = n
-    return counts
-
-
-def _question_cells(
-    counts: Counts, wave_id: int, question: Question, k: int
-) -> tuple[Cell, dict[str, list[Cell]]]:
-    by_group = counts.get((wave_id, "department", question.id), {})
-    total: dict[int | None, int] = defaultdict(int)
-    for values in by_group.values():
-        for value, n in values.items():
-            total[value] += n
-    overall = _cell(OTHER, total, question, k)
-    breakdowns: dict[str, list[Cell]] = {}
-    for dimension in DIMENSIONS if question.type != "text" else ("department",):
-        groups = counts.get((wave_id, dimension, question.id), {})
-        sizes = {g: sum(v.values()) for g, v in groups.items()}
-        shown = visible_groups(sizes, sum(sizes.values()), k)
-        breakdowns[dimension] = [
-            _cell(g, groups[g], question, k) if g in shown else Cell(g or OTHER, None, suppressed=True)
-            for g in sorted(groups, key=lambda g: (g is None, g or ""))
-        ]
-    return overall, breakdowns
-
-
-def _cell(group: str, values: dict[int | None, int], question: Question, k: int) -> Cell:
-    n = sum(values.values())
-    if n < k:
-        return Cell(group, None, suppressed=True)
-    if question.type == "text":
-        return Cell(group, n)
-    if question.type in ("single", "multiple"):
-        distribution = {o.id: 0 for o in question.options}
-        for value, count in values.items():
-            for i, option in enumerate(question.options):
-                hit = value == i if question.type == "single" else bool((value or 0) & (1 << i))
-                distribution[option.id] += count if hit else 0
-        return Cell(group, n, distribution=distribution)
-    low, high = question.scale or (0, 0)
-    distribution = {str(p): values.get(p, 0) for p in range(low, high + 1)}
-    mean = sum((v or 0) * c for v, c in values.items()) / n
-    favourable = sum(c for v, c in values.items() if v is not None and question.favourable(v)) / n
-    enps = None
-    if question.enps:
-        detractors = sum(c for v, c in values.items() if v is not None and v <= 6)
-        enps = 100 * (favourable - detractors / n)
-    return Cell(group, n, distribution=distribution, mean=mean, favourable=favourable, enps=enps)

@@ -9,6 +9,7 @@ from storage.models.platform_events import ProcessedEvent
 from storage.models.questions import Ambassador, FaqEntry, Question, QuestionMessage
 from storage.models.surveys import (
     SurveyAnswer,
+    SurveyCell,
     SurveyExposure,
     SurveyParticipation,
     SurveyTurnout,
@@ -38,6 +39,7 @@ __all__ = [
     "QuestionMessage",
     "QuizAnswer",
     "SurveyAnswer",
+    "SurveyCell",
     "SurveyExposure",
     "SurveyParticipation",
     "SurveyTurnout",

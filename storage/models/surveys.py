@@ -103,3 +103,18 @@ class SurveyExposure(Base):
     template_id: Mapped[str] = mapped_column(String(100))
     question_id: Mapped[str] = mapped_column(String(100))
     times: Mapped[int] = mapped_column(default=1)
+
+
+class SurveyCell(Base):
+    """Answer counts per (dimension, question, group, value) of a closed wave, aggregated once at
+    close by one GROUP BY, so results pages of closed waves never rescan a million answers."""
+
+    __tablename__ = "survey_cells"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    wave_id: Mapped[int] = mapped_column(ForeignKey("survey_waves.id", ondelete="CASCADE"), index=True)
+    dimension: Mapped[str] = mapped_column(String(20))
+    question_id: Mapped[str] = mapped_column(String(100))
+    grp: Mapped[str | None] = mapped_column(String(200))
+    value: Mapped[int | None] = mapped_column()
+    answers: Mapped[int] = mapped_column()

@@ -6,12 +6,14 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Integer, Select, cast, delete, func, insert, select, update
+from sqlalchemy import Integer, Select, cast, delete, func, insert, null, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import (
+    OutboxMessage,
     Person,
     SurveyAnswer,
+    SurveyCell,
     SurveyExposure,
     SurveyParticipation,
     SurveyTurnout,
@@ -19,6 +21,7 @@ from storage.models import (
 )
 
 CHUNK = 5_000
+CountRow = tuple[int, str, str, str | None, int | None, int]
 
 
 class SurveyRepository:
@@ -168,16 +171,32 @@ class SurveyRepository:
                         wave_id=wave.id, dimension=dimension, grp=grp, invited=invited, responded=responded
                     )
                 )
+        await self.aggregate(wave.id)
         if wave.anonymous:
-            await self.session.execute(
-                update(SurveyAnswer).where(SurveyAnswer.wave_id == wave.id).values(respondent=None)
-            )
+            await self._rewrite_shuffled(wave.id)
             await self.session.execute(
                 delete(SurveyParticipation).where(SurveyParticipation.wave_id == wave.id)
+            )
+            # Invitations and reminders would tell who had not answered when they were sent.
+            await self.session.execute(
+                delete(OutboxMessage).where(OutboxMessage.key.like(f"survey:{wave.id}:%"))
             )
         wave.token_key = None
         wave.status = "closed"
         await self.session.flush()
+
+    async def _rewrite_shuffled(self, wave_id: int) -> None:
+        """Copy the wave's answers in random order without tokens, so storage order says nothing."""
+        a = SurveyAnswer
+        names = [c.name for c in a.__table__.columns if c.name not in ("id", "respondent")]
+        source = (
+            select(-a.id, *(getattr(a, n) for n in names), null())
+            .where(a.wave_id == wave_id, a.id > 0)
+            .order_by(func.random())
+        )
+        await self.session.execute(insert(a).from_select(["id", *names, "respondent"], source))
+        await self.session.execute(delete(a).where(a.wave_id == wave_id, a.id > 0))
+        await self.session.execute(update(a).where(a.wave_id == wave_id).values(id=-a.id))
 
     async def live_turnout(self, wave_id: int) -> dict[str, dict[str, tuple[int, int]]]:
         """Invited and answering counts by group (department and role as stored, '' for hidden)."""
@@ -205,17 +224,45 @@ class SurveyRepository:
             cells[dimension][grp] = (invited, responded)
         return cells
 
-    async def value_counts(
-        self, wave_ids: Sequence[int]
-    ) -> list[tuple[int, str, str, str | None, int | None, int]]:
-        """(wave, dimension, question, group, value, answers): every number results are made of."""
+    async def aggregate(self, wave_id: int) -> None:
+        """Store the wave's answer counts per cell: one INSERT ... SELECT ... GROUP BY."""
         a = SurveyAnswer
-        rows = await self.session.execute(
+        await self.session.execute(delete(SurveyCell).where(SurveyCell.wave_id == wave_id))
+        source = (
+            select(a.wave_id, a.dimension, a.question_id, a.grp, a.value, func.count())
+            .where(a.wave_id == wave_id)
+            .group_by(a.wave_id, a.dimension, a.question_id, a.grp, a.value)
+        )
+        columns = ["wave_id", "dimension", "question_id", "grp", "value", "answers"]
+        await self.session.execute(insert(SurveyCell).from_select(columns, source))
+
+    async def value_counts(self, waves: Sequence[SurveyWave]) -> list[CountRow]:
+        """(wave, dimension, question, group, value, answers): every number results are made of.
+
+        Closed waves read their stored cells; open ones are counted from the answers."""
+        closed = [w.id for w in waves if w.status == "closed"]
+        live = [w.id for w in waves if w.status != "closed"]
+        rows: list[CountRow] = []
+        if closed:
+            c = SurveyCell
+            found = await self.session.execute(
+                select(c.wave_id, c.dimension, c.question_id, c.grp, c.value, c.answers).where(
+                    c.wave_id.in_(closed)
+                )
+            )
+            rows += [tuple(r) for r in found]  # type: ignore[misc]
+        if live:
+            rows += await self.answer_counts(live)
+        return rows
+
+    async def answer_counts(self, wave_ids: Sequence[int]) -> list[CountRow]:
+        a = SurveyAnswer
+        found = await self.session.execute(
             select(a.wave_id, a.dimension, a.question_id, a.grp, a.value, func.count())
             .where(a.wave_id.in_(wave_ids))
             .group_by(a.wave_id, a.dimension, a.question_id, a.grp, a.value)
         )
-        return [tuple(r) for r in rows]  # type: ignore[misc]
+        return [tuple(r) for r in found]  # type: ignore[misc]
 
     async def comments(self, wave_id: int, question_id: str) -> list[str]:
         """Free-text answers in random order, so their order says nothing about who or when."""

@@ -1,4 +1,4 @@
-"""survey waves, participation, turnout, anonymous answers, exposures
+"""survey waves, participation, turnout, anonymous answers, cells, exposures
 
 Revision ID: 0003_surveys
 Revises: 0001_foundation
@@ -69,6 +69,26 @@ def upgrade() -> None:
             "ix_survey_answers_cells", ["wave_id", "dimension", "question_id", "grp", "value"], unique=False
         )
         batch_op.create_index("ix_survey_answers_respondent", ["wave_id", "respondent"], unique=False)
+
+    op.create_table(
+        "survey_cells",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("wave_id", sa.Integer(), nullable=False),
+        sa.Column("dimension", sa.String(length=20), nullable=False),
+        sa.Column("question_id", sa.String(length=100), nullable=False),
+        sa.Column("grp", sa.String(length=200), nullable=True),
+        sa.Column("value", sa.Integer(), nullable=True),
+        sa.Column("answers", sa.Integer(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["wave_id"],
+            ["survey_waves.id"],
+            name=op.f("fk_survey_cells_wave_id_survey_waves"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_survey_cells")),
+    )
+    with op.batch_alter_table("survey_cells", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_survey_cells_wave_id"), ["wave_id"], unique=False)
 
     op.create_table(
         "survey_exposures",
@@ -155,6 +175,10 @@ def downgrade() -> None:
 
     op.drop_table("survey_participation")
     op.drop_table("survey_exposures")
+    with op.batch_alter_table("survey_cells", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_survey_cells_wave_id"))
+
+    op.drop_table("survey_cells")
     with op.batch_alter_table("survey_answers", schema=None) as batch_op:
         batch_op.drop_index("ix_survey_answers_respondent")
         batch_op.drop_index("ix_survey_answers_cells")

@@ -1,0 +1,65 @@
+"""CSV export of aggregates: the same k-protected cells the dashboard shows, never a single answer."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from bot.surveys.results import Cell, Turnout, WaveResults
+
+HEADER = [
+    "wave",
+    "template",
+    "question",
+    "dimension",
+    "group",
+    "n",
+    "mean",
+    "favourable_share",
+    "enps",
+    "distribution",
+]
+
+
+def results_csv(results: WaveResults, *, include_comments: bool = True) -> str:
+    """One row per shown or suppressed cell; comments only if the wave and the caller allow them."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(HEADER)
+    base = [results.wave_id, results.template_id]
+    for dimension, cells in [("turnout", [results.turnout]), *results.turnout_by.items()]:
+        for turnout in cells:
+            writer.writerow(
+                [
+                    *base,
+                    "",
+                    f"turnout:{dimension}" if dimension != "turnout" else "turnout",
+                    *_turnout(turnout, results.k),
+                ]
+            )
+    for question in results.questions:
+        writer.writerow([*base, question.question_id, "all", *_cell(question.overall, results.k)])
+        for dimension, cells in question.breakdowns.items():
+            for cell in cells:
+                writer.writerow([*base, question.question_id, dimension, *_cell(cell, results.k)])
+        if include_comments and results.export_comments and question.comments:
+            for comment in question.comments:
+                writer.writerow([*base, question.question_id, "comment", "", "", "", "", "", comment])
+    return out.getvalue()
+
+
+def _cell(cell: Cell, k: int) -> list[object]:
+    if cell.suppressed:
+        return [cell.group, f"suppressed (fewer than {k})", "", "", "", ""]
+    distribution = ";".join(f"{value}:{count}" for value, count in cell.distribution.items())
+    return [cell.group, cell.n, _round(cell.mean), _round(cell.favourable), _round(cell.enps), distribution]
+
+
+def _turnout(turnout: Turnout, k: int) -> list[object]:
+    if turnout.suppressed:
+        return [turnout.group, f"suppressed (fewer than {k})", "", "", "", ""]
+    return [turnout.group, turnout.responded, "", _round(turnout.rate), "", f"invited:{turnout.invited}"]
+
+
+def _round(value: float | None) -> object:
+    return "" if value is None else round(value, 4)
