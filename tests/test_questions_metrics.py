@@ -5,10 +5,13 @@ from __future__ import annotations
 from datetime import timedelta
 
 from fastapi import FastAPI
+from sqlalchemy import select
 
 from bot.clock import FixedClock
+from bot.delivery.outbox import Outbox
 from bot.questions import jobs, metrics
-from storage.models import Question
+from bot.runtime.replies import Reply
+from storage.models import OutboxMessage, Question
 from tests.questions_support import open_question, person
 
 
@@ -47,6 +50,9 @@ async def test_asker_link_is_erased_after_retention(app: FastAPI, clock: FixedCl
             session, asker, now, status="resolved", erase_after=now + timedelta(days=30)
         )
         current = await open_question(session, asker, now)
+        outbox = Outbox(session, clock)
+        for key in (f"questions:{old.id}:message:1", f"questions:{current.id}:message:2"):
+            await outbox.enqueue(key=key, person_id=asker.id, reply=Reply(text="An answer"))
     clock.advance(days=29)
     await jobs.housekeeping(context)
     async with context.db.unit_of_work() as session:
@@ -56,3 +62,5 @@ async def test_asker_link_is_erased_after_retention(app: FastAPI, clock: FixedCl
     async with context.db.unit_of_work() as session:
         assert (await session.get(Question, old.id)).asker_id is None
         assert (await session.get(Question, current.id)).asker_id == asker.id
+        keys = (await session.scalars(select(OutboxMessage.key))).all()
+        assert keys == [f"questions:{current.id}:message:2"]  # nothing left tying the asker to the old one

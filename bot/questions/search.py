@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
 
-from bot.content.glossary import GlossaryTerm
+from bot.content.glossary import GlossaryTerm, load_glossary
 from storage.models import FaqEntry
 from storage.repositories.questions import FaqRepository
 
@@ -24,6 +26,17 @@ class Hit:
     title: str
     body: str
     topic: str = ""
+
+
+def glossary(content_dir: Path) -> list[GlossaryTerm]:
+    """The glossary, read again only when its file changes."""
+    path = content_dir / "glossary.yaml"
+    return _glossary(content_dir, path.stat().st_mtime if path.exists() else 0.0)
+
+
+@lru_cache(maxsize=4)
+def _glossary(content_dir: Path, _mtime: float) -> list[GlossaryTerm]:
+    return load_glossary(content_dir)
 
 
 def words(text: str, limit: int = 8) -> list[str]:

@@ -8,12 +8,11 @@ from datetime import timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.content.glossary import load_glossary
 from bot.context import AppContext
 from bot.questions import cards
 from bot.questions.notices import Notices, Translate
 from bot.questions.routing import Need, available, choose
-from bot.questions.search import Hit, self_help
+from bot.questions.search import Hit, glossary, self_help
 from bot.runtime.errors import UserFacingError
 from bot.runtime.replies import Reply
 from storage.models import Person, Question
@@ -37,8 +36,8 @@ class QuestionService:
         """Record the question and find self-help; the topic suggested is the best FAQ hit's."""
         if not text.strip():
             raise UserFacingError("questions.empty")
-        glossary = load_glossary(self.app.settings.content_dir)
-        hits = await self_help(self.faq, glossary, text, language)
+        terms = glossary(self.app.settings.content_dir)
+        hits = await self_help(self.faq, terms, text, language)
         topic = next((hit.topic for hit in hits if hit.topic), DEFAULT_TOPIC)
         question = Question(
             asker_id=asker.id, language=language, topic=topic, text=text.strip(), created_at=self.clock.now()
@@ -144,7 +143,7 @@ class QuestionService:
             )
 
     async def claim(self, question_id: int, person: Person) -> Question:
-        question = await self.questions.get(question_id)
+        question = await self.questions.get(question_id, lock=True)
         if question is None or question.status not in ("open", "escalated"):
             raise UserFacingError("questions.already_claimed")
         may = question.assigned_id == person.id if question.status == "open" else self._helper(person)

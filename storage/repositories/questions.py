@@ -4,10 +4,18 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import func, select, text, update
+from sqlalchemy import delete, func, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import Ambassador, ConversationRef, FaqEntry, Person, Question, QuestionMessage
+from storage.models import (
+    Ambassador,
+    ConversationRef,
+    FaqEntry,
+    OutboxMessage,
+    Person,
+    Question,
+    QuestionMessage,
+)
 
 OPEN_STATES = ("open", "claimed", "escalated")
 
@@ -16,8 +24,9 @@ class QuestionRepository:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
 
-    async def get(self, question_id: int) -> Question | None:
-        return await self.session.get(Question, question_id)
+    async def get(self, question_id: int, *, lock: bool = False) -> Question | None:
+        """The question; `lock` holds its row until commit (two people claiming at once)."""
+        return await self.session.get(Question, question_id, with_for_update=lock)
 
     async def add(self, question: Question) -> Question:
         self.session.add(question)
@@ -57,13 +66,26 @@ class QuestionRepository:
         return {person_id: count for person_id, count in rows.all()}
 
     async def erase_askers(self, now: datetime) -> int:
-        """Cut the link to the asker once resolution plus retention has passed."""
-        result = await self.session.execute(
-            update(Question)
-            .where(Question.erase_after <= now, Question.asker_id.is_not(None))
-            .values(asker_id=None)
+        """Cut the link to the asker once resolution plus retention has passed.
+
+        The messages the bot sent the asker about the question go too: their outbox rows
+        (person + question id in the key) would otherwise keep the link.
+        """
+        due = list(
+            await self.session.scalars(
+                select(Question).where(Question.erase_after <= now, Question.asker_id.is_not(None))
+            )
         )
-        return result.rowcount or 0
+        for question in due:
+            await self.session.execute(
+                delete(OutboxMessage).where(
+                    OutboxMessage.person_id == question.asker_id,
+                    OutboxMessage.key.like(f"questions:{question.id}:%"),
+                )
+            )
+            question.asker_id = None
+        await self.session.flush()
+        return len(due)
 
     async def ambassadors(self) -> list[tuple[Ambassador, Person]]:
         rows = await self.session.execute(
