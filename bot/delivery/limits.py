@@ -53,20 +53,25 @@ class RateLimits:
             (conversation, self.conversation_rate, self.burst),
         ]
 
-    def take(self, target: Target) -> float:
-        """0 and a token taken from each bucket, or the seconds to wait (nothing taken)."""
+    def wait(self, target: Target) -> float:
+        """Seconds until both buckets have a token (0: one could be taken now)."""
         if target.address.platform is Platform.WEB:  # our own web chat has no platform limit
             return 0.0
         now = self.monotonic()
-        buckets = [
+        return max(bucket.wait(now) for bucket in self._buckets(target))
+
+    def take(self, target: Target) -> float:
+        """0 and a token taken from each bucket, or the seconds to wait (nothing taken)."""
+        wait = self.wait(target)
+        if wait == 0 and target.address.platform is not Platform.WEB:
+            for bucket in self._buckets(target):
+                bucket.tokens -= 1
+        return wait
+
+    def _buckets(self, target: Target) -> list[TokenBucket]:
+        return [
             self.buckets.setdefault(key, TokenBucket(rate, burst)) for key, rate, burst in self._keys(target)
         ]
-        wait = max(bucket.wait(now) for bucket in buckets)
-        if wait > 0:
-            return wait
-        for bucket in buckets:
-            bucket.tokens -= 1
-        return 0.0
 
     def block(self, target: Target, seconds: float) -> None:
         """The platform said 429: nothing more to this workspace for `seconds`."""

@@ -136,18 +136,17 @@ class DeliveryWorker:
             if found is not None:
                 row.status, row.lease_until = "sending", now + self.lease
                 return Claimed(row.id, target, Reply(), found)
+        wait = self.limits.wait(target)
+        if wait > 0:  # left as it is (no write): a later round takes it when a token is free
+            self.next_wait = wait if not self.next_wait else min(self.next_wait, wait)
+            return None
         if person is not None:
             for gate in self.gates:
                 decision = await gate(session, row, person, now, self.app)
                 if decision is not None:
                     apply_decision(row, decision)
                     return None
-        wait = self.limits.take(target)
-        if wait > 0:
-            row.status, row.lease_until = "pending", None
-            row.due_at = now + timedelta(seconds=wait)
-            self.next_wait = wait if not self.next_wait else min(self.next_wait, wait)
-            return None
+        self.limits.take(target)
         reply = await reply_for(session, row, person, now, self.app, self.composers)
         if reply is None:
             row.status = "skipped"

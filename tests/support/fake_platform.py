@@ -19,10 +19,16 @@ from bot.runtime.replies import Reply
 
 class FakePlatform:
     def __init__(
-        self, limit_per_second: int | None = None, retry_after: float = 1.0, delay: float = 0.0
+        self,
+        limit_per_second: int | None = None,
+        retry_after: float = 1.0,
+        delay: float = 0.0,
+        precise: bool = False,
     ) -> None:
         self.limit = limit_per_second
         self.retry_after = retry_after
+        self.retry_now = retry_after
+        self.precise = precise  # Retry-After = the rest of this second, instead of a fixed value
         self.delay = delay
         self.sent: dict[str, str] = {}  # key -> message id
         self.received: Counter[str] = Counter()  # key -> accepted sends (duplicates show as > 1)
@@ -44,6 +50,9 @@ class FakePlatform:
         if window != second:
             window, count = second, 0
         if count >= self.limit:
+            self.retry_now = (
+                round(second + 1 - time.monotonic() + 0.005, 3) if self.precise else self.retry_after
+            )
             return False
         self._window[workspace] = (window, count + 1)
         return True
@@ -67,6 +76,18 @@ class FakePlatform:
             self.last_at = time.monotonic()
             self.first_at = self.first_at or self.last_at
             return JSONResponse({"ok": True, "ts": self.sent[key]})
+
+        @app.get("/api/stats")
+        async def stats() -> JSONResponse:
+            return JSONResponse(
+                {
+                    "received": len(self.received),
+                    "duplicates": sum(n - 1 for n in self.received.values()),
+                    "rejected": self.rejected,
+                    "first_at": self.first_at,
+                    "last_at": self.last_at,
+                }
+            )
 
         @app.get("/api/sent")
         async def sent(key: str) -> JSONResponse:
@@ -110,3 +131,22 @@ class FakePlatformMessenger:
     async def close(self) -> None:
         if self._http is not None:
             await self._http.close()
+
+
+def serve(limit: int | None, precise: bool) -> None:
+    """Run a fake platform on a free port in this process; prints its URL first."""
+    import socket
+
+    import uvicorn
+
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    print(f"http://127.0.0.1:{sock.getsockname()[1]}", flush=True)
+    platform = FakePlatform(limit_per_second=limit, precise=precise)
+    uvicorn.Server(uvicorn.Config(platform.app, log_level="warning")).run(sockets=[sock])
+
+
+if __name__ == "__main__":
+    import sys
+
+    serve(int(sys.argv[1]) if len(sys.argv) > 1 and sys.argv[1] != "none" else None, "--precise" in sys.argv)
