@@ -60,7 +60,8 @@ async def test_hr_signs_in_and_imports_people(app: FastAPI, page) -> None:  # ty
     await page.set_input_files("#file", upload(CSV.format(rows=fixed)))
     await page.get_by_role("button", name="Import", exact=True).click()
     await expect(page.get_by_role("status")).to_have_text("Imported: 3 new, 0 updated.")
-    await expect(page.locator("table")).to_contain_text("karen@example.org")
+    await expect(page.locator("table").first).to_contain_text("karen@example.org")
+    await expect(page.locator("#ambassadors")).to_contain_text("it security (2), data (2)")
 
 
 async def test_hr_plans_a_campaign_and_reads_survey_results(app: FastAPI, page, clock) -> None:  # type: ignore[no-untyped-def]

@@ -113,6 +113,8 @@ async def test_import_check_fix_import_and_forget(app: FastAPI, browser: httpx.A
         "/admin/people/forget", data={"csrf": csrf, "email": "bo@example.org", "confirm": "bo@example.org"}
     )
     assert "personal data and identities are erased" in gone.text and "bo@example.org</td>" not in gone.text
+    assert (await browser.get("/admin/people?offset=abc")).status_code == 200
+    assert (await browser.get("/admin/audit?offset=abc")).status_code == 422
     audit = await browser.get("/admin/audit")
     for action in ("admin.login", "people.import", "people.export", "people.forget"):
         assert action in audit.text

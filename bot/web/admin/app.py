@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from fastapi import Depends, FastAPI, Form, Request
+from fastapi import Depends, FastAPI, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 
@@ -66,7 +66,9 @@ def build_dashboard(context: AppContext) -> FastAPI:
 
     @dashboard.get("/audit", response_class=HTMLResponse)
     async def audit(
-        request: Request, offset: int = 0, who: Principal = Depends(signed_in(context, sessions, Role.HR))
+        request: Request,
+        offset: int = Query(0, ge=0, le=10_000_000),
+        who: Principal = Depends(signed_in(context, sessions, Role.HR)),
     ) -> Response:
         async with context.db.unit_of_work() as session:
             entries, total = await AuditRepository(session).page(AUDIT_PAGE, max(offset, 0))

@@ -9,6 +9,7 @@ from fastapi.responses import HTMLResponse, Response
 
 from bot.admin.importing import parse
 from bot.admin.people import PeopleAdminService, UnknownPerson
+from bot.admin.questions import ambassador_load
 from bot.admin.roles import Principal, Role
 from bot.context import AppContext
 from bot.web.admin.guard import csrf_checked, signed_in
@@ -25,18 +26,21 @@ def build_router(context: AppContext, pages: Pages, sessions: Sessions) -> APIRo
     csrf = csrf_checked(sessions)
 
     async def show(request: Request, who: Principal, status: int = 200, **values: object) -> Response:
-        offset = max(int(request.query_params.get("offset", "0") or 0), 0)
+        given = request.query_params.get("offset", "0")
+        offset = int(given) if given.isdigit() else 0
         search = request.query_params.get("q", "")[:200]
         async with context.db.unit_of_work() as session:
             people, total = await PeopleAdminService(session, context.clock).directory.page(
                 PAGE, offset, search
             )
+            ambassadors = await ambassador_load(session)
         return pages.render(
             request,
             "people.html",
             who,
             status,
             people=people,
+            ambassadors=ambassadors,
             total=total,
             offset=offset,
             size=PAGE,
