@@ -122,3 +122,41 @@ async def test_overview_shows_open_surveys_and_export_has_invitations(  # type: 
     await http.post("/api/v1/people/forget", json={"email": email}, headers=hr)
     found = (await http.get("/api/v1/surveys", headers=hr)).json()["items"][0]
     assert found["invited"] == 5
+
+
+async def test_plan_a_wave_from_the_api_and_the_dashboard(
+    app: FastAPI, http: httpx.AsyncClient, server: str
+) -> None:
+    from tests.test_dashboard import csrf_of
+    from tests.test_role_matrix import login
+
+    coordinator = bearer(await make_token(app, "coordinator", "Cora"))
+    body = {
+        "template_id": "digital-confidence",
+        "departments": ["IT"],
+        "opens_on": "2026-12-01",
+        "closes_on": "2026-12-04",
+    }
+    planned = await http.post("/api/v1/surveys", json=body, headers=coordinator)
+    assert planned.status_code == 201
+    backwards = await http.post(
+        "/api/v1/surveys", json={**body, "closes_on": "2026-11-30"}, headers=coordinator
+    )
+    assert (
+        backwards.status_code == 422
+        and backwards.json()["error"]["code"] == "surveys_error_close_before_open"
+    )
+    listed = (await http.get("/api/v1/surveys", headers=coordinator)).json()["items"]
+    assert [(w["status"], w["opens_at"]) for w in listed] == [("scheduled", "2026-12-01T08:00:00+00:00")]
+    async with httpx.AsyncClient(base_url=server) as browser:
+        await login(browser, await make_token(app, "coordinator"))
+        page = await browser.get("/admin/surveys")
+        form = {
+            "csrf": csrf_of(page.text),
+            "template": "enps",
+            "opens_on": "2026-12-07",
+            "closes_on": "2026-12-09",
+        }
+        assert (await browser.post("/admin/surveys", data=form)).status_code == 303
+        assert (await browser.post("/admin/surveys", data={**form, "template": "nope"})).status_code == 422
+    assert (await http.get("/api/v1/surveys", headers=coordinator)).json()["total"] == 2

@@ -5,14 +5,46 @@ from __future__ import annotations
 import csv
 import io
 from dataclasses import asdict, dataclass
+from datetime import date, datetime, time
 from typing import Any
+from zoneinfo import ZoneInfo
 
+from pydantic import BaseModel, Field
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.clock import Clock
+from bot.people.audience import Audience
+from bot.surveys import waves
 from bot.surveys.results import Cell, WaveResults, trend
 from bot.surveys.templates import Template
 from storage.models import SurveyWave
 from storage.repositories.surveys import SurveyRepository
+
+
+class WaveIn(BaseModel):
+    """A wave to plan: a template, an audience (departments, or everyone) and its open days."""
+
+    template_id: str = Field(min_length=1, max_length=100)
+    departments: list[str] = Field(default_factory=list, max_length=200)
+    opens_on: date
+    closes_on: date
+
+
+async def schedule_wave(
+    session: AsyncSession, clock: Clock, wave: WaveIn, templates: dict[str, Template], zone: ZoneInfo
+) -> int:
+    """Opens at 09:00 and closes at 16:00 local time on the given days (the organisation's zone)."""
+    if wave.template_id not in templates:
+        raise ValueError(f"unknown survey template {wave.template_id!r}")
+    audience = Audience(everyone=not wave.departments, departments=tuple(wave.departments))
+    return await waves.schedule_wave(
+        session,
+        clock,
+        template_id=wave.template_id,
+        audience=audience,
+        opens_at=datetime.combine(wave.opens_on, time(9), zone),
+        closes_at=datetime.combine(wave.closes_on, time(16), zone),
+    )
 
 
 @dataclass(frozen=True, slots=True)

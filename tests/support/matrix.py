@@ -47,6 +47,13 @@ API: list[Endpoint] = [
     Endpoint("GET", "/api/v1/coverage", "viewer"),
     Endpoint("GET", "/api/v1/content", "viewer"),
     Endpoint("GET", "/api/v1/surveys", "viewer"),
+    Endpoint(
+        "POST",
+        "/api/v1/surveys",
+        "coordinator",
+        422,
+        {"json": {"template_id": "nope", "opens_on": "2026-12-01", "closes_on": "2026-12-04"}},
+    ),
     Endpoint("GET", "/api/v1/surveys/{wave_id}", "viewer", 404),
     Endpoint("GET", "/api/v1/surveys/{wave_id}/results.csv", "viewer", 404),
     Endpoint("GET", "/api/v1/campaigns", "viewer"),

@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, Depends, Request
-from fastapi.responses import HTMLResponse, Response
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from markupsafe import Markup
+from pydantic import ValidationError
 
+from bot.admin.audit import AuditLog
 from bot.admin.roles import Principal, Role
-from bot.admin.surveys import results_csv, wave_summaries
+from bot.admin.surveys import WaveIn, results_csv, schedule_wave, wave_summaries
 from bot.context import AppContext
 from bot.runtime.errors import UserFacingError
 from bot.surveys.results import QuestionResult, trend, wave_results
 from bot.surveys.templates import load_templates
 from bot.web.admin import charts
-from bot.web.admin.guard import signed_in
+from bot.web.admin.guard import csrf_checked, signed_in
 from bot.web.admin.render import Pages
 from bot.web.admin.session import Sessions
 from storage.repositories.surveys import SurveyRepository
@@ -22,6 +24,8 @@ from storage.repositories.surveys import SurveyRepository
 def build_router(context: AppContext, pages: Pages, sessions: Sessions) -> APIRouter:
     router = APIRouter(prefix="/surveys")
     viewer = signed_in(context, sessions, Role.VIEWER)
+    coordinator = signed_in(context, sessions, Role.COORDINATOR)
+    csrf = csrf_checked(sessions)
     templates = load_templates(context.settings.content_dir)
     k = context.settings.min_group_size
 
@@ -31,7 +35,36 @@ def build_router(context: AppContext, pages: Pages, sessions: Sessions) -> APIRo
         async with context.db.unit_of_work() as session:
             every = list(reversed(await SurveyRepository(session).waves()))
             summaries = await wave_summaries(session, every[:200], templates, k, language)
-        return pages.render(request, "surveys.html", who, waves=summaries)
+        return pages.render(request, "surveys.html", who, waves=summaries, templates=templates)
+
+    @router.post("", dependencies=[Depends(csrf)])
+    async def schedule(request: Request, who: Principal = Depends(coordinator)) -> Response:
+        """Plan a wave: the survey job invites its audience when it opens."""
+        form = {key: str(value) for key, value in (await request.form()).items()}
+        language = pages.language(request)
+        try:
+            wave = WaveIn(
+                template_id=form.get("template", ""),
+                departments=[d.strip() for d in form.get("departments", "").split(",") if d.strip()],
+                opens_on=form.get("opens_on", ""),
+                closes_on=form.get("closes_on", ""),
+            )
+            async with context.db.unit_of_work() as session:
+                wave_id = await schedule_wave(session, context.clock, wave, templates, context.settings.zone)
+                await AuditLog(session, context.clock).record(who, "survey.schedule", f"wave:{wave_id}")
+        except (UserFacingError, ValidationError, ValueError) as error:
+            message = (
+                context.catalogue.text(language, error.key, **error.params)
+                if isinstance(error, UserFacingError)
+                else str(error).splitlines()[0]
+            )
+            async with context.db.unit_of_work() as session:
+                every = list(reversed(await SurveyRepository(session).waves()))
+                summaries = await wave_summaries(session, every[:200], templates, k, language)
+            return pages.render(
+                request, "surveys.html", who, 422, waves=summaries, templates=templates, error=message
+            )
+        return RedirectResponse("/admin/surveys", 303)
 
     @router.get("/{wave_id}", response_class=HTMLResponse)
     async def results(request: Request, wave_id: int, who: Principal = Depends(viewer)) -> Response:

@@ -8,8 +8,9 @@ from typing import Any, Literal
 from fastapi import APIRouter, Depends, Path, Query
 from fastapi.responses import Response
 
+from bot.admin.audit import AuditLog
 from bot.admin.roles import Principal
-from bot.admin.surveys import results_csv, results_json, trend_json, wave_summaries
+from bot.admin.surveys import WaveIn, results_csv, results_json, schedule_wave, trend_json, wave_summaries
 from bot.context import AppContext
 from bot.runtime.errors import UserFacingError
 from bot.surveys.results import WaveResults, wave_results
@@ -50,6 +51,20 @@ def build_router(context: AppContext) -> APIRouter:
             chosen = every[params.offset : params.offset + params.limit]
             items = [asdict(s) for s in await wave_summaries(session, chosen, templates, k, "en")]
         return Page[dict[str, Any]].of(items, len(every), params)
+
+    @router.post("", status_code=201)
+    async def schedule(body: WaveIn, who: Principal = Depends(auth.coordinator)) -> dict[str, Any]:
+        """Plan a wave (opens 09:00, closes 16:00 in the organisation's zone); invitations go out when it opens."""
+        async with context.db.unit_of_work() as session:
+            try:
+                wave_id = await schedule_wave(session, context.clock, body, templates, context.settings.zone)
+            except UserFacingError as error:
+                message = context.catalogue.text("en", error.key, **error.params)
+                raise ApiError(422, error.key.replace(".", "_"), message) from None
+            except ValueError as error:
+                raise ApiError(422, "unknown_template", str(error)) from None
+            await AuditLog(session, context.clock).record(who, "survey.schedule", f"wave:{wave_id}")
+        return {"id": wave_id, "status": "scheduled"}
 
     @router.get("/{wave_id}")
     async def results(
