@@ -54,7 +54,7 @@ def build_router(context: AppContext) -> APIRouter:
 
     @router.post("", status_code=201)
     async def schedule(body: WaveIn, who: Principal = Depends(auth.coordinator)) -> dict[str, Any]:
-        """Plan a wave (opens 09:00, closes 16:00 in the organisation's zone); invitations go out when it opens."""
+        """Plan a wave: opens 09:00, closes 16:00 in the organisation's zone; invites when it opens."""
         async with context.db.unit_of_work() as session:
             try:
                 wave_id = await schedule_wave(session, context.clock, body, templates, context.settings.zone)
