@@ -73,6 +73,11 @@ class RateLimits:
             self.buckets.setdefault(key, TokenBucket(rate, burst)) for key, rate, burst in self._keys(target)
         ]
 
+    def blocked_for(self, target: Target) -> float:
+        """Seconds left of a 429 block on the target's workspace (0 when none)."""
+        bucket = self.buckets.get(self._keys(target)[0][0])
+        return max(0.0, bucket.blocked_until - self.monotonic()) if bucket else 0.0
+
     def block(self, target: Target, seconds: float) -> None:
         """The platform said 429: nothing more to this workspace for `seconds`."""
         until = self.monotonic() + seconds

@@ -80,6 +80,9 @@ class DeliveryWorker:
         if item.found is not None:
             return item.found
         async with self.concurrency:
+            blocked = self.limits.blocked_for(item.target)
+            if blocked > 0:  # a 429 came while this waited its turn: don't knock again
+                return DeliveryError("rate limited (429 on this workspace)", retry_after=blocked)
             try:
                 return await self.messengers[item.target.address.platform].send(item.target, item.reply)
             except DeliveryError as error:
