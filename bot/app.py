@@ -22,11 +22,14 @@ from bot.context import AppContext
 from bot.delivery.messenger import Messenger
 from bot.delivery.worker import DeliveryWorker
 from bot.i18n import Catalogue
+from bot.leader import Leadership
 from bot.runtime.dispatcher import Dispatcher
 from bot.runtime.events import Platform
 from bot.runtime.router import Router
 from bot.scheduler import SchedulerState, build_scheduler
 from bot.web import health
+from bot.web.admin.app import build_dashboard
+from bot.web.api.app import build_api
 from storage.database import Database
 
 log = logging.getLogger(__name__)
@@ -65,8 +68,9 @@ def create_app(settings: Settings, *, clock: Clock | None = None, background: bo
     slack_adapter = slack.build(context, dispatcher) if settings.slack_enabled else None
     if slack_adapter is not None:
         messengers[Platform.SLACK] = slack_adapter.messenger
-    worker = DeliveryWorker(context, messengers, features.composers())
+    worker = DeliveryWorker(context, messengers, features.composers(), features.gates())
     scheduler_state = SchedulerState()
+    leadership = Leadership(settings.database_url)
 
     @contextlib.asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
@@ -86,7 +90,11 @@ def create_app(settings: Settings, *, clock: Clock | None = None, background: bo
                 )
             )
             if settings.scheduler_enabled:
-                scheduler = build_scheduler(context, features.jobs(), scheduler_state)
+                scheduler_state.leader = await leadership.check()
+                tasks.append(asyncio.create_task(leadership.run()))
+                scheduler = build_scheduler(
+                    context, features.jobs(), scheduler_state, lambda: leadership.is_leader
+                )
                 scheduler.start()
                 scheduler_state.running = True
         try:
@@ -99,6 +107,7 @@ def create_app(settings: Settings, *, clock: Clock | None = None, background: bo
                 task.cancel()
             await asyncio.gather(*tasks, return_exceptions=True)
             await connections.aclose()
+            await leadership.release()
             await context.db.dispose()
 
     app = FastAPI(title="Stafet", lifespan=lifespan, docs_url=None, redoc_url=None)
@@ -115,6 +124,8 @@ def create_app(settings: Settings, *, clock: Clock | None = None, background: bo
     app.state.slack = slack_adapter
     if slack_adapter is not None:
         slack.mount(app, slack_adapter)
+    app.mount("/api/v1", build_api(context))
+    app.mount("/admin", build_dashboard(context))
     app.include_router(health.build_router(context, scheduler_state, platforms))
 
     @app.get("/", include_in_schema=False)

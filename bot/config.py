@@ -36,6 +36,27 @@ class Settings(BaseSettings):
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field("INFO", alias="STAFET_LOG_LEVEL")
     scheduler_enabled: bool = Field(True, alias="STAFET_SCHEDULER")
     delivery_interval_seconds: float = Field(2.0, alias="STAFET_DELIVERY_INTERVAL", gt=0)
+    delivery_max_attempts: int = Field(5, alias="STAFET_DELIVERY_MAX_ATTEMPTS", ge=1)
+    delivery_lease_seconds: float = Field(120, alias="STAFET_DELIVERY_LEASE", gt=0)
+    delivery_workspace_rate: float = Field(10, alias="STAFET_RATE_PER_WORKSPACE", gt=0)
+    delivery_conversation_rate: float = Field(1, alias="STAFET_RATE_PER_CONVERSATION", gt=0)
+    delivery_concurrency: int = Field(16, alias="STAFET_DELIVERY_CONCURRENCY", ge=1)
+
+    secret_key: str = Field("", alias="STAFET_SECRET_KEY")
+    admin_cookie_secure: bool = Field(True, alias="STAFET_ADMIN_COOKIE_SECURE")
+    retention_reflections_days: int = Field(365, alias="STAFET_RETENTION_REFLECTIONS_DAYS", ge=1)
+    retention_questions_days: int = Field(365, alias="STAFET_RETENTION_QUESTIONS_DAYS", ge=1)
+    retention_delivery_log_days: int = Field(90, alias="STAFET_RETENTION_DELIVERY_LOG_DAYS", ge=1)
+    oidc_roles: str = Field("", alias="STAFET_OIDC_ROLES")
+    oidc_entra_client_id: str = Field("", alias="STAFET_OIDC_ENTRA_CLIENT_ID")
+    oidc_entra_client_secret: str = Field("", alias="STAFET_OIDC_ENTRA_CLIENT_SECRET")
+    oidc_entra_tenant: str = Field("", alias="STAFET_OIDC_ENTRA_TENANT")
+    oidc_entra_metadata_url: str = Field("", alias="STAFET_OIDC_ENTRA_METADATA_URL")
+    oidc_slack_client_id: str = Field("", alias="STAFET_OIDC_SLACK_CLIENT_ID")
+    oidc_slack_client_secret: str = Field("", alias="STAFET_OIDC_SLACK_CLIENT_SECRET")
+    oidc_slack_metadata_url: str = Field(
+        "https://slack.com/.well-known/openid-configuration", alias="STAFET_OIDC_SLACK_METADATA_URL"
+    )
 
     slack_bot_token: str = Field("", alias="SLACK_BOT_TOKEN")
     slack_signing_secret: str = Field("", alias="SLACK_SIGNING_SECRET")

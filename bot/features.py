@@ -6,8 +6,10 @@ from __future__ import annotations
 
 from types import ModuleType
 
-from bot import help, home
+from bot import admin, help, home
+from bot.campaigns import handlers as campaigns
 from bot.delivery.compose import Composer
+from bot.delivery.policy import Gate
 from bot.learning import handlers as learning
 from bot.people import handlers as people
 from bot.questions import handlers as questions
@@ -15,7 +17,7 @@ from bot.runtime.router import Router
 from bot.scheduler import RecurringJob
 from bot.surveys import handlers as surveys
 
-FEATURES: tuple[ModuleType, ...] = (people, learning, surveys, questions)
+FEATURES: tuple[ModuleType, ...] = (people, learning, surveys, questions, campaigns, admin)
 
 
 def register_all(router: Router) -> None:
@@ -37,3 +39,8 @@ def composers() -> dict[str, Composer]:
                 raise ValueError(f"outbox kind {kind!r} has two composers")
             merged[kind] = composer
     return merged
+
+
+def gates() -> list[Gate]:
+    """Send-time rules features add to the delivery worker (optional `GATES`)."""
+    return [gate for feature in FEATURES for gate in getattr(feature, "GATES", [])]

@@ -6,6 +6,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.interval import IntervalTrigger
@@ -22,7 +23,9 @@ class RecurringJob:
     name: str
     run: Job
     every_seconds: float
-    misfire_grace_seconds: int = 300  # after a restart a missed tick still runs, once (coalesce)
+    # A tick missed while the process was down or busy still runs once (coalesce=True folds
+    # several missed ticks into one): the jobs read the database, so one late run catches up.
+    misfire_grace_seconds: int = 300
 
 
 class SchedulerState:
@@ -31,30 +34,51 @@ class SchedulerState:
     def __init__(self) -> None:
         self.running = False
         self.last_heartbeat: datetime | None = None
+        self.leader = False
 
 
-def build_scheduler(context: AppContext, jobs: list[RecurringJob], state: SchedulerState) -> AsyncIOScheduler:
-    scheduler = AsyncIOScheduler(timezone="UTC")
+def build_scheduler(
+    context: AppContext,
+    jobs: list[RecurringJob],
+    state: SchedulerState,
+    leads: Callable[[], bool] = lambda: True,
+) -> AsyncIOScheduler:
+    """Every replica runs the scheduler; only the one for which `leads()` is true does the jobs."""
+    scheduler = AsyncIOScheduler(timezone=ZoneInfo("UTC"))
 
     async def heartbeat(_context: AppContext) -> None:
         state.last_heartbeat = context.clock.now()
+        state.leader = leads()
 
-    for job in [RecurringJob("heartbeat", heartbeat, 30), *jobs]:
+    scheduler.add_job(
+        heartbeat,
+        IntervalTrigger(seconds=30, timezone=ZoneInfo("UTC")),
+        args=[context],
+        id="heartbeat",
+        coalesce=True,
+        misfire_grace_time=30,
+        next_run_time=datetime.now(ZoneInfo("UTC")),
+    )
+    for job in jobs:
         scheduler.add_job(
-            _guarded(job, context),
-            IntervalTrigger(seconds=job.every_seconds, timezone="UTC"),
+            _guarded(job, context, leads),
+            IntervalTrigger(seconds=job.every_seconds, timezone=ZoneInfo("UTC")),
             id=job.name,
             name=job.name,
             max_instances=1,
             coalesce=True,
             misfire_grace_time=job.misfire_grace_seconds,
-            next_run_time=datetime.now().astimezone(),
+            next_run_time=datetime.now(ZoneInfo("UTC")),
         )
     return scheduler
 
 
-def _guarded(job: RecurringJob, context: AppContext) -> Callable[[], Awaitable[None]]:
+def _guarded(
+    job: RecurringJob, context: AppContext, leads: Callable[[], bool]
+) -> Callable[[], Awaitable[None]]:
     async def run() -> None:
+        if not leads():
+            return
         try:
             await job.run(context)
         except Exception:

@@ -6,7 +6,7 @@ import sys
 
 import typer
 
-from bot.cli import db, manifest, serve, survey
+from bot.cli import admin, campaign, db, manifest, people, serve, survey
 from bot.cli.common import console_error
 from bot.config import ConfigError, load_settings
 from bot.content import cli as content_cli
@@ -25,6 +25,9 @@ app.add_typer(survey.app, name="survey")
 app.add_typer(content_cli.app, name="content")
 app.add_typer(questions_cli.ambassador_app, name="ambassador")
 app.add_typer(questions_cli.faq_app, name="faq")
+app.add_typer(admin.app, name="admin")
+app.add_typer(people.app, name="people")
+app.add_typer(campaign.app, name="campaign")
 
 
 @app.callback()

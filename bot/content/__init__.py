@@ -1,1 +1,1 @@
-"""Learning content as files: lessons, tracks and the glossary, with a schema and a checker."""
+"""Content files: lessons, tracks, survey templates and the glossary, with a schema and a checker."""

@@ -11,10 +11,15 @@ from bot.runtime.replies import Reply
 
 @dataclass(frozen=True, slots=True)
 class Target:
-    """Where to send: the neutral address plus the platform's opaque stored reference."""
+    """Where to send: the neutral address plus the platform's opaque stored reference.
+
+    `key` is the outbox row's idempotency key; a platform that can store it with the message
+    (Slack message metadata, for instance) lets a retried row find it instead of sending twice.
+    """
 
     address: Address
     reference: dict[str, Any]
+    key: str = ""
 
 
 class DeliveryError(Exception):
@@ -30,3 +35,10 @@ class Messenger(Protocol):
     async def send(self, target: Target, reply: Reply) -> str:
         """Send `reply` and return the platform's id for the new message."""
         ...
+
+
+class FindsSent(Protocol):
+    """Optional: messengers that can look up a message by `target.key` implement this, so a row
+    whose worker died after sending but before recording it is not sent a second time."""
+
+    async def already_sent(self, target: Target) -> str | None: ...

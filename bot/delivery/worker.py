@@ -1,8 +1,10 @@
 """Sends what the outbox says is due, through whichever platform reaches the person.
 
-A round claims due rows with a lease and commits, sends outside any transaction, then
-records each outcome. A worker that dies mid-round leaves leased rows that a later round
-picks up once the lease has expired.
+A round claims due rows (FOR UPDATE SKIP LOCKED on PostgreSQL, so several workers share the
+queue) with a lease and commits, sends outside any transaction, then records each outcome.
+A worker that dies mid-round leaves leased rows that a later round picks up once the lease
+has expired; a messenger that can find a sent message by its key then records instead of
+resending. Limits are token buckets: a row without a token is rescheduled, never slept on.
 """
 
 from __future__ import annotations
@@ -10,8 +12,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import random
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -21,18 +22,18 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.clock import Clock
 from bot.context import AppContext
 from bot.delivery.compose import Composer
+from bot.delivery.limits import RateLimits
 from bot.delivery.messenger import DeliveryError, Messenger, Target
-from bot.runtime.events import Address, Platform
+from bot.delivery.policy import Gate, person_gate, preload_preferences
+from bot.delivery.rows import apply_decision, give_up_or_retry, reply_for, targets_for
+from bot.runtime.events import Platform
 from bot.runtime.replies import Reply
 from storage.database import Database
-from storage.models import ConversationRef, OutboxMessage, Person
-from storage.repositories.people import PeopleRepository
+from storage.models import OutboxMessage, Person
 
 log = logging.getLogger(__name__)
 
-MAX_ATTEMPTS = 5
-BATCH = 100
-LEASE = timedelta(minutes=2)
+BATCH = 200
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,6 +41,7 @@ class Claimed:
     row_id: int
     target: Target
     reply: Reply
+    found: str | None = None  # already on the platform: record, don't resend
 
 
 class DeliveryWorker:
@@ -48,123 +50,146 @@ class DeliveryWorker:
         app: AppContext,
         messengers: Mapping[Platform, Messenger],
         composers: Mapping[str, Composer],
+        gates: Sequence[Gate] = (),
     ) -> None:
         self.app = app
         self.db: Database = app.db
         self.clock: Clock = app.clock
         self.messengers = messengers
         self.composers = composers
+        self.gates: tuple[Gate, ...] = (person_gate, *gates)
+        settings = app.settings
+        self.max_attempts = settings.delivery_max_attempts
+        self.lease = timedelta(seconds=settings.delivery_lease_seconds)
+        self.limits = RateLimits(
+            settings.delivery_workspace_rate,
+            settings.delivery_conversation_rate,
+            monotonic=lambda: self.clock.now().timestamp(),  # the injected clock, so tests are exact
+        )
+        self.concurrency = asyncio.Semaphore(settings.delivery_concurrency)
+        self.next_wait = 0.0  # seconds until a rate-limited row could go, for run_forever
 
     async def run_once(self) -> int:
         """Send every due message once; returns how many were sent."""
         claimed = await self._claim()
-        outcomes: dict[int, str | DeliveryError] = {}
-        for item in claimed:
+        outcomes = await asyncio.gather(*(self._send(item) for item in claimed))
+        await self._record(claimed, outcomes)
+        return sum(isinstance(outcome, str) for outcome in outcomes)
+
+    async def _send(self, item: Claimed) -> str | DeliveryError:
+        if item.found is not None:
+            return item.found
+        async with self.concurrency:
+            blocked = self.limits.blocked_for(item.target)
+            if blocked > 0:  # a 429 came while this waited its turn: don't knock again
+                return DeliveryError("rate limited (429 on this workspace)", retry_after=blocked)
             try:
-                outcomes[item.row_id] = await self.messengers[item.target.address.platform].send(
-                    item.target, item.reply
-                )
+                return await self.messengers[item.target.address.platform].send(item.target, item.reply)
             except DeliveryError as error:
-                outcomes[item.row_id] = error
+                if error.retry_after is not None:
+                    self.limits.block(item.target, error.retry_after)
+                return error
             except Exception as error:  # a bug or an unknown platform error: retry, then give up
                 log.exception("sending outbox message %s failed", item.row_id)
-                outcomes[item.row_id] = DeliveryError(f"{type(error).__name__}: {error}")
-        await self._record(claimed, outcomes)
-        return sum(isinstance(outcome, str) for outcome in outcomes.values())
+                return DeliveryError(f"{type(error).__name__}: {error}")
 
     async def _claim(self) -> list[Claimed]:
         now = self.clock.now()
         claimed: list[Claimed] = []
+        self.next_wait = 0.0
         async with self.db.unit_of_work() as session:
-            rows = (
-                await session.scalars(
-                    select(OutboxMessage)
-                    .where(
-                        OutboxMessage.due_at <= now,
-                        or_(
-                            OutboxMessage.status == "pending",
-                            and_(OutboxMessage.status == "sending", OutboxMessage.lease_until < now),
-                        ),
-                    )
-                    .order_by(OutboxMessage.due_at, OutboxMessage.id)
-                    .limit(BATCH)
+            query = (
+                select(OutboxMessage)
+                .where(
+                    OutboxMessage.due_at <= now,
+                    or_(
+                        OutboxMessage.status == "pending",
+                        and_(OutboxMessage.status == "sending", OutboxMessage.lease_until < now),
+                    ),
                 )
-            ).all()
+                .order_by(OutboxMessage.due_at, OutboxMessage.id)
+                .limit(BATCH)
+            )
+            if self.db.dialect == "postgresql":
+                query = query.with_for_update(skip_locked=True)
+            rows = (await session.scalars(query)).all()
+            person_ids = sorted({r.person_id for r in rows if r.person_id is not None})
+            if person_ids:  # load the batch's people and preferences at once; gates read them from memory
+                await session.scalars(select(Person).where(Person.id.in_(person_ids)))
+                await preload_preferences(session, person_ids)
+            targets = await targets_for(session, rows, self.messengers)
             for row in rows:
-                target = await self._target(session, row)
-                if target is None:
-                    row.status = "undeliverable"
-                    row.last_error = "no conversation on a configured platform"
-                    continue
-                reply = await self._reply(session, row, now)
-                if reply is None:
-                    row.status = "skipped"
-                    continue
-                row.status, row.lease_until = "sending", now + LEASE
-                row.platform = target.address.platform.value
-                claimed.append(Claimed(row.id, target, reply))
+                item = await self._prepare(session, row, targets.get(row.id), now)
+                if item is not None:
+                    claimed.append(item)
         return claimed
 
-    async def _record(self, claimed: list[Claimed], outcomes: Mapping[int, str | DeliveryError]) -> None:
+    async def _prepare(
+        self, session: AsyncSession, row: OutboxMessage, target: Target | None, now: datetime
+    ) -> Claimed | None:
+        """Decide one due row: drop, defer, rate-limit, or lease it for sending."""
+        retried = row.status == "sending"
+        if target is None:
+            row.status, row.last_error = "undeliverable", "no conversation on a configured platform"
+            return None
+        person = await session.get(Person, row.person_id) if row.person_id else None
+        if retried:
+            finder = getattr(self.messengers[target.address.platform], "already_sent", None)
+            found = await finder(target) if finder else None
+            if found is not None:
+                row.status, row.lease_until = "sending", now + self.lease
+                return Claimed(row.id, target, Reply(), found)
+        wait = self.limits.wait(target)
+        if wait > 0:  # left as it is (no write): a later round takes it when a token is free
+            self.next_wait = wait if not self.next_wait else min(self.next_wait, wait)
+            return None
+        if person is not None:
+            for gate in self.gates:
+                decision = await gate(session, row, person, now, self.app)
+                if decision is not None:
+                    apply_decision(row, decision)
+                    return None
+        self.limits.take(target)
+        reply = await reply_for(session, row, person, now, self.app, self.composers)
+        if reply is None:
+            row.status = "skipped"
+            return None
+        row.status, row.lease_until = "sending", now + self.lease
+        row.platform = target.address.platform.value
+        return Claimed(row.id, target, reply)
+
+    async def _record(self, claimed: list[Claimed], outcomes: Sequence[str | DeliveryError]) -> None:
+        if not claimed:
+            return
         async with self.db.unit_of_work() as session:
-            for item in claimed:
-                row = await session.get(OutboxMessage, item.row_id)
-                outcome = outcomes.get(item.row_id)
-                if row is None or outcome is None:
+            found = await session.scalars(
+                select(OutboxMessage).where(OutboxMessage.id.in_([c.row_id for c in claimed]))
+            )
+            rows = {row.id: row for row in found}
+            for item, outcome in zip(claimed, outcomes, strict=True):
+                row = rows.get(item.row_id)
+                if row is None:
                     continue
                 if isinstance(outcome, DeliveryError):
-                    self._retry_later(row, outcome)
+                    give_up_or_retry(row, outcome, self.clock.now(), self.max_attempts)
                 else:
                     row.status, row.sent_at = "sent", self.clock.now()
                     row.platform_message_id, row.lease_until = outcome, None
 
-    def _retry_later(self, row: OutboxMessage, error: DeliveryError) -> None:
-        row.attempts += 1
-        row.last_error = str(error)
-        row.lease_until = None
-        if error.permanent or row.attempts >= MAX_ATTEMPTS:
-            row.status = "dead"
-            log.warning("outbox message %s given up after %s attempts: %s", row.id, row.attempts, error)
-            return
-        row.status = "pending"
-        delay = error.retry_after or (2**row.attempts) * (1 + random.random())
-        row.due_at = self.clock.now() + timedelta(seconds=delay)
-
-    async def _reply(self, session: AsyncSession, row: OutboxMessage, now: datetime) -> Reply | None:
-        if row.reply is not None:
-            return Reply.from_json(row.reply)
-        composer = self.composers.get(row.kind)
-        person = await session.get(Person, row.person_id) if row.person_id else None
-        if composer is None or person is None:
-            log.error("outbox message %s: no composer for kind %r or no person", row.id, row.kind)
-            return None
-        return await composer(session, person, row.payload or {}, now, self.app)
-
-    async def _target(self, session: AsyncSession, row: OutboxMessage) -> Target | None:
-        if row.conversation_ref_id is not None:
-            ref = await session.get(ConversationRef, row.conversation_ref_id)
-            candidates = [(ref, None)] if ref else []
-        elif row.person_id is not None:
-            candidates = await PeopleRepository(session).personal_conversations(row.person_id)
-        else:
-            candidates = []
-        for ref, identity in candidates:
-            platform = Platform(ref.platform)
-            if platform in self.messengers:
-                user_id = identity.user_id if identity else ""
-                address = Address(platform, ref.workspace_id, ref.conversation_id, user_id)
-                return Target(address, ref.reference)
-        return None
-
     async def run_forever(
         self, wakeup: asyncio.Event, interval: float, on_sent: Callable[[int], None]
     ) -> None:
-        """Deliver whenever woken (a turn queued something) or every `interval` seconds."""
+        """Deliver whenever woken (a turn queued something), when a limit frees up, or every `interval`."""
         while True:
+            sent = 0
             try:
-                on_sent(await self.run_once())
+                sent = await self.run_once()
+                on_sent(sent)
             except Exception:
                 log.exception("delivery round failed")
+            if sent:
+                continue  # more may be due right away
+            timeout = min(interval, self.next_wait) if self.next_wait else interval
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(wakeup.wait(), timeout=interval)
+                await asyncio.wait_for(wakeup.wait(), timeout=timeout)
             wakeup.clear()

@@ -34,6 +34,7 @@ def build_router(
             "database": {"state": database, "dialect": context.db.dialect},
             "scheduler": {
                 "running": scheduler.running,
+                "leader": scheduler.leader,
                 "last_heartbeat": scheduler.last_heartbeat.isoformat() if scheduler.last_heartbeat else None,
             },
             **extra(),

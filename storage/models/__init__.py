@@ -1,5 +1,7 @@
 """All tables; importing this package registers every model on `Base.metadata`."""
 
+from storage.models.admin import AdminToken, AuditEntry
+from storage.models.campaigns import Campaign, CampaignParticipant, CampaignWave, DeliveryPreference
 from storage.models.learning import Enrolment, LearningItem, LearningSend, Leave, QuizAnswer
 from storage.models.outbox import OutboxMessage
 from storage.models.people import ConversationRef, Identity, Person
@@ -17,15 +19,26 @@ from storage.models.surveys import (
 from storage.models.webchat import WebchatMessage
 
 __all__ = [
+    "AdminToken",
     "Ambassador",
-    "FaqEntry",
-    "Question",
-    "QuestionMessage",
+    "AuditEntry",
+    "Campaign",
+    "CampaignParticipant",
+    "CampaignWave",
     "ConversationRef",
+    "DeliveryPreference",
+    "Enrolment",
+    "FaqEntry",
     "Identity",
+    "LearningItem",
+    "LearningSend",
+    "Leave",
     "OutboxMessage",
     "Person",
     "ProcessedEvent",
+    "Question",
+    "QuestionMessage",
+    "QuizAnswer",
     "SurveyAnswer",
     "SurveyCell",
     "SurveyExposure",
@@ -36,9 +49,4 @@ __all__ = [
     "slack_bots",
     "slack_installations",
     "slack_oauth_states",
-    "Enrolment",
-    "LearningItem",
-    "LearningSend",
-    "Leave",
-    "QuizAnswer",
 ]

@@ -43,12 +43,30 @@ def nudge(app: FastAPI):  # type: ignore[no-untyped-def]
         async with context.db.unit_of_work() as session:
             person = await PeopleRepository(session).by_email(email)
             assert person is not None
+            campaign_id = await _active_campaign(session, context.clock)
             await Outbox(session, context.clock).enqueue(
-                key=f"campaign:1:{occurrence}:{person.id}",
+                key=f"campaign:{campaign_id}:{occurrence}:{person.id}",
                 person_id=person.id,
                 kind="nudge",
-                payload={"campaign_id": 1, "tracks": tracks, "occurrence": occurrence},
-                campaign_id=1,
+                payload={"campaign_id": campaign_id, "tracks": tracks, "occurrence": occurrence},
+                campaign_id=campaign_id,
             )
 
     return enqueue
+
+
+async def _active_campaign(session, clock) -> int:  # type: ignore[no-untyped-def]
+    """The campaign the nudges belong to: campaign rows are only sent while their campaign is active."""
+    from bot.campaigns.service import CampaignService, CampaignSpec
+    from bot.people.audience import Audience
+    from storage.repositories.campaigns import CampaignRepository
+
+    found = await CampaignRepository(session).get("learning")
+    if found is not None:
+        return found.id
+    service = CampaignService(session, clock)
+    campaign = await service.create(
+        CampaignSpec(name="learning", cadence="weekdays 9:00", audience=Audience(True))
+    )
+    await service.move(campaign.id, "resume")
+    return campaign.id

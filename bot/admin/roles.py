@@ -1,0 +1,34 @@
+"""Admin roles, ordered: a viewer reads, a coordinator also runs campaigns and questions, HR does all."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    VIEWER = "viewer"
+    COORDINATOR = "coordinator"
+    HR = "hr"
+
+    @property
+    def rank(self) -> int:
+        return _RANK[self]
+
+    def allows(self, needed: Role) -> bool:
+        return self.rank >= needed.rank
+
+
+_RANK = {Role.VIEWER: 0, Role.COORDINATOR: 1, Role.HR: 2}
+
+
+@dataclass(frozen=True, slots=True)
+class Principal:
+    """Who is acting in the dashboard, the API or the command line."""
+
+    name: str
+    role: Role
+    token_id: int | None = None
+
+
+CLI = Principal("command line", Role.HR)

@@ -1,0 +1,98 @@
+"""Send-time rules for campaign rows: campaign state, participation, the recipient's window,
+one reminder for an unanswered nudge, and a pause (with one question) after three ignored."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.campaigns.timing import LocalRules, in_window, next_window_start, resolve, window_end
+from bot.context import AppContext
+from bot.delivery.outbox import Outbox
+from bot.delivery.policy import Decision, preference_of
+from bot.runtime.replies import Button, Reply
+from storage.models import Campaign, OutboxMessage, Person
+from storage.repositories.campaigns import CampaignRepository
+
+REMINDER_AFTER = timedelta(hours=2)
+IGNORED_BEFORE_PAUSE = 3
+
+
+async def campaign_gate(
+    session: AsyncSession, row: OutboxMessage, person: Person, now: datetime, app: AppContext
+) -> Decision | None:
+    if row.campaign_id is None or row.kind != "nudge":
+        return None
+    campaign = await session.get(Campaign, row.campaign_id)
+    if campaign is None or campaign.state in ("finished", "draft"):
+        return Decision("drop", reason="campaign finished")
+    if campaign.state == "paused":
+        return Decision("hold", reason="campaign paused")
+    repo = CampaignRepository(session)
+    participant = await repo.participant(campaign.id, person.id, now)
+    if participant.status != "active":
+        return Decision("drop", reason=f"participation {participant.status}")
+    rules = await rules_for(session, campaign, person, app.settings.default_timezone)
+    if not in_window(rules, now):
+        return Decision("defer", next_window_start(rules, now), "outside the send window")
+    payload = row.payload or {}
+    if payload.get("reminder"):
+        nudged = participant.last_nudge_at
+        answered = nudged is None or (person.last_active_at is not None and person.last_active_at >= nudged)
+        return Decision("drop", reason="answered before the reminder") if answered else None
+    if participant.last_nudge_at is not None:
+        answered = person.last_active_at is not None and person.last_active_at >= participant.last_nudge_at
+        participant.ignored_streak = 0 if answered else participant.ignored_streak + 1
+    participant.updated_at = now
+    if participant.ignored_streak >= IGNORED_BEFORE_PAUSE:
+        participant.status, participant.asked_at = "paused", now
+        await repo.drop_pending_for(campaign.id, person.id, "participation paused after three ignored")
+        await _ask_to_continue(session, app, campaign, person, now)
+        return Decision("drop", reason="three nudges ignored: asked whether to continue")
+    participant.last_nudge_at = now
+    if now + REMINDER_AFTER < window_end(rules, now):
+        await Outbox(session, app.clock).enqueue(
+            key=f"{row.key}:reminder",
+            person_id=person.id,
+            kind="nudge",
+            campaign_id=campaign.id,
+            payload={**payload, "reminder": True},
+            due_at=now + REMINDER_AFTER,
+        )
+    return None
+
+
+async def rules_for(session: AsyncSession, campaign: Campaign, person: Person, org_zone: str) -> LocalRules:
+    preference = await preference_of(session, person.id)
+    window = (preference.window_start, preference.window_end) if preference else (None, None)
+    return resolve(
+        person.timezone,
+        window,
+        preference.working_days if preference else None,
+        campaign.timezone,
+        (campaign.window_start, campaign.window_end),
+        campaign.working_days,
+        org_zone,
+        campaign.holiday_country,
+    )
+
+
+async def _ask_to_continue(
+    session: AsyncSession, app: AppContext, campaign: Campaign, person: Person, now: datetime
+) -> None:
+    language = person.language or app.settings.default_language
+
+    def t(key: str, **params: object) -> str:
+        return app.catalogue.text(language, key, **params)
+
+    question = Reply(
+        text=t("campaigns.ask_continue", campaign=campaign.name),
+        buttons=(
+            Button(t("campaigns.continue"), "campaigns.continue", str(campaign.id), "primary"),
+            Button(t("campaigns.stop"), "campaigns.stop", str(campaign.id)),
+        ),
+    )
+    await Outbox(session, app.clock).enqueue(
+        key=f"campaign-ask:{campaign.id}:{person.id}", person_id=person.id, reply=question, due_at=now
+    )

@@ -1,0 +1,78 @@
+"""A dry run: who gets which occurrence when over the coming days, what is skipped and why,
+and when the last message should be out given the platform's rate limit."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.campaigns.calendar import occurrences
+from bot.campaigns.timing import base_time, jitter_seconds, resolve, skip_reason
+from bot.clock import Clock
+from bot.people.audience import Audience
+from storage.models import Campaign
+from storage.repositories.campaigns import CampaignRepository
+
+
+@dataclass(slots=True)
+class PreviewLine:
+    occurrence: str
+    phase: str | None
+    recipients: int = 0
+    first_due: datetime | None = None
+    last_due: datetime | None = None
+    expected_done: datetime | None = None
+    skipped: Counter[str] = field(default_factory=Counter)
+    sends: list[tuple[int, datetime]] = field(default_factory=list)
+
+
+async def preview(
+    session: AsyncSession,
+    clock: Clock,
+    campaign: Campaign,
+    org_zone: str,
+    rate_per_second: float,
+    days: int = 14,
+) -> list[PreviewLine]:
+    """Every occurrence in the next `days`, with the (person, UTC time) of each send."""
+    now = clock.now()
+    wall_now = now.replace(tzinfo=None)
+    recipients = await CampaignRepository(session).recipients(
+        Audience.from_json(campaign.audience).person_ids(), campaign.id
+    )
+    lines = []
+    for occ in occurrences(campaign, wall_now - timedelta(days=1), wall_now + timedelta(days=days + 1)):
+        line = PreviewLine(occ.id, occ.phase)
+        for person_id, zone, w_start, w_end, work_days in recipients:
+            rules = resolve(
+                zone, (w_start, w_end), work_days, campaign.timezone,
+                (campaign.window_start, campaign.window_end), campaign.working_days,
+                org_zone, campaign.holiday_country,
+            )  # fmt: skip
+            placed = base_time(rules, occ.wall, campaign.jitter_minutes)
+            if placed is None:
+                line.skipped[skip_reason(rules, occ.wall.date()) or "skipped"] += 1
+                continue
+            due = placed[0] + timedelta(seconds=jitter_seconds(campaign.id, occ.id, person_id, placed[1]))
+            if now <= due <= now + timedelta(days=days):
+                line.sends.append((person_id, due))
+        if line.sends or line.skipped:
+            _finish(line, rate_per_second)
+            lines.append(line)
+    return lines
+
+
+def _finish(line: PreviewLine, rate: float) -> None:
+    """Fill in counts and the time the last send should leave at `rate` messages a second."""
+    line.sends.sort(key=lambda item: item[1])
+    line.recipients = len(line.sends)
+    if not line.sends:
+        return
+    line.first_due, line.last_due = line.sends[0][1], line.sends[-1][1]
+    free = line.first_due
+    for _, due in line.sends:
+        free = max(free, due) + timedelta(seconds=1 / rate)
+    line.expected_done = free

@@ -1,0 +1,68 @@
+"""How `stafet campaign show` and `preview` print, kept apart from the commands."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from rich.console import Console
+from rich.table import Table
+
+from bot.campaigns.preview import PreviewLine
+from storage.models import Campaign, CampaignWave
+
+console = Console()
+
+
+def print_campaign(campaign: Campaign, waves: Sequence[CampaignWave], counts: Mapping[str, int]) -> None:
+    window = (
+        f"{campaign.window_start}-{campaign.window_end}" if campaign.window_start else "organisation default"
+    )
+    rows = [
+        ("Campaign", f"#{campaign.id} {campaign.name}"),
+        ("State", campaign.state),
+        ("Audience", str(campaign.audience)),
+        ("Tracks", ", ".join(map(str, campaign.tracks.get("ids", []))) or "-"),
+        ("Cadence", campaign.cadence),
+        ("Zone", campaign.timezone or "each person's own, else the organisation's"),
+        ("Window", window),
+        ("Working days", campaign.working_days or "organisation default (mon-fri)"),
+        ("Holidays", campaign.holiday_country),
+        ("Jitter", f"{campaign.jitter_minutes} min"),
+        ("Dates", f"{campaign.starts_on or '-'} .. {campaign.ends_on or '-'}"),
+        ("Event", str(campaign.event_date or "-")),
+        (
+            "Phases",
+            ", ".join(f"{p['name']} {p['from_day']}..{p['to_day']}" for p in campaign.phases["items"]) or "-",
+        ),
+        ("Waves", ", ".join(f"template {w.template_id} at {w.offset_days:+d}d" for w in waves) or "-"),
+        ("Outbox", ", ".join(f"{k} {v}" for k, v in sorted(counts.items())) or "nothing planned yet"),
+    ]
+    for label, value in rows:
+        console.print(f"[bold]{label:<13}[/] {value}", highlight=False)
+
+
+def print_preview(campaign: Campaign, lines: Sequence[PreviewLine], people: bool) -> None:
+    table = Table(title=f"{campaign.name}: the next days")
+    for column in ("Occurrence", "Phase", "People", "First (UTC)", "Last (UTC)", "All out by", "Skipped"):
+        table.add_column(column)
+    for line in lines:
+        table.add_row(
+            line.occurrence,
+            line.phase or "",
+            str(line.recipients),
+            _at(line.first_due),
+            _at(line.last_due),
+            _at(line.expected_done),
+            "; ".join(f"{count} × {reason}" for reason, count in line.skipped.items()),
+        )
+    console.print(table)
+    if people:
+        for line in lines:
+            for person_id, due in line.sends:
+                console.print(
+                    f"{line.occurrence}  person {person_id}  {due:%Y-%m-%d %H:%M} UTC", highlight=False
+                )
+
+
+def _at(moment: object) -> str:
+    return f"{moment:%Y-%m-%d %H:%M}" if moment is not None else "-"

@@ -1,0 +1,1 @@
+"""The HR dashboard at /admin: server-rendered pages, no JavaScript needed."""

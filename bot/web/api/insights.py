@@ -1,0 +1,77 @@
+"""Overview figures, the competence coverage heatmap's data, and content with validation status."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from typing import Any, Literal
+
+from fastapi import APIRouter, Depends, Query
+
+from bot.admin.insights import content_status, coverage, learning_figures
+from bot.admin.questions import figures as question_figures
+from bot.admin.roles import Principal
+from bot.admin.surveys import wave_summaries
+from bot.context import AppContext
+from bot.surveys.templates import load_templates
+from bot.web.api import auth
+from storage.repositories.surveys import SurveyRepository
+
+
+def build_router(context: AppContext) -> APIRouter:
+    router = APIRouter(tags=["insights"])
+    templates = load_templates(context.settings.content_dir)
+
+    @router.get("/overview")
+    async def overview(_: Principal = Depends(auth.viewer)) -> dict[str, Any]:
+        """Reach, active learners, completion, accuracy; questions; current surveys with participation."""
+        async with context.db.unit_of_work() as session:
+            figures = await learning_figures(session, context.clock)
+            asked = await question_figures(session, context.clock, context.settings.min_group_size)
+            open_waves = await SurveyRepository(session).waves(status="open")
+            surveys = await wave_summaries(
+                session, open_waves, templates, context.settings.min_group_size, "en"
+            )
+        return {"learning": asdict(figures), "questions": asked, "surveys": [asdict(s) for s in surveys]}
+
+    @router.get("/coverage")
+    async def competence_coverage(
+        level: Literal["basic", "advanced"] = Query("basic"), _: Principal = Depends(auth.viewer)
+    ) -> dict[str, Any]:
+        """Share of each department who completed a lesson per competence area; small groups suppressed."""
+        async with context.db.unit_of_work() as session:
+            found = await coverage(session, context.content, context.settings.min_group_size, level)
+        return {
+            "level": level,
+            "min_group_size": context.settings.min_group_size,
+            "areas": list(found.areas),
+            "departments": [
+                {
+                    "name": name,
+                    "people": found.sizes[d],
+                    "suppressed": found.sizes[d] is None,
+                    "coverage": {area: found.cells[a][d] for a, area in enumerate(found.areas)},
+                }
+                for d, name in enumerate(found.departments)
+            ],
+        }
+
+    @router.get("/content")
+    async def content(
+        language: Literal["da", "en", "nb"] = Query("en"), _: Principal = Depends(auth.viewer)
+    ) -> dict[str, Any]:
+        """Tracks and lessons with their validation status."""
+        status = content_status(context.settings.content_dir, context.content, language)
+        return {
+            "tracks": [
+                {
+                    **track,
+                    "lessons": [
+                        {**asdict(lesson), "valid": not lesson.problems} for lesson in track["lessons"]
+                    ],
+                }
+                for track in status["tracks"]
+            ],
+            "problems": status["problems"],
+        }
+
+    return router

@@ -1,0 +1,132 @@
+"""Campaign rows, who receives an occurrence, and bulk changes to a campaign's outbox rows."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Select, and_, func, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.models import (
+    Campaign,
+    CampaignParticipant,
+    CampaignWave,
+    DeliveryPreference,
+    OutboxMessage,
+    Person,
+)
+
+Recipient = tuple[int, str | None, str | None, str | None, str | None]  # id, zone, window, window, days
+
+
+class CampaignRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def add(self, campaign: Campaign) -> Campaign:
+        self.session.add(campaign)
+        await self.session.flush()
+        return campaign
+
+    async def get(self, ref: str | int) -> Campaign | None:
+        if isinstance(ref, int) or str(ref).isdigit():
+            return await self.session.get(Campaign, int(ref))
+        return (await self.session.scalars(select(Campaign).where(Campaign.name == ref))).one_or_none()
+
+    async def all(self) -> Sequence[Campaign]:
+        return (await self.session.scalars(select(Campaign).order_by(Campaign.id))).all()
+
+    async def active(self) -> Sequence[Campaign]:
+        return (await self.session.scalars(select(Campaign).where(Campaign.state == "active"))).all()
+
+    async def waves(self, campaign_id: int) -> Sequence[CampaignWave]:
+        query = select(CampaignWave).where(CampaignWave.campaign_id == campaign_id).order_by(CampaignWave.id)
+        return (await self.session.scalars(query)).all()
+
+    async def recipients(self, audience_ids: Select[tuple[int]], campaign_id: int) -> list[Recipient]:
+        """Everyone in the audience who takes part, with their own delivery preferences."""
+        left_out = select(CampaignParticipant.person_id).where(
+            CampaignParticipant.campaign_id == campaign_id, CampaignParticipant.status != "active"
+        )
+        query = (
+            select(
+                Person.id,
+                Person.timezone,
+                DeliveryPreference.window_start,
+                DeliveryPreference.window_end,
+                DeliveryPreference.working_days,
+            )
+            .outerjoin(DeliveryPreference, DeliveryPreference.person_id == Person.id)
+            .where(
+                Person.id.in_(audience_ids),
+                Person.id.not_in(left_out),
+                func.coalesce(DeliveryPreference.opted_out, False).is_(False),
+            )
+            .order_by(Person.id)
+        )
+        return [tuple(row) for row in (await self.session.execute(query)).all()]  # type: ignore[misc]
+
+    async def enqueue_many(self, rows: list[dict[str, Any]]) -> int:
+        """Insert outbox rows, skipping keys that exist; returns how many were new."""
+        if not rows:
+            return 0
+        dialect = postgresql if self.session.bind.dialect.name == "postgresql" else sqlite
+        statement = dialect.insert(OutboxMessage.__table__).on_conflict_do_nothing(index_elements=["key"])
+        result = await self.session.execute(statement, rows)
+        return max(result.rowcount, 0)  # type: ignore[attr-defined]
+
+    async def hold_pending(self, campaign_id: int) -> int:
+        """Pending rows of a paused campaign wait as "held" until it resumes."""
+        return await self._move(campaign_id, "pending", "held")
+
+    async def release_held(self, campaign_id: int) -> int:
+        return await self._move(campaign_id, "held", "pending")
+
+    async def drop_unsent(self, campaign_id: int) -> int:
+        return await self._move(campaign_id, ("pending", "held"), "cancelled")
+
+    async def _move(self, campaign_id: int, old: str | tuple[str, ...], new: str) -> int:
+        olds = (old,) if isinstance(old, str) else old
+        statement = (
+            update(OutboxMessage)
+            .where(and_(OutboxMessage.campaign_id == campaign_id, OutboxMessage.status.in_(olds)))
+            .values(status=new)
+            .execution_options(synchronize_session=False)
+        )
+        return (await self.session.execute(statement)).rowcount  # type: ignore[attr-defined]
+
+    async def drop_pending_for(self, campaign_id: int, person_id: int, reason: str) -> int:
+        """A person's unsent nudges of one campaign go when their participation pauses."""
+        statement = (
+            update(OutboxMessage)
+            .where(
+                OutboxMessage.campaign_id == campaign_id,
+                OutboxMessage.person_id == person_id,
+                OutboxMessage.status == "pending",
+            )
+            .values(status="dropped", last_error=reason)
+            .execution_options(synchronize_session=False)
+        )
+        return (await self.session.execute(statement)).rowcount  # type: ignore[attr-defined]
+
+    async def outbox_counts(self, campaign_id: int) -> dict[str, int]:
+        query = (
+            select(OutboxMessage.status, func.count())
+            .where(OutboxMessage.campaign_id == campaign_id)
+            .group_by(OutboxMessage.status)
+        )
+        return {status: count for status, count in (await self.session.execute(query)).all()}
+
+    async def participant(self, campaign_id: int, person_id: int, now: datetime) -> CampaignParticipant:
+        found = await self.session.get(CampaignParticipant, (campaign_id, person_id))
+        if found is None:
+            found = CampaignParticipant(campaign_id=campaign_id, person_id=person_id, updated_at=now)
+            self.session.add(found)
+            await self.session.flush()
+        return found
+
+    async def preference(self, person_id: int) -> DeliveryPreference | None:
+        return await self.session.get(DeliveryPreference, person_id)

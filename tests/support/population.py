@@ -1,0 +1,67 @@
+"""Many people reachable on a (fake) Slack workspace, inserted in bulk, for delivery tests."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import insert, select
+
+from storage.database import Database
+from storage.models import ConversationRef, Identity, OutboxMessage, Person
+
+
+async def add_people(
+    db: Database,
+    count: int,
+    now: datetime,
+    *,
+    workspaces: int = 1,
+    timezone: str | None = None,
+    start: int = 0,
+) -> None:
+    """People p{n}@example.org with a Slack identity and a direct conversation each."""
+    async with db.unit_of_work() as session:
+        people = [
+            {"email": f"p{n}@example.org", "display_name": f"P{n}", "department": "", "role": "employee",
+             "is_ambassador": False, "created_at": now, "timezone": timezone}
+            for n in range(start, start + count)
+        ]  # fmt: skip
+        await session.execute(insert(Person), people)
+        ids = (await session.scalars(select(Person.id).where(Person.id > 0).order_by(Person.id))).all()[
+            start:
+        ]
+        await session.execute(
+            insert(Identity),
+            [
+                {"person_id": pid, "platform": "slack", "workspace_id": f"T{i % workspaces}",
+                 "user_id": f"U{pid}", "created_at": now}
+                for i, pid in enumerate(ids)
+            ],
+        )  # fmt: skip
+        wanted = set(ids)
+        identities = (
+            await session.execute(select(Identity.id, Identity.workspace_id, Identity.person_id))
+        ).all()
+        await session.execute(
+            insert(ConversationRef),
+            [
+                {"identity_id": iid, "platform": "slack", "workspace_id": ws, "conversation_id": f"D{pid}",
+                 "kind": "personal", "reference": {}, "updated_at": now}
+                for iid, ws, pid in identities if pid in wanted
+            ],
+        )  # fmt: skip
+
+
+async def queue_messages(db: Database, now: datetime) -> int:
+    """One ready message per person, due now."""
+    async with db.unit_of_work() as session:
+        ids = (await session.scalars(select(Person.id))).all()
+        await session.execute(
+            insert(OutboxMessage),
+            [
+                {"key": f"test:{pid}", "person_id": pid, "kind": "message", "reply": {"text": f"hello {pid}"},
+                 "status": "pending", "due_at": now, "attempts": 0, "created_at": now}
+                for pid in ids
+            ],
+        )  # fmt: skip
+    return len(ids)

@@ -1,0 +1,96 @@
+"""Campaigns end to end through the web chat, on SQLite and PostgreSQL, with a fixed clock."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from fastapi import FastAPI
+
+from bot.campaigns.jobs import plan_due
+from bot.campaigns.service import CampaignService
+from bot.clock import FixedClock
+from tests.support.campaigns import outbox, start_campaign, use_test_composer
+
+
+async def test_nudges_arrive_at_local_time_once_and_late_joiners_catch_up(  # type: ignore[no-untyped-def]
+    chat, app: FastAPI, clock: FixedClock, deliver
+) -> None:
+    context = use_test_composer(app)
+    anna, bo = chat("anna@example.org"), chat("bo@example.org")
+    await anna.say("hi")
+    await bo.say("hi")
+    await anna.new_messages()
+    await start_campaign(context)
+    await plan_due(context)
+    await plan_due(context)  # planning again adds nothing
+    rows = await outbox(context)
+    assert [r.key.rsplit(":", 1)[0] for r in rows] == ["nudge:1:2026-11-24T10:00"] * 2
+    assert {r.due_at for r in rows} == {datetime(2026, 11, 24, 9, tzinfo=UTC)}
+    assert await deliver() == 0
+    clock.set(datetime(2026, 11, 24, 9, 0, tzinfo=UTC))
+    assert await deliver() == 2
+    [message] = await anna.new_messages()
+    assert message["text"] == "Lesson for 2026-11-24T10:00"
+    clock.advance(minutes=30)
+    cleo = chat("cleo@example.org")
+    await cleo.say("hi")
+    await cleo.new_messages()
+    await plan_due(context)
+    assert await deliver() == 1
+    assert [m["text"] for m in await cleo.new_messages()] == ["Lesson for 2026-11-24T10:00"]
+    assert await anna.new_messages() == []
+
+
+async def test_pause_holds_nudges_and_resume_sends_them(
+    chat, app: FastAPI, clock: FixedClock, deliver
+) -> None:  # type: ignore[no-untyped-def]
+    context = use_test_composer(app)
+    anna = chat("anna@example.org")
+    await anna.say("hi")
+    await anna.new_messages()
+    campaign_id = await start_campaign(context)
+    await plan_due(context)
+    async with context.db.unit_of_work() as session:
+        await CampaignService(session, clock).move(campaign_id, "pause")
+    clock.set(datetime(2026, 11, 24, 9, 30, tzinfo=UTC))
+    await plan_due(context)
+    assert await deliver() == 0
+    assert [r.status for r in await outbox(context)] == ["held"]
+    async with context.db.unit_of_work() as session:
+        await CampaignService(session, clock).move(campaign_id, "resume")
+    assert await deliver() == 1
+    assert [m["text"] for m in await anna.new_messages()] == ["Lesson for 2026-11-24T10:00"]
+
+
+async def test_one_reminder_unless_answered_and_a_pause_after_three_ignored(  # type: ignore[no-untyped-def]
+    chat, app: FastAPI, clock: FixedClock, deliver
+) -> None:
+    context = use_test_composer(app)
+    anna = chat("anna@example.org")
+    await anna.say("hi")
+    await anna.new_messages()
+    await start_campaign(context, cadence="weekdays 10:00")
+    texts: list[str] = []
+    for day in (23, 24, 25, 26):  # Monday to Thursday
+        clock.set(datetime(2026, 11, day, 9, 0, tzinfo=UTC))
+        await plan_due(context)
+        await deliver()
+        clock.advance(hours=2)
+        await deliver()
+        texts += [m["text"] for m in await anna.new_messages()]
+    assert texts[:2] == ["Lesson for 2026-11-23T10:00", "Reminder: Lesson for 2026-11-23T10:00"]
+    assert texts.count("Reminder: Lesson for 2026-11-25T10:00") == 1
+    assert "Lesson for 2026-11-26T10:00" not in texts  # three ignored: paused, and asked once
+    assert texts[-1].startswith("I haven't heard from you") and len(texts) == 7
+    [continued] = await anna.press("Yes, continue")
+    assert "continues" in continued["text"]
+    clock.set(datetime(2026, 11, 30, 9, 0, tzinfo=UTC))
+    await plan_due(context)
+    await deliver()
+    assert [m["text"] for m in await anna.new_messages()] == ["Lesson for 2026-11-30T10:00"]
+    clock.advance(hours=1)
+    await anna.say("hi")  # answering: no reminder
+    await anna.new_messages()
+    clock.advance(hours=1)
+    await deliver()
+    assert await anna.new_messages() == []

@@ -1,0 +1,119 @@
+"""Delivery rules at send time, on SQLite and PostgreSQL: 429 + Retry-After against a fake
+platform over real HTTP, backoff and dead letters, quiet hours, out of office and opt-out."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from fastapi import FastAPI
+from sqlalchemy import select
+
+from bot.campaigns.jobs import plan_due
+from bot.clock import FixedClock
+from bot.delivery.dead_letters import dead_letters, retry
+from bot.delivery.messenger import DeliveryError, Target
+from bot.delivery.outbox import Outbox
+from bot.delivery.worker import DeliveryWorker
+from bot.runtime.events import Platform
+from bot.runtime.replies import Reply
+from storage.models import DeliveryPreference, OutboxMessage
+from tests.support.campaigns import outbox, start_campaign
+from tests.support.fake_platform import FakePlatform, FakePlatformMessenger
+from tests.support.population import add_people, queue_messages
+from tests.support.server import live_server
+
+
+@pytest.fixture
+async def fake() -> AsyncIterator[tuple[FakePlatform, str]]:
+    platform = FakePlatform(limit_per_second=2, retry_after=7)
+    async with live_server(platform.app) as url:
+        yield platform, url
+
+
+async def test_429_reschedules_at_retry_after_without_counting_an_attempt(
+    app: FastAPI, clock: FixedClock, fake: tuple[FakePlatform, str]
+) -> None:
+    platform, url = fake
+    context = app.state.context
+    await add_people(context.db, 5, clock.now())
+    await queue_messages(context.db, clock.now())
+    messenger = FakePlatformMessenger(url)
+    worker = DeliveryWorker(context, {Platform.SLACK: messenger}, {})
+    assert await worker.run_once() == 2
+    waiting = [r for r in await outbox(context) if r.status == "pending"]
+    assert len(waiting) == 3 and platform.rejected == 3
+    assert {r.due_at for r in waiting} == {clock.now() + timedelta(seconds=7)}
+    assert {r.attempts for r in waiting} == {0}
+    assert await worker.run_once() == 0  # nobody sleeps; nothing is due yet
+    clock.advance(seconds=7)
+    platform.reset_window()
+    assert await worker.run_once() == 2
+    clock.advance(seconds=7)
+    platform.reset_window()
+    assert await worker.run_once() == 1
+    assert sorted(platform.received.values()) == [1] * 5
+    await messenger.close()
+
+
+class Broken:
+    async def send(self, target: Target, reply: Reply) -> str:
+        raise DeliveryError("platform error 503")
+
+
+async def test_backoff_then_dead_letter_with_the_reason(app: FastAPI, clock: FixedClock) -> None:
+    context = app.state.context
+    await add_people(context.db, 1, clock.now())
+    await queue_messages(context.db, clock.now())
+    worker = DeliveryWorker(context, {Platform.SLACK: Broken()}, {})
+    delays = []
+    for _ in range(context.settings.delivery_max_attempts):
+        assert await worker.run_once() == 0
+        [row] = await outbox(context)
+        delays.append((row.due_at - clock.now()).total_seconds())
+        clock.set(row.due_at)
+    assert row.status == "dead"
+    assert 1 <= delays[0] <= 3 and 8 <= delays[3] <= 24  # doubling, with jitter
+    async with context.db.unit_of_work() as session:
+        [letter] = await dead_letters(session)
+        assert letter.reason == "platform error 503" and letter.attempts == 5
+        assert await retry(session, [letter.id], clock.now()) == 1
+    assert [r.status for r in await outbox(context)] == ["pending"]
+
+
+async def test_quiet_hours_out_of_office_and_opt_out(chat, app: FastAPI, clock: FixedClock, deliver) -> None:  # type: ignore[no-untyped-def]
+    context = app.state.context
+    app.state.worker.composers = {"nudge": _lesson}
+    anna = chat("anna@example.org")
+    await anna.say("hi")
+    await anna.new_messages()
+    async with context.db.unit_of_work() as session:
+        session.add(DeliveryPreference(person_id=1, quiet_start="08:00", quiet_end="12:00"))
+    async with context.db.unit_of_work() as session:
+        await Outbox(session, clock).enqueue(key="hello", person_id=1, reply=Reply(text="Hello"))
+    assert await deliver() == 0
+    [row] = await outbox(context)
+    assert row.due_at == datetime(2026, 11, 23, 11, tzinfo=UTC) and row.last_error == "quiet hours"
+    async with context.db.unit_of_work() as session:
+        preference = await session.get(DeliveryPreference, 1)
+        preference.quiet_start = preference.quiet_end = None
+        preference.away_until = datetime(2026, 11, 25, 8, tzinfo=UTC)
+    clock.set(row.due_at)
+    assert await deliver() == 0
+    [row] = await outbox(context)
+    assert row.due_at == datetime(2026, 11, 25, 8, tzinfo=UTC) and row.last_error == "out of office"
+    async with context.db.unit_of_work() as session:
+        (await session.get(DeliveryPreference, 1)).opted_out = True
+    await start_campaign(context, cadence="daily 10:00")
+    clock.set(datetime(2026, 11, 25, 9, tzinfo=UTC))
+    await plan_due(context)  # an opted-out person gets no nudges planned
+    async with context.db.unit_of_work() as session:
+        nudges = (await session.scalars(select(OutboxMessage).where(OutboxMessage.kind == "nudge"))).all()
+    assert nudges == []
+    assert await deliver() == 1  # the ordinary message, after the absence
+    assert [m["text"] for m in await anna.new_messages()] == ["Hello"]
+
+
+async def _lesson(*_args: object) -> Reply:
+    return Reply(text="lesson")
