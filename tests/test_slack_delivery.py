@@ -76,7 +76,7 @@ async def test_rate_limited_delivery_waits_for_retry_after(
     fake_slack.rate_limit("chat.postMessage", retry_after=30)
     assert await slack_app.state.worker.run_once() == 0
     [row] = await _outbox(slack_app)
-    assert (row.status, row.attempts, row.last_error) == ("pending", 1, "Slack rate limit (429)")
+    assert (row.status, row.attempts, row.last_error) == ("pending", 0, "Slack rate limit (429)")
     assert row.due_at == clock.now() + timedelta(seconds=30)
     clock.advance(seconds=30)
     assert await slack_app.state.worker.run_once() == 1

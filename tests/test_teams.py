@@ -74,7 +74,7 @@ async def test_text_gets_a_card_and_repeats_are_ignored(app, teams, connector) -
     assert reply.activity_id == message["id"]  # a reply to the message
     card = card_of(reply.body)
     assert "didn't quite get that" in texts(card)[1]
-    assert [a["title"] for a in card["body"][-1]["actions"]] == ["Language", "Overview"]
+    assert {"Language", "Overview"} <= {a["title"] for a in card["body"][-1]["actions"]}
     [ref] = await refs(app)
     assert ref.kind == "personal" and ref.reference["user"]["id"] == "29:anna"
 

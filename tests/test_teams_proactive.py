@@ -89,7 +89,7 @@ async def test_throttled_proactive_message_is_rescheduled_not_lost(
     assert await deliver() == 0
     async with context.db.unit_of_work() as session:
         row = (await session.scalars(select(OutboxMessage))).one()
-        assert (row.status, row.attempts) == ("pending", 1)
+        assert (row.status, row.attempts) == ("pending", 0)  # a 429 is no failed attempt
         assert (row.due_at - clock.now()).total_seconds() == 30
         assert "429" in (row.last_error or "")
     clock.advance(seconds=29)

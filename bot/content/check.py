@@ -9,6 +9,7 @@ from bot.content.glossary import read_glossary
 from bot.content.lessons import LessonFile, read_lessons
 from bot.content.tracks import read_tracks
 from bot.i18n import Catalogue, Problem
+from bot.surveys.templates import check_templates
 
 Checker = Callable[[Path], list[Problem]]
 REQUIRED = ("da", "en")  # nb where the track is translated to nb
@@ -98,7 +99,7 @@ def check_messages(content_dir: Path) -> list[Problem]:
     return Catalogue(directory).problems() if directory.is_dir() else []
 
 
-CHECKERS: list[Checker] = [check_lessons, check_tracks, check_glossary, check_messages]
+CHECKERS: list[Checker] = [check_lessons, check_tracks, check_glossary, check_messages, check_templates]
 
 
 def check_content(content_dir: Path) -> list[Problem]:
