@@ -79,3 +79,24 @@ def test_glossary_interface_and_checker_list() -> None:
     assert terms[0].id == "phishing"
     assert terms[0].entries["en"] == GlossaryEntry("Phishing", "Fake emails.", ())
     assert isinstance(CHECKERS, list)
+
+
+def test_shipped_content_covers_the_four_modules_in_every_language() -> None:
+    """The starter content must teach all four modules, in Danish and English, with a Norwegian track."""
+    result = CliRunner().invoke(cli, ["content", "list", "--json", "--path", str(DEFAULT_CONTENT_DIR)])
+    listing = json.loads(result.stdout)
+    assert {"strategy", "technology", "organisation", "leadership"} <= {t["id"] for t in listing["tracks"]}
+    lessons = listing["lessons"]
+    assert len(lessons) >= 32
+    assert all({"da", "en"} <= set(lesson["languages"]) for lesson in lessons)
+    norwegian_tracks = {
+        track["id"]
+        for track in listing["tracks"]
+        if all("nb" in lesson["languages"] for lesson in lessons if lesson["track"] == track["id"])
+    }
+    assert norwegian_tracks
+    glossary = listing["glossary"]
+    assert len(glossary) >= 40 and all(set(g["languages"]) == {"da", "en", "nb"} for g in glossary)
+    library = load_library(DEFAULT_CONTENT_DIR)
+    competences = {lesson["en"].competence for lesson in library.lessons.values()}
+    assert {"security", "data_and_ai", "workflow_automation", "digital_leadership"} <= competences
