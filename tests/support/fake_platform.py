@@ -66,7 +66,7 @@ class FakePlatform:
             if not self._allowed(body["workspace"]):
                 self.rejected += 1
                 return JSONResponse(
-                    {"ok": False, "error": "ratelimited"}, 429, {"Retry-After": str(self.retry_after)}
+                    {"ok": False, "error": "ratelimited"}, 429, {"Retry-After": str(self.retry_now)}
                 )
             if self.delay:
                 await asyncio.sleep(self.delay)
