@@ -111,3 +111,39 @@ async def test_a_click_on_app_home_refreshes_it(
     assert fake_slack.methods() == ["users.info", "conversations.open", "chat.postMessage", "views.publish"]
     [posted] = fake_slack.called("chat.postMessage")
     assert posted["channel"] == "D0ANNA"
+
+
+async def test_a_message_posted_by_a_worker_that_died_is_recorded_not_posted_again(
+    slack: SlackSender,
+    payload: Payload,
+    fake_slack: FakeSlack,
+    settle: Settle,
+    slack_app: FastAPI,
+    clock: FixedClock,
+) -> None:
+    await _bo_says_hello(slack, payload)
+    await settle()
+    context, worker = slack_app.state.context, slack_app.state.worker
+    from bot.delivery.outbox import Outbox
+
+    async with context.db.unit_of_work() as session:
+        bo = (await session.scalars(select(Person))).one()
+        await Outbox(session, context.clock).enqueue(
+            key="nudge:7", person_id=bo.id, reply=Reply(text="Nudge")
+        )
+    [claimed] = await worker._claim()  # the worker leases the row and posts, then dies before recording
+    posted_ts = await worker.messengers[claimed.target.address.platform].send(claimed.target, claimed.reply)
+    [row] = await _outbox(slack_app)
+    assert row.status == "sending"
+    fake_slack.calls.clear()
+    clock.advance(seconds=context.settings.delivery_lease_seconds + 1)
+
+    await worker.run_once()
+
+    assert "chat.postMessage" not in fake_slack.methods()
+    [looked] = fake_slack.called("conversations.history")
+    assert looked["channel"] == "D0BO"
+    [row] = await _outbox(slack_app)
+    assert (row.status, row.platform_message_id) == ("sent", posted_ts)
+    [message] = fake_slack.history["D0BO"][:1]
+    assert message["metadata"] == {"event_type": "stafet_outbox", "event_payload": {"key": "nudge:7"}}

@@ -72,6 +72,7 @@ class FakeSlack:
     url: str = ""
     tokens: dict[str, str] = field(default_factory=lambda: {BOT_TOKEN: TEAM, APP_TOKEN: TEAM})  # -> team
     socket: FakeSocket = field(default_factory=FakeSocket)
+    history: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # channel -> newest first
     _ts: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
 
     def add_user(
@@ -130,12 +131,20 @@ class FakeSlack:
             return {"ok": True, "channel": {"id": "D" + str(args["users"]).lstrip("U")}}
         if method in ("chat.postMessage", "chat.update"):
             ts = args.get("ts") or f"1700000000.{next(self._ts):06d}"
+            if method == "chat.postMessage":
+                posted = {"ts": ts, "text": args.get("text"), "metadata": args.get("metadata")}
+                self.history.setdefault(str(args.get("channel")), []).insert(0, posted)
             return {
                 "ok": True,
                 "channel": args.get("channel"),
                 "ts": ts,
                 "message": {"text": args.get("text")},
             }
+        if method == "conversations.history":
+            messages = self.history.get(str(args.get("channel")), [])[: int(args.get("limit", 100))]
+            if not args.get("include_all_metadata"):
+                messages = [{k: v for k, v in m.items() if k != "metadata"} for m in messages]
+            return {"ok": True, "messages": messages, "has_more": False}
         if method == "apps.connections.open":
             return {"ok": True, "url": self.url.replace("http://", "ws://").replace("/api/", "/link")}
         if method in ("views.open", "views.publish"):

@@ -1,6 +1,12 @@
-"""Proactive messages into a person's DM with the bot (chat.postMessage), for the outbox worker."""
+"""Proactive messages into a person's DM with the bot (chat.postMessage), for the outbox worker.
+
+Each message carries its outbox key as Slack message metadata, so a row whose worker died
+between posting and recording is found in the DM's history instead of being posted twice.
+"""
 
 from __future__ import annotations
+
+import logging
 
 import aiohttp
 from slack_sdk.errors import SlackApiError
@@ -11,6 +17,10 @@ from bot.adapters.slack.directory import SlackDirectory
 from bot.adapters.slack.oauth import BotTokens
 from bot.delivery.messenger import DeliveryError, Target
 from bot.runtime.replies import Reply
+
+log = logging.getLogger(__name__)
+METADATA_TYPE = "stafet_outbox"
+HISTORY_DEPTH = 50  # a lease expires within minutes; the message, if sent, is among the latest
 
 # Errors that no retry will fix: the person or the channel is gone, or the bot may not write there.
 PERMANENT = frozenset(
@@ -36,9 +46,45 @@ class SlackMessenger:
         self.tokens = tokens
 
     async def send(self, target: Target, reply: Reply) -> str:
-        address = target.address
-        token = await self.tokens.for_workspace(address.workspace_id)
-        client = AsyncWebClient(
+        client = await self._client(target)
+        try:
+            channel = await self._channel(client, target)
+            metadata = {"event_type": METADATA_TYPE, "event_payload": {"key": target.key}}
+            response = await client.chat_postMessage(
+                channel=channel, **render.message(reply), **({"metadata": metadata} if target.key else {})
+            )
+        except SlackApiError as error:
+            raise _delivery_error(error) from None
+        except (aiohttp.ClientError, TimeoutError) as error:
+            raise DeliveryError(f"Slack unreachable: {type(error).__name__}") from None
+        return str(response["ts"])
+
+    async def already_sent(self, target: Target) -> str | None:
+        """The ts of a message already posted for `target.key`, found by its metadata (None: not sent)."""
+        if not target.key:
+            return None
+        client = await self._client(target)
+        try:
+            channel = await self._channel(client, target)
+            history = await client.conversations_history(
+                channel=channel, limit=HISTORY_DEPTH, include_all_metadata=True
+            )
+        except (SlackApiError, aiohttp.ClientError, TimeoutError) as error:
+            # Unknown is treated as not sent: the row is retried, as it would be without metadata.
+            log.warning("could not look for outbox message in Slack history: %s", type(error).__name__)
+            return None
+        for found in history.get("messages") or []:
+            metadata = found.get("metadata") or {}
+            if metadata.get("event_type") == METADATA_TYPE and (
+                (metadata.get("event_payload") or {}).get("key") == target.key
+            ):
+                return str(found["ts"])
+        return None
+
+    async def _client(self, target: Target) -> AsyncWebClient:
+        """A client with the bot token of the target's workspace, sharing this one's session."""
+        token = await self.tokens.for_workspace(target.address.workspace_id)
+        return AsyncWebClient(
             token=token,
             base_url=self.client.base_url,
             timeout=self.client.timeout,
@@ -46,16 +92,12 @@ class SlackMessenger:
             logger=self.client.logger,
             retry_handlers=self.client.retry_handlers,
         )
-        try:
-            channel = address.conversation_id
-            if not channel.startswith("D"):
-                channel = await self.directory.dm_channel(client, address.workspace_id, address.user_id)
-            response = await client.chat_postMessage(channel=channel, **render.message(reply))
-        except SlackApiError as error:
-            raise _delivery_error(error) from None
-        except (aiohttp.ClientError, TimeoutError) as error:
-            raise DeliveryError(f"Slack unreachable: {type(error).__name__}") from None
-        return str(response["ts"])
+
+    async def _channel(self, client: AsyncWebClient, target: Target) -> str:
+        address = target.address
+        if address.conversation_id.startswith("D"):
+            return address.conversation_id
+        return await self.directory.dm_channel(client, address.workspace_id, address.user_id)
 
 
 def _delivery_error(error: SlackApiError) -> DeliveryError:
