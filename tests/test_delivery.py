@@ -57,6 +57,35 @@ async def test_429_reschedules_at_retry_after_without_counting_an_attempt(
     await messenger.close()
 
 
+class Throttled:
+    async def send(self, target: Target, reply: Reply) -> str:
+        raise DeliveryError("rate limited", retry_after=30)
+
+
+async def test_workers_share_one_workspace_budget_and_its_429s(app: FastAPI, clock: FixedClock) -> None:
+    """Workers on different replicas together send no faster than the workspace allows."""
+    context = app.state.context
+    await add_people(context.db, 40, clock.now())
+    await queue_messages(context.db, clock.now())
+    platform = FakePlatform()
+    async with live_server(platform.app) as url:
+        messenger = FakePlatformMessenger(url)
+        first, second = (DeliveryWorker(context, {Platform.SLACK: messenger}, {}) for _ in range(2))
+        rate = int(context.settings.delivery_workspace_rate)
+        assert await first.run_once() == rate
+        assert await second.run_once() == 0  # the first spent this second's tokens for both
+        clock.advance(seconds=1)
+        assert await second.run_once() == rate
+        clock.advance(seconds=1)
+        assert await DeliveryWorker(context, {Platform.SLACK: Throttled()}, {}).run_once() == 0
+        clock.advance(seconds=1)
+        assert await first.run_once() == 0  # another worker's 429 holds this one back too
+        clock.advance(seconds=30)
+        assert await first.run_once() == rate
+        await messenger.close()
+    assert sorted(platform.received.values()) == [1] * (3 * rate)
+
+
 class Broken:
     async def send(self, target: Target, reply: Reply) -> str:
         raise DeliveryError("platform error 503")

@@ -1,7 +1,9 @@
-"""Token buckets per Slack workspace / Teams tenant and per conversation, in this process.
+"""Token buckets per Slack workspace / Teams tenant and per conversation.
 
 A worker never sleeps on a limit: it asks how long until a token is free and reschedules
 the row that long ahead. A 429 empties the bucket for the Retry-After the platform named.
+Workspace buckets are shared by all workers through the database (`adopt` them at the start
+of a claim, `shared` them back at its end); a person's conversation bucket stays in-process.
 """
 
 from __future__ import annotations
@@ -41,17 +43,37 @@ class RateLimits:
     conversation_rate: float
     burst: float = 3.0
     monotonic: Callable[[], float] = time.monotonic
-    buckets: dict[tuple[str, ...], TokenBucket] = field(default_factory=dict)
+    buckets: dict[str, TokenBucket] = field(default_factory=dict)
 
-    def _keys(self, target: Target) -> list[tuple[tuple[str, ...], float, float]]:
-        address = target.address
-        workspace = (address.platform.value, address.workspace_id)
-        conversation = (*workspace, address.conversation_id)
-        workspace_burst = max(self.burst, self.workspace_rate)
+    @property
+    def workspace_burst(self) -> float:
+        return max(self.burst, self.workspace_rate)
+
+    @staticmethod
+    def workspace_key(target: Target) -> str | None:
+        """The shared bucket's key, or None for our own web chat, which has no platform limit."""
+        if target.address.platform is Platform.WEB:
+            return None
+        return f"{target.address.platform.value}:{target.address.workspace_id}"
+
+    def _keys(self, target: Target) -> list[tuple[str, float, float]]:
+        workspace = f"{target.address.platform.value}:{target.address.workspace_id}"  # workspace_key's
+        conversation = f"{workspace}:{target.address.conversation_id}"
         return [
-            (workspace, self.workspace_rate, workspace_burst),
+            (workspace, self.workspace_rate, self.workspace_burst),
             (conversation, self.conversation_rate, self.burst),
         ]
+
+    def adopt(self, key: str, tokens: float, updated: float, blocked_until: float) -> None:
+        """Take over a workspace bucket's state as another worker may have left it."""
+        bucket = self.buckets.setdefault(key, TokenBucket(self.workspace_rate, self.workspace_burst))
+        bucket.tokens, bucket.updated, bucket.blocked_until = tokens, updated, blocked_until
+
+    def shared(self, key: str) -> tuple[float, float, float]:
+        """(tokens, updated, blocked_until) of a workspace bucket, to store for the other workers."""
+        bucket = self.buckets[key]
+        bucket.wait(self.monotonic())  # brought up to now, so the stored state is current
+        return bucket.tokens, bucket.updated, bucket.blocked_until
 
     def wait(self, target: Target) -> float:
         """Seconds until both buckets have a token (0: one could be taken now)."""
@@ -78,10 +100,11 @@ class RateLimits:
         bucket = self.buckets.get(self._keys(target)[0][0])
         return max(0.0, bucket.blocked_until - self.monotonic()) if bucket else 0.0
 
-    def block(self, target: Target, seconds: float) -> None:
-        """The platform said 429: nothing more to this workspace for `seconds`."""
+    def block(self, target: Target, seconds: float) -> float:
+        """The platform said 429: nothing more to this workspace for `seconds`; returns until when."""
         until = self.monotonic() + seconds
         key, rate, burst = self._keys(target)[0]
         bucket = self.buckets.setdefault(key, TokenBucket(rate, burst))
         bucket.blocked_until = max(bucket.blocked_until, until)
         bucket.tokens = 0.0
+        return bucket.blocked_until

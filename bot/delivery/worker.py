@@ -4,7 +4,8 @@ A round claims due rows (FOR UPDATE SKIP LOCKED on PostgreSQL, so several worker
 queue) with a lease and commits, sends outside any transaction, then records each outcome.
 A worker that dies mid-round leaves leased rows that a later round picks up once the lease
 has expired; a messenger that can find a sent message by its key then records instead of
-resending. Limits are token buckets: a row without a token is rescheduled, never slept on.
+resending. Limits are token buckets: a row without a token is rescheduled, never slept on;
+workspace buckets live in the database, locked while a worker claims, so replicas share them.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from bot.runtime.events import Platform
 from bot.runtime.replies import Reply
 from storage.database import Database
 from storage.models import OutboxMessage, Person
+from storage.repositories.rate_buckets import RateBucketRepository
 
 log = logging.getLogger(__name__)
 
@@ -68,6 +70,7 @@ class DeliveryWorker:
         )
         self.concurrency = asyncio.Semaphore(settings.delivery_concurrency)
         self.next_wait = 0.0  # seconds until a rate-limited row could go, for run_forever
+        self.blocked: dict[str, float] = {}  # workspace -> 429 block to share at the next record
 
     async def run_once(self) -> int:
         """Send every due message once; returns how many were sent."""
@@ -86,8 +89,9 @@ class DeliveryWorker:
             try:
                 return await self.messengers[item.target.address.platform].send(item.target, item.reply)
             except DeliveryError as error:
-                if error.retry_after is not None:
-                    self.limits.block(item.target, error.retry_after)
+                key = self.limits.workspace_key(item.target)
+                if error.retry_after is not None and key is not None:
+                    self.blocked[key] = self.limits.block(item.target, error.retry_after)
                 return error
             except Exception as error:  # a bug or an unknown platform error: retry, then give up
                 log.exception("sending outbox message %s failed", item.row_id)
@@ -118,10 +122,18 @@ class DeliveryWorker:
                 await session.scalars(select(Person).where(Person.id.in_(person_ids)))
                 await preload_preferences(session, person_ids)
             targets = await targets_for(session, rows, self.messengers)
+            workspaces = {self.limits.workspace_key(t) for t in targets.values()} - {None}
+            shared = await RateBucketRepository(session).lock(
+                workspaces, self.limits.workspace_burst, self.limits.monotonic()
+            )
+            for key, bucket in shared.items():
+                self.limits.adopt(key, bucket.tokens, bucket.updated_at, bucket.blocked_until)
             for row in rows:
                 item = await self._prepare(session, row, targets.get(row.id), now)
                 if item is not None:
                     claimed.append(item)
+            for key, bucket in shared.items():
+                bucket.tokens, bucket.updated_at, bucket.blocked_until = self.limits.shared(key)
         return claimed
 
     async def _prepare(
@@ -162,6 +174,10 @@ class DeliveryWorker:
         if not claimed:
             return
         async with self.db.unit_of_work() as session:
+            buckets = RateBucketRepository(session)
+            for key, until in sorted(self.blocked.items()):
+                await buckets.block(key, until)
+            self.blocked.clear()
             found = await session.scalars(
                 select(OutboxMessage).where(OutboxMessage.id.in_([c.row_id for c in claimed]))
             )

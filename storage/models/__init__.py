@@ -3,7 +3,7 @@
 from storage.models.admin import AdminToken, AuditEntry
 from storage.models.campaigns import Campaign, CampaignParticipant, CampaignWave, DeliveryPreference
 from storage.models.learning import Enrolment, LearningItem, LearningSend, Leave, QuizAnswer
-from storage.models.outbox import OutboxMessage
+from storage.models.outbox import OutboxMessage, RateBucket
 from storage.models.people import ConversationRef, Identity, Person
 from storage.models.platform_events import ProcessedEvent
 from storage.models.questions import Ambassador, FaqEntry, Question, QuestionMessage
@@ -39,6 +39,7 @@ __all__ = [
     "Question",
     "QuestionMessage",
     "QuizAnswer",
+    "RateBucket",
     "SurveyAnswer",
     "SurveyCell",
     "SurveyExposure",

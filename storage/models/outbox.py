@@ -38,3 +38,15 @@ class OutboxMessage(Base):
     last_error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class RateBucket(Base):
+    """A platform workspace's (or tenant's) token bucket, shared by every worker process, so that
+    three replicas together stay within the rate one workspace allows."""
+
+    __tablename__ = "rate_buckets"
+
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)  # "slack:T0123"
+    tokens: Mapped[float] = mapped_column()
+    updated_at: Mapped[float] = mapped_column()  # seconds since the epoch, of the injected clock
+    blocked_until: Mapped[float] = mapped_column(default=0.0)  # after a 429: nothing before this
