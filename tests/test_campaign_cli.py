@@ -8,7 +8,8 @@ import pytest
 from typer.testing import CliRunner
 
 from bot.campaigns.preview import preview
-from bot.campaigns.service import CampaignService, CampaignSpec
+from bot.campaigns.service import CampaignService
+from bot.campaigns.spec import CampaignSpec, KnownContent
 from bot.cli import app
 from bot.clock import FixedClock
 from bot.people.audience import Audience
@@ -27,13 +28,14 @@ def test_create_list_show_preview_pause_resume_finish(
         assert result.exit_code == 0, result.output
         return result.output
 
-    created = run("create", "Copilot basics", "--cadence", "tue,thu 10:00", "--everyone", "--track", "3",
-                  "--window", "09:00-15:00", "--event-date", "2030-01-15", "--phase", "pre-work:-14:-1",
-                  "--wave", "7:-2")  # fmt: skip
+    created = run("create", "Copilot basics", "--cadence", "tue,thu 10:00", "--everyone",
+                  "--track", "strategy", "--window", "09:00-15:00", "--event-date", "2030-01-15",
+                  "--phase", "pre-work:-14:-1", "--wave", "digital-confidence:-2")  # fmt: skip
     assert "created, draft" in created
     assert "draft" in run("list")
     shown = run("show", "Copilot basics")
-    assert "pre-work -14..-1" in shown and "template 7 at -2d" in shown and "09:00-15:00" in shown
+    assert "pre-work -14..-1" in shown and "09:00-15:00" in shown
+    assert "template digital-confidence at -2d" in shown
     assert "Occurrence" in run("preview", "Copilot basics")
     assert "is active" in run("resume", "Copilot basics")
     assert "paused" in run("pause", "1")
@@ -52,7 +54,8 @@ async def test_preview_shows_holidays_and_when_everything_is_out(sqlite_url: str
         campaign = await CampaignService(session, clock).create(
             CampaignSpec(
                 name="Xmas", cadence="daily 10:00", audience=Audience(everyone=True), jitter_minutes=0
-            )
+            ),
+            KnownContent(),
         )
         lines = await preview(session, clock, campaign, "Europe/Copenhagen", rate_per_second=2, days=14)
     await db.dispose()

@@ -11,7 +11,8 @@ from pydantic import BaseModel, Field
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.campaigns.preview import preview
-from bot.campaigns.service import CampaignService, CampaignSpec, _validate
+from bot.campaigns.service import CampaignService
+from bot.campaigns.spec import CampaignSpec, KnownContent, validate
 from bot.clock import Clock
 from bot.config import Settings
 from bot.people.audience import Audience
@@ -70,9 +71,9 @@ class CampaignIn(BaseModel):
         )
 
 
-def apply_edit(campaign: Campaign, spec: CampaignSpec, now: Any) -> None:
+def apply_edit(campaign: Campaign, spec: CampaignSpec, now: Any, known: KnownContent) -> None:
     """Edit the settings HR may change after creation; the planner picks them up on its next tick."""
-    _validate(spec)
+    validate(spec, known)
     campaign.name = spec.name
     campaign.cadence = spec.cadence
     campaign.audience = spec.audience.to_json()

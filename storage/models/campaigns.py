@@ -46,7 +46,7 @@ class CampaignWave(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id", ondelete="CASCADE"), index=True)
-    template_id: Mapped[int] = mapped_column()
+    template_id: Mapped[str] = mapped_column(String(100))  # a survey template id from content/
     offset_days: Mapped[int] = mapped_column()  # relative to the event date (or the start date)
     open_days: Mapped[int] = mapped_column(default=5)
     questions_per_person: Mapped[int | None] = mapped_column()

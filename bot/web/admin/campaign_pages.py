@@ -13,6 +13,7 @@ from bot.admin.audit import AuditLog
 from bot.admin.campaigns import AudienceIn, CampaignIn, apply_edit, find, preview_json, results
 from bot.admin.roles import Principal, Role
 from bot.campaigns.service import CampaignService
+from bot.campaigns.spec import KnownContent
 from bot.context import AppContext
 from bot.runtime.errors import UserFacingError
 from bot.surveys.templates import load_templates
@@ -54,6 +55,7 @@ def build_router(context: AppContext, pages: Pages, sessions: Sessions) -> APIRo
     coordinator = signed_in(context, sessions, Role.COORDINATOR)
     csrf = csrf_checked(sessions)
     templates = load_templates(context.settings.content_dir)
+    known = KnownContent(frozenset(context.content.tracks), frozenset(templates))
 
     async def listing(request: Request, who: Principal, status: int = 200, **values: object) -> Response:
         async with context.db.unit_of_work() as session:
@@ -78,7 +80,7 @@ def build_router(context: AppContext, pages: Pages, sessions: Sessions) -> APIRo
         try:
             spec = _form_to_campaign(form).spec()
             async with context.db.unit_of_work() as session:
-                campaign = await CampaignService(session, context.clock).create(spec)
+                campaign = await CampaignService(session, context.clock).create(spec, known)
                 await AuditLog(session, context.clock).record(
                     who, "campaign.create", f"campaign:{campaign.id}"
                 )
@@ -132,7 +134,7 @@ def build_router(context: AppContext, pages: Pages, sessions: Sessions) -> APIRo
                     return pages.render(
                         request, "error.html", who, 404, message_key="admin.campaigns.unknown"
                     )
-                apply_edit(campaign, spec, context.clock.now())
+                apply_edit(campaign, spec, context.clock.now(), known)
                 await AuditLog(session, context.clock).record(who, "campaign.edit", f"campaign:{campaign_id}")
         except (UserFacingError, ValidationError, ValueError) as error:
             return await detail(request, campaign_id, who, 422, error=problem(request, error))

@@ -11,6 +11,7 @@ from bot.admin.audit import AuditLog
 from bot.admin.campaigns import CampaignIn, apply_edit, campaign_json, find, preview_json, results
 from bot.admin.roles import Principal
 from bot.campaigns.service import CampaignService
+from bot.campaigns.spec import KnownContent
 from bot.context import AppContext
 from bot.runtime.errors import UserFacingError
 from bot.surveys.templates import load_templates
@@ -24,6 +25,7 @@ CAMPAIGN_ID = Path(ge=1, le=2**31 - 1)
 def build_router(context: AppContext) -> APIRouter:
     router = APIRouter(prefix="/campaigns", tags=["campaigns"])
     templates = load_templates(context.settings.content_dir)
+    known = KnownContent(frozenset(context.content.tracks), frozenset(templates))
 
     def refused(error: UserFacingError) -> ApiError:
         message = context.catalogue.text("en", error.key, **error.params)
@@ -51,7 +53,7 @@ def build_router(context: AppContext) -> APIRouter:
         """A new campaign, in draft until resumed."""
         async with context.db.unit_of_work() as session:
             try:
-                campaign = await CampaignService(session, context.clock).create(body.spec())
+                campaign = await CampaignService(session, context.clock).create(body.spec(), known)
             except UserFacingError as error:
                 raise refused(error) from None
             await AuditLog(session, context.clock).record(who, "campaign.create", f"campaign:{campaign.id}")
@@ -64,7 +66,7 @@ def build_router(context: AppContext) -> APIRouter:
         async with context.db.unit_of_work() as session:
             campaign = await existing(session, campaign_id)
             try:
-                apply_edit(campaign, body.spec(), context.clock.now())
+                apply_edit(campaign, body.spec(), context.clock.now(), known)
             except UserFacingError as error:
                 raise refused(error) from None
             await AuditLog(session, context.clock).record(who, "campaign.edit", f"campaign:{campaign.id}")
