@@ -7,11 +7,13 @@ from datetime import UTC, datetime
 import pytest
 from typer.testing import CliRunner
 
-from bot.campaigns.preview import preview
+from bot.campaigns.preview import add_lessons, preview
 from bot.campaigns.service import CampaignService
 from bot.campaigns.spec import CampaignSpec, KnownContent
 from bot.cli import app
 from bot.clock import FixedClock
+from bot.config import DEFAULT_CONTENT_DIR
+from bot.content.library import load_library
 from bot.people.audience import Audience
 from storage.database import Database
 from tests.support.population import add_people
@@ -53,17 +55,27 @@ async def test_preview_shows_holidays_and_when_everything_is_out(sqlite_url: str
     async with db.unit_of_work() as session:
         campaign = await CampaignService(session, clock).create(
             CampaignSpec(
-                name="Xmas", cadence="daily 10:00", audience=Audience(everyone=True), jitter_minutes=0
+                name="Xmas",
+                cadence="daily 10:00",
+                audience=Audience(everyone=True),
+                tracks=["strategy"],
+                jitter_minutes=0,
             ),
-            KnownContent(),
+            KnownContent(tracks=frozenset({"strategy"})),
         )
         lines = await preview(session, clock, campaign, "Europe/Copenhagen", rate_per_second=2, days=14)
+        await add_lessons(session, load_library(DEFAULT_CONTENT_DIR), campaign, lines, "en")
     await db.dispose()
     by_day = {line.occurrence[:10]: line for line in lines}
     assert by_day["2026-12-21"].recipients == 20
     assert by_day["2026-12-25"].skipped == {"DK holiday: Christmas Day": 20}
     assert by_day["2026-12-26"].skipped == {"DK holiday: Second Day of Christmas": 20}
     assert by_day["2026-12-27"].skipped == {"not a working day": 20}
+    assert [dict(by_day[day].lessons) for day in ("2026-12-21", "2026-12-22")] == [
+        {"strat-why-transform": 20},
+        {"strat-maturity": 20},
+    ]
+    assert by_day["2026-12-25"].lessons == {}  # a holiday brings nobody a lesson
     monday = by_day["2026-12-21"]
     assert monday.first_due == datetime(2026, 12, 21, 9, tzinfo=UTC)
     assert (monday.expected_done - monday.first_due).total_seconds() == pytest.approx(10)  # 20 at 2/s

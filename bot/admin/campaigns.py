@@ -1,5 +1,5 @@
 """Campaigns as HR plans them in the dashboard and the API: one form for create and edit, the
-14-day preview, state changes, and results with the before/after pulse comparison."""
+14-day preview with its lessons, state changes, and results with the before/after pulse comparison."""
 
 from __future__ import annotations
 
@@ -10,11 +10,11 @@ from typing import Any
 from pydantic import BaseModel, Field
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.campaigns.preview import preview
+from bot.campaigns.preview import add_lessons, preview
 from bot.campaigns.service import CampaignService
 from bot.campaigns.spec import CampaignSpec, KnownContent, validate
 from bot.clock import Clock
-from bot.config import Settings
+from bot.context import AppContext
 from bot.people.audience import Audience
 from bot.runtime.errors import UserFacingError
 from bot.surveys.results import Comparison, compare
@@ -104,11 +104,14 @@ def campaign_json(campaign: Campaign) -> dict[str, Any]:
 
 
 async def preview_json(
-    session: AsyncSession, clock: Clock, campaign: Campaign, settings: Settings, days: int = 14
+    session: AsyncSession, context: AppContext, campaign: Campaign, language: str, days: int = 14
 ) -> list[dict[str, Any]]:
+    """The preview, with the lessons each occurrence brings titled in `language`."""
+    settings = context.settings
     lines = await preview(
-        session, clock, campaign, settings.default_timezone, settings.delivery_workspace_rate, days
+        session, context.clock, campaign, settings.default_timezone, settings.delivery_workspace_rate, days
     )
+    await add_lessons(session, context.content, campaign, lines, settings.default_language)
     return [
         {
             "occurrence": line.occurrence,
@@ -118,9 +121,19 @@ async def preview_json(
             "last_due": line.last_due.isoformat() if line.last_due else None,
             "expected_done": line.expected_done.isoformat() if line.expected_done else None,
             "skipped": dict(line.skipped),
+            "lessons": [
+                {"id": lesson_id, "title": _title(context, lesson_id, language), "people": people}
+                for lesson_id, people in line.lessons.most_common()
+            ],
+            "without_lesson": line.without_lesson,
         }
         for line in lines
     ]
+
+
+def _title(context: AppContext, lesson_id: str, language: str) -> str:
+    lesson = context.content.lesson(lesson_id, language)
+    return lesson.title if lesson else lesson_id
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,6 +9,7 @@ from typing import TypeVar
 
 import typer
 
+from bot.campaigns.preview import add_lessons
 from bot.campaigns.preview import preview as dry_run
 from bot.campaigns.service import CampaignService
 from bot.campaigns.spec import CampaignSpec, KnownContent, parse_phase, parse_wave
@@ -132,14 +133,14 @@ def preview(
     days: int = typer.Option(14, help="How far ahead."),
     people: bool = typer.Option(False, help="List every send, not only the totals."),
 ) -> None:
-    """Dry run: who gets what and when, skipped holidays, expected delivery at the rate limit."""
+    """Dry run: who gets which lesson when, skipped holidays, expected delivery at the rate limit."""
 
     async def work(service: CampaignService, settings: Settings) -> None:
         found = await service.get(campaign)
-        rate = settings.delivery_workspace_rate
-        lines = await dry_run(
-            service.repo.session, service.clock, found, settings.default_timezone, rate, days
-        )
+        session, rate = service.repo.session, settings.delivery_workspace_rate
+        lines = await dry_run(session, service.clock, found, settings.default_timezone, rate, days)
+        library = load_library(settings.content_dir)
+        await add_lessons(session, library, found, lines, settings.default_language)
         print_preview(found, lines, people)
 
     _run(ctx, work)

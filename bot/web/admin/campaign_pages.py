@@ -102,7 +102,7 @@ def build_router(context: AppContext, pages: Pages, sessions: Sessions) -> APIRo
             campaign = await find(session, context.clock, campaign_id)
             if campaign is None:
                 return pages.render(request, "error.html", who, 404, message_key="admin.campaigns.unknown")
-            lines = await preview_json(session, context.clock, campaign, context.settings)
+            lines = await preview_json(session, context, campaign, language)
             found = await results(session, campaign, templates, k)
         picture = None
         if found.comparison:

@@ -99,10 +99,10 @@ def build_router(context: AppContext) -> APIRouter:
         days: int = Query(14, ge=1, le=31),
         _: Principal = Depends(auth.viewer),
     ) -> dict[str, Any]:
-        """Who gets what when over the next days, skipped days with reasons, expected delivery."""
+        """Who gets which lesson when over the next days, skipped days with reasons, expected delivery."""
         async with context.db.unit_of_work() as session:
             campaign = await existing(session, campaign_id)
-            lines = await preview_json(session, context.clock, campaign, context.settings, days)
+            lines = await preview_json(session, context, campaign, context.settings.default_language, days)
         return {"campaign": campaign.id, "days": days, "occurrences": lines}
 
     @router.post("/{campaign_id}/{action}")
