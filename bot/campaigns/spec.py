@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 from bot.campaigns.cadence import parse_cadence, parse_days
 from bot.people.audience import Audience
 from bot.runtime.errors import UserFacingError
+from storage.models import Campaign
 
 MAX_OFFSET = 366  # phases and pulses lie within a year of their anchor
 MAX_OPEN_DAYS = 60
@@ -65,6 +66,31 @@ class KnownContent:
 
     tracks: frozenset[str] = frozenset()
     templates: frozenset[str] = frozenset()
+
+
+def spec_of(campaign: Campaign) -> CampaignSpec:
+    """A stored campaign as a spec, to compare an edit with and to fill in what it leaves out."""
+    window = (campaign.window_start, campaign.window_end) if campaign.window_start else None
+    return CampaignSpec(
+        name=campaign.name,
+        cadence=campaign.cadence,
+        audience=Audience.from_json(campaign.audience),
+        tracks=[str(t) for t in campaign.tracks.get("ids", [])],
+        timezone=campaign.timezone,
+        window=window,  # type: ignore[arg-type]
+        working_days=campaign.working_days,
+        holiday_country=campaign.holiday_country,
+        jitter_minutes=campaign.jitter_minutes,
+        starts_on=campaign.starts_on,
+        ends_on=campaign.ends_on,
+        event_date=campaign.event_date,
+        phases=[Phase(**p) for p in campaign.phases.get("items", [])],
+        waves=[
+            WaveSpec(w.template_id, w.offset_days, w.open_days, w.questions_per_person)
+            for w in campaign.waves
+        ],
+        catch_up_days=campaign.catch_up_days,
+    )
 
 
 def vars_of(item: Phase | WaveSpec) -> dict[str, object]:

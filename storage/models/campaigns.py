@@ -6,7 +6,7 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import ForeignKey, String
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from storage.base import Base
 from storage.types import UTCDateTime
@@ -37,6 +37,10 @@ class Campaign(Base):
     activated_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+    waves: Mapped[list[CampaignWave]] = relationship(
+        lazy="selectin", cascade="all, delete-orphan", order_by="CampaignWave.id"
+    )
 
 
 class CampaignWave(Base):

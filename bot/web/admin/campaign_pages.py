@@ -10,10 +10,11 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
 
 from bot.admin.audit import AuditLog
-from bot.admin.campaigns import AudienceIn, CampaignIn, apply_edit, find, preview_json, results
+from bot.admin.campaign_input import AudienceIn, CampaignIn
+from bot.admin.campaigns import find, preview_json, results
 from bot.admin.roles import Principal, Role
 from bot.campaigns.service import CampaignService
-from bot.campaigns.spec import KnownContent
+from bot.campaigns.spec import KnownContent, spec_of
 from bot.context import AppContext
 from bot.runtime.errors import UserFacingError
 from bot.surveys.templates import load_templates
@@ -127,14 +128,15 @@ def build_router(context: AppContext, pages: Pages, sessions: Sessions) -> APIRo
     async def edit(request: Request, campaign_id: int, who: Principal = Depends(coordinator)) -> Response:
         form = {k: str(v) for k, v in (await request.form()).items()}
         try:
-            spec = _form_to_campaign(form).spec()
+            edited = _form_to_campaign(form)
             async with context.db.unit_of_work() as session:
                 campaign = await find(session, context.clock, campaign_id)
                 if campaign is None:
                     return pages.render(
                         request, "error.html", who, 404, message_key="admin.campaigns.unknown"
                     )
-                apply_edit(campaign, spec, context.clock.now(), known)
+                spec = edited.spec(keep=spec_of(campaign))  # the form has no tracks etc. yet
+                await CampaignService(session, context.clock).edit(campaign, spec, known)
                 await AuditLog(session, context.clock).record(who, "campaign.edit", f"campaign:{campaign_id}")
         except (UserFacingError, ValidationError, ValueError) as error:
             return await detail(request, campaign_id, who, 422, error=problem(request, error))
