@@ -207,3 +207,70 @@ async def test_api_tracks_change_while_paused_and_a_started_pulse_stays(
         (0, True),
         (28, False),
     ]
+
+
+KICK_OFF = {
+    "name": "Kick-off",
+    "cadence": "weekdays 10:00",
+    "departments": "IT",
+    "tracks": ["strategy", "technology"],
+    "event_date": "2026-12-10",
+    "phase_name": ["pre-work", ""],
+    "phase_from_day": ["-14", ""],
+    "phase_to_day": ["-1", ""],
+    "phase_cadence": ["", ""],
+    "pulse_template_id": ["digital-confidence", ""],
+    "pulse_days": ["7", "14"],
+    "pulse_when": ["before", "after"],
+    "pulse_open_days": ["5", "5"],
+    "pulse_questions": ["", ""],
+}
+
+
+async def test_dashboard_form_takes_tracks_a_phase_and_a_pulse_before(app: FastAPI, server: str) -> None:
+    from tests.test_dashboard import csrf_of
+    from tests.test_role_matrix import login
+
+    await add_people(app.state.context, {("IT", "employee"): 2})
+    async with httpx.AsyncClient(base_url=server) as browser:
+        await login(browser, await make_token(app, "coordinator"))
+        page = await browser.get("/admin/campaigns")
+        assert 'name="tracks" value="strategy"' in page.text and "Technology at work" in page.text
+        assert '<option value="digital-confidence"' in page.text
+        form = {**KICK_OFF, "csrf": csrf_of(page.text)}
+
+        refused = await browser.post("/admin/campaigns", data={**form, "tracks": ["strategy", "cooking"]})
+        assert refused.status_code == 422
+        assert "There is no content track called cooking." in refused.text
+        assert 'value="Kick-off"' in refused.text and 'value="pre-work"' in refused.text  # as HR left it
+
+        made = await browser.post("/admin/campaigns", data=form)
+        assert made.status_code == 303
+        detail = (await browser.get(made.headers["location"])).text
+        assert "Strategy and digital transformation, Technology at work" in detail
+        assert "pre-work: days -14 to -1" in detail
+        assert "Confidence with digital tools: 7 days before, open 5 days" in detail
+        assert "Why digital transformation? (2)" in detail  # the preview's first lesson, for both
+        danish = (await browser.get(made.headers["location"] + "?lang=da")).text
+        assert "Strategi og digital omstilling, Teknologi i hverdagen" in danish
+
+
+async def test_dashboard_changes_tracks_of_a_paused_campaign_only(app: FastAPI, server: str) -> None:
+    from tests.test_dashboard import csrf_of
+    from tests.test_role_matrix import login
+
+    async with httpx.AsyncClient(base_url=server) as browser:
+        await login(browser, await make_token(app, "coordinator"))
+        csrf = csrf_of((await browser.get("/admin/campaigns")).text)
+        where = (await browser.post("/admin/campaigns", data={**KICK_OFF, "csrf": csrf})).headers["location"]
+        await browser.post(f"{where}/move", data={"csrf": csrf, "action": "resume"})
+        edit = {**KICK_OFF, "csrf": csrf, "tracks": ["leadership"]}
+
+        refused = await browser.post(f"{where}/edit", data=edit)
+        assert refused.status_code == 422 and "Pause it first" in refused.text
+
+        await browser.post(f"{where}/move", data={"csrf": csrf, "action": "pause"})
+        assert (await browser.post(f"{where}/edit", data=edit)).status_code == 303
+        detail = (await browser.get(where)).text
+        tracks = detail.split('id="campaign-tracks">')[1].split("</span>")[0]
+        assert tracks == "Digital leadership"
