@@ -28,7 +28,8 @@ from sqlalchemy import delete, func, insert, select
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bot.campaigns.planner import plan_campaign  # noqa: E402
-from bot.campaigns.service import CampaignService, CampaignSpec  # noqa: E402
+from bot.campaigns.service import CampaignService  # noqa: E402
+from bot.campaigns.spec import CampaignSpec, KnownContent  # noqa: E402
 from bot.clock import FixedClock  # noqa: E402
 from bot.people.audience import Audience  # noqa: E402
 from storage import migrate  # noqa: E402
@@ -60,9 +61,10 @@ async def run(url: str, people: int) -> dict[str, float]:
     clock = FixedClock(MONDAY)
     async with db.unit_of_work() as session:
         service = CampaignService(session, clock)
-        campaign = await service.create(
-            CampaignSpec(name="Bench", cadence="tue 10:00", audience=Audience(everyone=True), tracks=[1])
+        spec = CampaignSpec(
+            name="Bench", cadence="tue 10:00", audience=Audience(everyone=True), tracks=["strategy"]
         )
+        campaign = await service.create(spec, KnownContent(tracks=frozenset(spec.tracks)))
         await service.move(campaign.id, "resume")
     started = time.perf_counter()
     async with db.unit_of_work() as session:

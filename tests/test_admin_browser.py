@@ -78,12 +78,16 @@ async def test_hr_plans_a_campaign_and_reads_survey_results(app: FastAPI, page, 
     await page.fill("#cadence", "weekdays 10:00")
     await page.fill("#departments", "A")
     await page.fill("#window", "09:00-15:00")
+    await page.get_by_label("Technology at work").check()
     await page.get_by_role("button", name="Create draft").click()
     await expect(page.get_by_role("heading", name="Security basics")).to_be_visible()
+    await expect(page.locator("#campaign-tracks")).to_have_text("Technology at work")
     preview = page.locator("#preview")
     await expect(preview).to_contain_text("Preview: the next 14 days")
     await expect(preview.locator("tbody tr")).to_have_count(10)  # ten working days in the next fortnight
-    await expect(preview.locator("tbody tr").first.locator("td").nth(1)).to_have_text("6")
+    first = preview.locator("tbody tr").first.locator("td")
+    await expect(first.nth(1)).to_have_text("6")
+    await expect(first.nth(2)).to_have_text("Spot the phishing mail (6)")
     await page.get_by_role("button", name="Start / resume").click()
     await expect(page.get_by_role("heading", name="Security basics")).to_contain_text("active")
 

@@ -7,10 +7,13 @@ from datetime import UTC, datetime
 import pytest
 from typer.testing import CliRunner
 
-from bot.campaigns.preview import preview
-from bot.campaigns.service import CampaignService, CampaignSpec
+from bot.campaigns.preview import add_lessons, preview
+from bot.campaigns.service import CampaignService
+from bot.campaigns.spec import CampaignSpec, KnownContent
 from bot.cli import app
 from bot.clock import FixedClock
+from bot.config import DEFAULT_CONTENT_DIR
+from bot.content.library import load_library
 from bot.people.audience import Audience
 from storage.database import Database
 from tests.support.population import add_people
@@ -27,13 +30,14 @@ def test_create_list_show_preview_pause_resume_finish(
         assert result.exit_code == 0, result.output
         return result.output
 
-    created = run("create", "Copilot basics", "--cadence", "tue,thu 10:00", "--everyone", "--track", "3",
-                  "--window", "09:00-15:00", "--event-date", "2030-01-15", "--phase", "pre-work:-14:-1",
-                  "--wave", "7:-2")  # fmt: skip
+    created = run("create", "Copilot basics", "--cadence", "tue,thu 10:00", "--everyone",
+                  "--track", "strategy", "--window", "09:00-15:00", "--event-date", "2030-01-15",
+                  "--phase", "pre-work:-14:-1", "--wave", "digital-confidence:-2")  # fmt: skip
     assert "created, draft" in created
     assert "draft" in run("list")
     shown = run("show", "Copilot basics")
-    assert "pre-work -14..-1" in shown and "template 7 at -2d" in shown and "09:00-15:00" in shown
+    assert "pre-work -14..-1" in shown and "09:00-15:00" in shown
+    assert "template digital-confidence at -2d" in shown
     assert "Occurrence" in run("preview", "Copilot basics")
     assert "is active" in run("resume", "Copilot basics")
     assert "paused" in run("pause", "1")
@@ -51,16 +55,27 @@ async def test_preview_shows_holidays_and_when_everything_is_out(sqlite_url: str
     async with db.unit_of_work() as session:
         campaign = await CampaignService(session, clock).create(
             CampaignSpec(
-                name="Xmas", cadence="daily 10:00", audience=Audience(everyone=True), jitter_minutes=0
-            )
+                name="Xmas",
+                cadence="daily 10:00",
+                audience=Audience(everyone=True),
+                tracks=["strategy"],
+                jitter_minutes=0,
+            ),
+            KnownContent(tracks=frozenset({"strategy"})),
         )
         lines = await preview(session, clock, campaign, "Europe/Copenhagen", rate_per_second=2, days=14)
+        await add_lessons(session, load_library(DEFAULT_CONTENT_DIR), campaign, lines, "en")
     await db.dispose()
     by_day = {line.occurrence[:10]: line for line in lines}
     assert by_day["2026-12-21"].recipients == 20
     assert by_day["2026-12-25"].skipped == {"DK holiday: Christmas Day": 20}
     assert by_day["2026-12-26"].skipped == {"DK holiday: Second Day of Christmas": 20}
     assert by_day["2026-12-27"].skipped == {"not a working day": 20}
+    assert [dict(by_day[day].lessons) for day in ("2026-12-21", "2026-12-22")] == [
+        {"strat-why-transform": 20},
+        {"strat-maturity": 20},
+    ]
+    assert by_day["2026-12-25"].lessons == {}  # a holiday brings nobody a lesson
     monday = by_day["2026-12-21"]
     assert monday.first_due == datetime(2026, 12, 21, 9, tzinfo=UTC)
     assert (monday.expected_done - monday.first_due).total_seconds() == pytest.approx(10)  # 20 at 2/s

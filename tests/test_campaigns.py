@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+import httpx
 from fastapi import FastAPI
 
 from bot.campaigns.jobs import plan_due
 from bot.campaigns.service import CampaignService
 from bot.clock import FixedClock
+from tests.support.admin import bearer, make_token
 from tests.support.campaigns import outbox, start_campaign, use_test_composer
+from tests.support.surveys import add_people
 
 
 async def test_nudges_arrive_at_local_time_once_and_late_joiners_catch_up(  # type: ignore[no-untyped-def]
@@ -94,3 +97,48 @@ async def test_one_reminder_unless_answered_and_a_pause_after_three_ignored(  # 
     clock.advance(hours=1)
     await deliver()
     assert await anna.new_messages() == []
+
+
+async def test_a_paused_campaigns_held_nudge_brings_a_lesson_of_its_new_track(  # type: ignore[no-untyped-def]
+    chat, app: FastAPI, http: httpx.AsyncClient, clock: FixedClock, deliver
+) -> None:
+    context = app.state.context
+    anna = chat("anna@example.org")
+    await anna.say("hi")
+    await anna.new_messages()
+    campaign_id = await start_campaign(context)  # the strategy track, Tuesdays and Thursdays
+    await plan_due(context)
+    coordinator, url = bearer(await make_token(app, "coordinator")), f"/api/v1/campaigns/{campaign_id}"
+    body = {"name": "Basics", "cadence": "tue,thu 10:00", "audience": {"everyone": True}, "jitter_minutes": 0}
+    await http.post(f"{url}/pause", headers=coordinator)
+    assert (
+        await http.put(url, json={**body, "tracks": ["technology"]}, headers=coordinator)
+    ).status_code == 200
+    await http.post(f"{url}/resume", headers=coordinator)
+    clock.set(datetime(2026, 11, 24, 9, 0, tzinfo=UTC))
+    assert await deliver() == 1
+    [lesson] = await anna.new_messages()
+    assert lesson["title"] == "Spot the phishing mail"
+
+
+async def test_a_paused_campaigns_held_nudges_follow_its_new_schedule(
+    app: FastAPI, http: httpx.AsyncClient, clock: FixedClock
+) -> None:
+    context = app.state.context
+    await add_people(context, {("IT", "employee"): 2})
+    campaign_id = await start_campaign(context)
+    await plan_due(context)
+    coordinator, url = bearer(await make_token(app, "coordinator")), f"/api/v1/campaigns/{campaign_id}"
+    body = {"name": "Basics", "audience": {"everyone": True}, "jitter_minutes": 0, "tracks": ["strategy"]}
+    await http.post(f"{url}/pause", headers=coordinator)
+    await http.put(url, json={**body, "cadence": "wed 10:00"}, headers=coordinator)
+    assert {(r.payload["occurrence"], r.status) for r in await outbox(context)} == {
+        ("2026-11-24T10:00", "cancelled")
+    }
+    await http.post(f"{url}/resume", headers=coordinator)
+    clock.set(datetime(2026, 11, 24, 12, 0, tzinfo=UTC))
+    await plan_due(context)
+    assert {(r.payload["occurrence"], r.status) for r in await outbox(context)} == {
+        ("2026-11-24T10:00", "cancelled"),
+        ("2026-11-25T10:00", "pending"),
+    }

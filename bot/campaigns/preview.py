@@ -1,5 +1,5 @@
-"""A dry run: who gets which occurrence when over the coming days, what is skipped and why,
-and when the last message should be out given the platform's rate limit."""
+"""A dry run: who gets which occurrence when over the coming days, which lessons it brings,
+what is skipped and why, and when the last message should be out given the rate limit."""
 
 from __future__ import annotations
 
@@ -12,6 +12,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.campaigns.calendar import occurrences
 from bot.campaigns.timing import base_time, jitter_seconds, resolve, skip_reason
 from bot.clock import Clock
+from bot.content.library import ContentLibrary
+from bot.learning.order import lessons_ahead
 from bot.people.audience import Audience
 from storage.models import Campaign
 from storage.repositories.campaigns import CampaignRepository
@@ -27,6 +29,8 @@ class PreviewLine:
     expected_done: datetime | None = None
     skipped: Counter[str] = field(default_factory=Counter)
     sends: list[tuple[int, datetime]] = field(default_factory=list)
+    lessons: Counter[str] = field(default_factory=Counter)  # lesson id -> people it goes to
+    without_lesson: int = 0  # people with no new lesson left in the campaign's tracks
 
 
 async def preview(
@@ -76,3 +80,29 @@ def _finish(line: PreviewLine, rate: float) -> None:
     for _, due in line.sends:
         free = max(free, due) + timedelta(seconds=1 / rate)
     line.expected_done = free
+
+
+async def add_lessons(
+    session: AsyncSession,
+    content: ContentLibrary,
+    campaign: Campaign,
+    lines: list[PreviewLine],
+    default_language: str,
+) -> None:
+    """Fill in the lesson each send would bring: each person's next new one, occurrence by occurrence."""
+    ahead = await lessons_ahead(
+        session,
+        content,
+        [str(t) for t in campaign.tracks.get("ids", [])],
+        Audience.from_json(campaign.audience).person_ids(),
+        default_language,
+    )
+    taken: Counter[int] = Counter()
+    for line in lines:
+        for person_id, _ in line.sends:
+            queue = ahead.get(person_id, [])
+            if taken[person_id] < len(queue):
+                line.lessons[queue[taken[person_id]]] += 1
+                taken[person_id] += 1
+            else:
+                line.without_lesson += 1

@@ -1,16 +1,14 @@
-"""What HR does with a campaign: create it, start, pause, resume and finish it."""
+"""What HR does with a campaign: create and edit it, start, pause, resume and finish it."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from datetime import date, time
-from zoneinfo import ZoneInfo
+from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.campaigns.cadence import parse_cadence, parse_days
+from bot.campaigns.spec import CampaignSpec, KnownContent, WaveSpec, spec_of, validate, vars_of
+from bot.campaigns.unsent import refresh_unsent
 from bot.clock import Clock
-from bot.people.audience import Audience
 from bot.runtime.errors import UserFacingError
 from storage.models import Campaign, CampaignWave
 from storage.repositories.campaigns import CampaignRepository
@@ -19,41 +17,9 @@ STATES = ("draft", "active", "paused", "finished")
 # "resume" also starts a draft: it is how HR says "go".
 MOVES = {"pause": ("active",), "resume": ("draft", "paused"), "finish": ("draft", "active", "paused")}
 AFTER = {"pause": "paused", "resume": "active", "finish": "finished"}
-
-
-@dataclass(frozen=True, slots=True)
-class Phase:
-    name: str
-    from_day: int  # days relative to the event date, inclusive
-    to_day: int
-    cadence: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class WaveSpec:
-    template_id: int
-    offset_days: int  # relative to the event date, or the start date without one
-    open_days: int = 5
-    questions_per_person: int | None = None
-
-
-@dataclass(slots=True)
-class CampaignSpec:
-    name: str
-    cadence: str
-    audience: Audience
-    tracks: list[int] = field(default_factory=list)
-    timezone: str | None = None
-    window: tuple[str, str] | None = None
-    working_days: str | None = None
-    holiday_country: str = "DK"
-    jitter_minutes: int = 30
-    starts_on: date | None = None
-    ends_on: date | None = None
-    event_date: date | None = None
-    phases: list[Phase] = field(default_factory=list)
-    waves: list[WaveSpec] = field(default_factory=list)
-    catch_up_days: int = 3
+# What a campaign sends changes only while nothing of it is on the way: planned nudges carry
+# their tracks and occurrence, so an active campaign is paused first (its nudges are held).
+CONTENT_EDITABLE = ("draft", "paused")
 
 
 class CampaignService:
@@ -61,37 +27,38 @@ class CampaignService:
         self.repo = CampaignRepository(session)
         self.clock = clock
 
-    async def create(self, spec: CampaignSpec) -> Campaign:
+    async def create(self, spec: CampaignSpec, known: KnownContent) -> Campaign:
         """A new campaign in draft, after checking every rule it is made of."""
-        _validate(spec)
+        validate(spec, known)
         if await self.repo.get(spec.name) is not None:
             raise UserFacingError("campaigns.exists", name=spec.name)
         now = self.clock.now()
-        campaign = await self.repo.add(
-            Campaign(
-                name=spec.name,
-                state="draft",
-                audience=spec.audience.to_json(),
-                tracks={"ids": spec.tracks},
-                cadence=spec.cadence,
-                timezone=spec.timezone,
-                window_start=spec.window[0] if spec.window else None,
-                window_end=spec.window[1] if spec.window else None,
-                working_days=spec.working_days,
-                holiday_country=spec.holiday_country.upper(),
-                jitter_minutes=spec.jitter_minutes,
-                starts_on=spec.starts_on,
-                ends_on=spec.ends_on,
-                event_date=spec.event_date,
-                phases={"items": [vars_of(p) for p in spec.phases]},
-                catch_up_days=spec.catch_up_days,
-                created_at=now,
-                updated_at=now,
-            )
+        campaign = Campaign(
+            state="draft", created_at=now, waves=[CampaignWave(**vars_of(w)) for w in spec.waves]
         )
-        for wave in spec.waves:
-            self.repo.session.add(CampaignWave(campaign_id=campaign.id, **vars_of(wave)))
-        await self.repo.session.flush()
+        _apply(campaign, spec, now)
+        return await self.repo.add(campaign)
+
+    async def edit(self, campaign: Campaign, spec: CampaignSpec, known: KnownContent) -> Campaign:
+        """Change the settings; tracks, phases and pulses only while a draft or paused.
+
+        The planner picks the rest up on its next tick. A paused campaign's held nudges follow
+        the new tracks, and those the new schedule no longer has are cancelled.
+        """
+        validate(spec, known)
+        if spec.name != campaign.name and await self.repo.get(spec.name) is not None:
+            raise UserFacingError("campaigns.exists", name=spec.name)
+        before = spec_of(campaign)
+        content = ("tracks", "event_date", "phases", "waves")
+        changed = [name for name in content if getattr(spec, name) != getattr(before, name)]
+        if changed and campaign.state not in CONTENT_EDITABLE:
+            key = "campaigns.finished_fixed" if campaign.state == "finished" else "campaigns.pause_to_change"
+            raise UserFacingError(key, name=campaign.name, state=campaign.state)
+        waves = _rewaved(campaign.waves, spec.waves) if "waves" in changed else campaign.waves
+        _apply(campaign, spec, self.clock.now())
+        campaign.waves = waves
+        if campaign.state == "paused":
+            await refresh_unsent(self.repo, campaign)
         return campaign
 
     async def get(self, ref: str | int) -> Campaign:
@@ -119,30 +86,30 @@ class CampaignService:
         return campaign
 
 
-def vars_of(item: Phase | WaveSpec) -> dict[str, object]:
-    return {name: getattr(item, name) for name in item.__dataclass_fields__}
+def _apply(campaign: Campaign, spec: CampaignSpec, now: datetime) -> None:
+    campaign.name = spec.name
+    campaign.cadence = spec.cadence
+    campaign.audience = spec.audience.to_json()
+    campaign.tracks = {"ids": list(spec.tracks)}
+    campaign.timezone = spec.timezone
+    campaign.window_start, campaign.window_end = spec.window or (None, None)
+    campaign.working_days = spec.working_days
+    campaign.holiday_country = spec.holiday_country.upper()
+    campaign.jitter_minutes = spec.jitter_minutes
+    campaign.starts_on, campaign.ends_on = spec.starts_on, spec.ends_on
+    campaign.event_date = spec.event_date
+    campaign.phases = {"items": [vars_of(p) for p in spec.phases]}
+    campaign.catch_up_days = spec.catch_up_days
+    campaign.updated_at = now
 
 
-def _validate(spec: CampaignSpec) -> None:
-    parse_cadence(spec.cadence)
-    for phase in spec.phases:
-        if phase.cadence:
-            parse_cadence(phase.cadence)
-    if spec.phases and spec.event_date is None:
-        raise UserFacingError("campaigns.phases_need_event")
-    if spec.working_days:
-        parse_days(spec.working_days)
-    if spec.timezone:
-        try:
-            ZoneInfo(spec.timezone)
-        except (KeyError, ValueError):
-            raise UserFacingError("campaigns.bad_zone", zone=spec.timezone) from None
-    if spec.window:
-        try:
-            start, end = (time.fromisoformat(part) for part in spec.window)
-        except ValueError:
-            raise UserFacingError("campaigns.bad_window", window="-".join(spec.window)) from None
-        if start >= end:
-            raise UserFacingError("campaigns.bad_window", window="-".join(spec.window))
-    if spec.starts_on and spec.ends_on and spec.ends_on < spec.starts_on:
-        raise UserFacingError("campaigns.bad_dates")
+def _rewaved(current: list[CampaignWave], wanted: list[WaveSpec]) -> list[CampaignWave]:
+    """The wanted pulses; one that has been scheduled as a survey wave already cannot go or change."""
+    started = [w for w in current if w.wave_id is not None]
+    kept = []
+    for wave in started:
+        same = WaveSpec(wave.template_id, wave.offset_days, wave.open_days, wave.questions_per_person)
+        if same not in wanted:
+            raise UserFacingError("campaigns.wave_started", template=wave.template_id)
+        kept.append(same)
+    return started + [CampaignWave(**vars_of(w)) for w in wanted if w not in kept]

@@ -9,15 +9,19 @@ from typing import TypeVar
 
 import typer
 
+from bot.campaigns.preview import add_lessons
 from bot.campaigns.preview import preview as dry_run
-from bot.campaigns.service import CampaignService, CampaignSpec, Phase, WaveSpec
+from bot.campaigns.service import CampaignService
+from bot.campaigns.spec import CampaignSpec, KnownContent, parse_phase, parse_wave
 from bot.cli.campaign_output import print_campaign, print_preview
 from bot.cli.common import console_error, settings_of
 from bot.clock import SystemClock
 from bot.config import Settings
+from bot.content.library import load_library
 from bot.i18n import Catalogue
 from bot.people.audience import Audience
 from bot.runtime.errors import UserFacingError
+from bot.surveys.templates import load_templates
 from storage.database import Database
 
 app = typer.Typer(help="Learning campaigns: plan, preview, pause, resume, finish.", no_args_is_help=True)
@@ -53,7 +57,7 @@ def create(
     role: list[str] = typer.Option([], help="A role (repeatable)."),
     ambassadors: bool = typer.Option(False, help="All digital ambassadors."),
     email: list[str] = typer.Option([], help="One person by email (repeatable)."),
-    track: list[int] = typer.Option([], help="A content track id (repeatable)."),
+    track: list[str] = typer.Option([], help='A content track id, e.g. "strategy" (repeatable).'),
     timezone: str | None = typer.Option(None, help="Campaign zone, for people without their own."),
     window: str | None = typer.Option(None, help="Send window, e.g. 09:00-15:00."),
     days: str | None = typer.Option(None, help="Working days, e.g. mon-fri."),
@@ -66,34 +70,34 @@ def create(
         [], help='NAME:FROM:TO[:CADENCE] in days from the event, e.g. "pre-work:-14:-1".'
     ),
     wave: list[str] = typer.Option(
-        [], help="TEMPLATE:OFFSET[:DAYS_OPEN], a pulse wave OFFSET days from the event."
+        [], help='TEMPLATE:OFFSET[:DAYS_OPEN], a pulse OFFSET days from the event: "enps:-2".'
     ),
     catch_up: int = typer.Option(3, help="Late joiners get the latest nudge of the last N days."),
     activate: bool = typer.Option(False, help="Start right away instead of leaving a draft."),
 ) -> None:
     """Create a campaign (a draft unless --activate)."""
-    spec = CampaignSpec(
-        name=name,
-        cadence=cadence,
-        audience=Audience(
-            everyone, tuple(department), tuple(role), ambassadors, tuple(e.lower() for e in email)
-        ),
-        tracks=track,
-        timezone=timezone,
-        window=tuple(window.split("-", 1)) if window else None,  # type: ignore[arg-type]
-        working_days=days,
-        holiday_country=holidays,
-        jitter_minutes=jitter,
-        starts_on=_date(start),
-        ends_on=_date(end),
-        event_date=_date(event_date),
-        phases=[_phase(text) for text in phase],
-        waves=[_wave(text) for text in wave],
-        catch_up_days=catch_up,
-    )
 
-    async def work(service: CampaignService, _settings: Settings) -> str:
-        campaign = await service.create(spec)
+    async def work(service: CampaignService, settings: Settings) -> str:
+        spec = CampaignSpec(
+            name=name,
+            cadence=cadence,
+            audience=Audience(
+                everyone, tuple(department), tuple(role), ambassadors, tuple(e.lower() for e in email)
+            ),
+            tracks=track,
+            timezone=timezone,
+            window=tuple(window.split("-", 1)) if window else None,  # type: ignore[arg-type]
+            working_days=days,
+            holiday_country=holidays,
+            jitter_minutes=jitter,
+            starts_on=_date(start),
+            ends_on=_date(end),
+            event_date=_date(event_date),
+            phases=[parse_phase(text) for text in phase],
+            waves=[parse_wave(text) for text in wave],
+            catch_up_days=catch_up,
+        )
+        campaign = await service.create(spec, known_content(settings))
         if activate:
             await service.move(campaign.id, "resume")
         return f"Campaign {campaign.name} (#{campaign.id}) created, {campaign.state}."
@@ -129,14 +133,14 @@ def preview(
     days: int = typer.Option(14, help="How far ahead."),
     people: bool = typer.Option(False, help="List every send, not only the totals."),
 ) -> None:
-    """Dry run: who gets what and when, skipped holidays, expected delivery at the rate limit."""
+    """Dry run: who gets which lesson when, skipped holidays, expected delivery at the rate limit."""
 
     async def work(service: CampaignService, settings: Settings) -> None:
         found = await service.get(campaign)
-        rate = settings.delivery_workspace_rate
-        lines = await dry_run(
-            service.repo.session, service.clock, found, settings.default_timezone, rate, days
-        )
+        session, rate = service.repo.session, settings.delivery_workspace_rate
+        lines = await dry_run(session, service.clock, found, settings.default_timezone, rate, days)
+        library = load_library(settings.content_dir)
+        await add_lessons(session, library, found, lines, settings.default_language)
         print_preview(found, lines, people)
 
     _run(ctx, work)
@@ -164,11 +168,6 @@ def _date(text: str | None) -> date | None:
         raise typer.BadParameter(f"expected YYYY-MM-DD, got {text!r}") from None
 
 
-def _phase(text: str) -> Phase:
-    name, first, last, *cadence = text.split(":", 3)
-    return Phase(name, int(first), int(last), cadence[0] if cadence else None)
-
-
-def _wave(text: str) -> WaveSpec:
-    template, offset, *open_days = text.split(":")
-    return WaveSpec(int(template), int(offset), int(open_days[0]) if open_days else 5)
+def known_content(settings: Settings) -> KnownContent:
+    tracks = load_library(settings.content_dir).tracks
+    return KnownContent(frozenset(tracks), frozenset(load_templates(settings.content_dir)))

@@ -56,6 +56,10 @@ def print_preview(campaign: Campaign, lines: Sequence[PreviewLine], people: bool
             "; ".join(f"{count} × {reason}" for reason, count in line.skipped.items()),
         )
     console.print(table)
+    for line in lines:  # a column of its own would not fit a terminal
+        lessons = [f"{lesson} ×{n}" for lesson, n in line.lessons.most_common()]
+        lessons += [f"no new lesson ×{line.without_lesson}"] if line.without_lesson else []
+        console.print(f"{line.occurrence}  {', '.join(lessons)}", highlight=False)
     if people:
         for line in lines:
             for person_id, due in line.sends:

@@ -13,6 +13,7 @@ from bot.content.lessons import Lesson
 from bot.content.library import ContentLibrary
 from bot.delivery.outbox import Outbox
 from bot.learning.calendar import WorkCalendar
+from bot.learning.order import content_roles, lesson_order
 from bot.learning.srs import apply_answer
 from bot.runtime.errors import UserFacingError
 from storage.models import LearningItem, Person
@@ -88,13 +89,7 @@ class LearningService:
         if due is not None and (lesson := self.content.lesson(due.lesson_id, language)):
             return Item(lesson, review=True)
         items = {item.lesson_id: item for item in await self.repo.items(person.id)}
-        candidates = [
-            lesson
-            for track_id in tracks
-            for lesson_id in self.content.track_lessons(track_id)
-            if (lesson := self.content.lesson(lesson_id, language))
-            and (roles is None or roles & set(lesson.roles))
-        ]
+        candidates = lesson_order(self.content, tracks, language, roles)
         for lesson in candidates:
             if lesson.id not in items:
                 await self.repo.add_item(person.id, lesson.id, lesson.track, now)
@@ -219,6 +214,4 @@ class LearningService:
 
 
 def roles_of(person: Person) -> set[str]:
-    """The content roles a person belongs to (anyone unknown counts as an employee)."""
-    roles = {person.role if person.role in ("employee", "ambassador", "leader") else "employee"}
-    return roles | ({"ambassador"} if person.is_ambassador else set())
+    return content_roles(person.role, person.is_ambassador)

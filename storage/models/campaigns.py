@@ -6,7 +6,7 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import ForeignKey, String
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from storage.base import Base
 from storage.types import UTCDateTime
@@ -38,6 +38,10 @@ class Campaign(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
+    waves: Mapped[list[CampaignWave]] = relationship(
+        lazy="selectin", cascade="all, delete-orphan", order_by="CampaignWave.id"
+    )
+
 
 class CampaignWave(Base):
     """A pulse survey wave attached before or after a campaign's event date (or start)."""
@@ -46,7 +50,7 @@ class CampaignWave(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id", ondelete="CASCADE"), index=True)
-    template_id: Mapped[int] = mapped_column()
+    template_id: Mapped[str] = mapped_column(String(100))  # a survey template id from content/
     offset_days: Mapped[int] = mapped_column()  # relative to the event date (or the start date)
     open_days: Mapped[int] = mapped_column(default=5)
     questions_per_person: Mapped[int | None] = mapped_column()

@@ -98,6 +98,31 @@ class CampaignRepository:
         )
         return (await self.session.execute(statement)).rowcount  # type: ignore[attr-defined]
 
+    async def unsent_nudges(self, campaign_id: int) -> list[tuple[int, dict[str, Any], datetime]]:
+        """(id, payload, due) of the campaign's nudges and reminders not sent yet."""
+        query = select(OutboxMessage.id, OutboxMessage.payload, OutboxMessage.due_at).where(
+            OutboxMessage.campaign_id == campaign_id,
+            OutboxMessage.kind == "nudge",
+            OutboxMessage.status.in_(("pending", "held")),
+        )
+        return [(i, payload or {}, due) for i, payload, due in (await self.session.execute(query)).all()]
+
+    async def rewrite_unsent(
+        self, payloads: dict[int, dict[str, Any]], cancelled: list[int], why: str
+    ) -> None:
+        """New payloads for some unsent rows, and others cancelled with the reason."""
+        if payloads:
+            rows = [{"id": i, "payload": payload} for i, payload in payloads.items()]
+            await self.session.execute(update(OutboxMessage), rows)
+        for start in range(0, len(cancelled), 5000):  # stay below every driver's parameter limit
+            statement = (
+                update(OutboxMessage)
+                .where(OutboxMessage.id.in_(cancelled[start : start + 5000]))
+                .values(status="cancelled", last_error=why)
+                .execution_options(synchronize_session=False)
+            )
+            await self.session.execute(statement)
+
     async def drop_pending_for(self, campaign_id: int, person_id: int, reason: str) -> int:
         """A person's unsent nudges of one campaign go when their participation pauses."""
         statement = (

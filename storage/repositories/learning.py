@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import Enrolment, LearningItem, LearningSend, Leave, Person, QuizAnswer
@@ -35,6 +35,32 @@ class LearningRepository:
             row.status, row.updated_at = status, now
         await self.session.flush()
         return row
+
+    async def learners(self, people: Select[tuple[int]]) -> list[tuple[int, str, bool, str | None]]:
+        """(id, role, ambassador, language) of each person in `people`: what picks their lessons."""
+        query = select(Person.id, Person.role, Person.is_ambassador, Person.language).where(
+            Person.id.in_(people)
+        )
+        return [tuple(row) for row in (await self.session.execute(query)).all()]  # type: ignore[misc]
+
+    async def lessons_sent(self, people: Select[tuple[int]]) -> dict[int, set[str]]:
+        """The lesson ids each of `people` has been sent, in any track."""
+        query = select(LearningItem.person_id, LearningItem.lesson_id).where(
+            LearningItem.person_id.in_(people)
+        )
+        found: dict[int, set[str]] = {}
+        for person_id, lesson_id in (await self.session.execute(query)).all():
+            found.setdefault(person_id, set()).add(lesson_id)
+        return found
+
+    async def tracks_stopped(self, people: Select[tuple[int]]) -> dict[int, set[str]]:
+        query = select(Enrolment.person_id, Enrolment.track_id).where(
+            Enrolment.person_id.in_(people), Enrolment.status != "active"
+        )
+        found: dict[int, set[str]] = {}
+        for person_id, track_id in (await self.session.execute(query)).all():
+            found.setdefault(person_id, set()).add(track_id)
+        return found
 
     async def item(self, person_id: int, lesson_id: str) -> LearningItem | None:
         return await self.session.scalar(

@@ -57,7 +57,8 @@ def nudge(app: FastAPI):  # type: ignore[no-untyped-def]
 
 async def _active_campaign(session, clock) -> int:  # type: ignore[no-untyped-def]
     """The campaign the nudges belong to: campaign rows are only sent while their campaign is active."""
-    from bot.campaigns.service import CampaignService, CampaignSpec
+    from bot.campaigns.service import CampaignService
+    from bot.campaigns.spec import CampaignSpec, KnownContent
     from bot.people.audience import Audience
     from storage.repositories.campaigns import CampaignRepository
 
@@ -66,7 +67,7 @@ async def _active_campaign(session, clock) -> int:  # type: ignore[no-untyped-de
         return found.id
     service = CampaignService(session, clock)
     campaign = await service.create(
-        CampaignSpec(name="learning", cadence="weekdays 9:00", audience=Audience(True))
+        CampaignSpec(name="learning", cadence="weekdays 9:00", audience=Audience(True)), KnownContent()
     )
     await service.move(campaign.id, "resume")
     return campaign.id

@@ -9,7 +9,8 @@ from fastapi import FastAPI
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.campaigns.service import CampaignService, CampaignSpec
+from bot.campaigns.service import CampaignService
+from bot.campaigns.spec import CampaignSpec, KnownContent
 from bot.context import AppContext
 from bot.people.audience import Audience
 from bot.runtime.replies import Reply
@@ -31,11 +32,11 @@ def use_test_composer(app: FastAPI) -> AppContext:
 async def start_campaign(context: AppContext, name: str = "Basics", **fields: Any) -> int:
     spec = CampaignSpec(
         name=name, cadence=fields.pop("cadence", "tue,thu 10:00"), audience=Audience(everyone=True),
-        tracks=[1], jitter_minutes=fields.pop("jitter_minutes", 0), **fields,
+        tracks=["strategy"], jitter_minutes=fields.pop("jitter_minutes", 0), **fields,
     )  # fmt: skip
     async with context.db.unit_of_work() as session:
         service = CampaignService(session, context.clock)
-        campaign = await service.create(spec)
+        campaign = await service.create(spec, KnownContent(tracks=frozenset(spec.tracks)))
         await service.move(campaign.id, "resume")
         return campaign.id
 

@@ -2,50 +2,27 @@
 
 from __future__ import annotations
 
-import re
-from datetime import date
+from typing import Any
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
 
 from bot.admin.audit import AuditLog
-from bot.admin.campaigns import AudienceIn, CampaignIn, apply_edit, find, preview_json, results
+from bot.admin.campaigns import find, preview_json, results
 from bot.admin.roles import Principal, Role
 from bot.campaigns.service import CampaignService
+from bot.campaigns.spec import KnownContent
 from bot.context import AppContext
 from bot.runtime.errors import UserFacingError
 from bot.surveys.templates import load_templates
 from bot.web.admin import charts
+from bot.web.admin.campaign_form import campaign_in, posted_values, values_of
 from bot.web.admin.guard import csrf_checked, signed_in
 from bot.web.admin.render import Pages
 from bot.web.admin.session import Sessions
 
 ACTIONS = ("pause", "resume", "finish")
-
-
-def _list(text: str) -> list[str]:
-    return [part.strip() for part in re.split(r"[,\n;]", text) if part.strip()]
-
-
-def _form_to_campaign(form: dict[str, str]) -> CampaignIn:
-    return CampaignIn(
-        name=form.get("name", ""),
-        cadence=form.get("cadence", ""),
-        audience=AudienceIn(
-            everyone=form.get("everyone") == "on",
-            departments=_list(form.get("departments", "")),
-            roles=_list(form.get("roles", "")),
-            ambassadors=form.get("ambassadors") == "on",
-            emails=_list(form.get("emails", "")),
-        ),
-        timezone=form.get("timezone") or None,
-        window=form.get("window") or None,
-        working_days=form.get("working_days") or None,
-        jitter_minutes=int(form.get("jitter_minutes") or 30),
-        starts_on=date.fromisoformat(form["starts_on"]) if form.get("starts_on") else None,
-        ends_on=date.fromisoformat(form["ends_on"]) if form.get("ends_on") else None,
-    )
 
 
 def build_router(context: AppContext, pages: Pages, sessions: Sessions) -> APIRouter:
@@ -54,11 +31,30 @@ def build_router(context: AppContext, pages: Pages, sessions: Sessions) -> APIRo
     coordinator = signed_in(context, sessions, Role.COORDINATOR)
     csrf = csrf_checked(sessions)
     templates = load_templates(context.settings.content_dir)
+    known = KnownContent(frozenset(context.content.tracks), frozenset(templates))
 
-    async def listing(request: Request, who: Principal, status: int = 200, **values: object) -> Response:
+    def choices(request: Request) -> dict[str, Any]:
+        """The tracks and survey templates the form offers, titled in the page's language."""
+        language = pages.language(request)
+        library = context.content
+        return {
+            "track_choices": [(t, library.track_title(t, language)) for t in library.tracks],
+            "template_choices": {
+                t.id: t.title.get(language) or t.title.get("en") or t.id for t in templates.values()
+            },
+        }
+
+    async def listing(
+        request: Request,
+        who: Principal,
+        status: int = 200,
+        values: dict[str, Any] | None = None,
+        **more: object,
+    ) -> Response:
         async with context.db.unit_of_work() as session:
             every = list(await CampaignService(session, context.clock).repo.all())
-        return pages.render(request, "campaigns.html", who, status, campaigns=every, **values)
+        shown = {"campaigns": every, "values": values or values_of(None), **choices(request), **more}
+        return pages.render(request, "campaigns.html", who, status, **shown)
 
     def problem(request: Request, error: Exception) -> str:
         if isinstance(error, UserFacingError):
@@ -74,16 +70,16 @@ def build_router(context: AppContext, pages: Pages, sessions: Sessions) -> APIRo
 
     @router.post("", dependencies=[Depends(csrf)])
     async def create(request: Request, who: Principal = Depends(coordinator)) -> Response:
-        form = {k: str(v) for k, v in (await request.form()).items()}
+        values = posted_values(await request.form())
         try:
-            spec = _form_to_campaign(form).spec()
+            spec = campaign_in(values).spec()
             async with context.db.unit_of_work() as session:
-                campaign = await CampaignService(session, context.clock).create(spec)
+                campaign = await CampaignService(session, context.clock).create(spec, known)
                 await AuditLog(session, context.clock).record(
                     who, "campaign.create", f"campaign:{campaign.id}"
                 )
         except (UserFacingError, ValidationError, ValueError) as error:
-            return await listing(request, who, 422, error=problem(request, error), form=form)
+            return await listing(request, who, 422, values, error=problem(request, error))
         return RedirectResponse(f"/admin/campaigns/{campaign.id}", 303)
 
     @router.get("/{campaign_id}", response_class=HTMLResponse)
@@ -91,7 +87,12 @@ def build_router(context: AppContext, pages: Pages, sessions: Sessions) -> APIRo
         return await detail(request, campaign_id, who)
 
     async def detail(
-        request: Request, campaign_id: int, who: Principal, status: int = 200, **values: object
+        request: Request,
+        campaign_id: int,
+        who: Principal,
+        status: int = 200,
+        values: dict[str, Any] | None = None,
+        **more: object,
     ) -> Response:
         language = pages.language(request)
         t = context.catalogue.text
@@ -100,7 +101,7 @@ def build_router(context: AppContext, pages: Pages, sessions: Sessions) -> APIRo
             campaign = await find(session, context.clock, campaign_id)
             if campaign is None:
                 return pages.render(request, "error.html", who, 404, message_key="admin.campaigns.unknown")
-            lines = await preview_json(session, context.clock, campaign, context.settings)
+            lines = await preview_json(session, context, campaign, language)
             found = await results(session, campaign, templates, k)
         picture = None
         if found.comparison:
@@ -118,24 +119,32 @@ def build_router(context: AppContext, pages: Pages, sessions: Sessions) -> APIRo
                 suppressed=t(language, "admin.suppressed.answers", k=k),
                 maximum=5,
             )
-        shown = {"campaign": campaign, "lines": lines, "found": found, "picture": picture, "actions": ACTIONS}
-        return pages.render(request, "campaign.html", who, status, **shown, **values)
+        shown = {
+            "campaign": campaign,
+            "lines": lines,
+            "found": found,
+            "picture": picture,
+            "actions": ACTIONS,
+            "values": values or values_of(campaign),
+            **choices(request),
+        }
+        return pages.render(request, "campaign.html", who, status, **shown, **more)
 
     @router.post("/{campaign_id}/edit", dependencies=[Depends(csrf)])
     async def edit(request: Request, campaign_id: int, who: Principal = Depends(coordinator)) -> Response:
-        form = {k: str(v) for k, v in (await request.form()).items()}
+        values = posted_values(await request.form())
         try:
-            spec = _form_to_campaign(form).spec()
+            spec = campaign_in(values).spec()  # the form shows every field, so none is kept
             async with context.db.unit_of_work() as session:
                 campaign = await find(session, context.clock, campaign_id)
                 if campaign is None:
                     return pages.render(
                         request, "error.html", who, 404, message_key="admin.campaigns.unknown"
                     )
-                apply_edit(campaign, spec, context.clock.now())
+                await CampaignService(session, context.clock).edit(campaign, spec, known)
                 await AuditLog(session, context.clock).record(who, "campaign.edit", f"campaign:{campaign_id}")
         except (UserFacingError, ValidationError, ValueError) as error:
-            return await detail(request, campaign_id, who, 422, error=problem(request, error))
+            return await detail(request, campaign_id, who, 422, values, error=problem(request, error))
         return RedirectResponse(f"/admin/campaigns/{campaign_id}", 303)
 
     @router.post("/{campaign_id}/move", dependencies=[Depends(csrf)])

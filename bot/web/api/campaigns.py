@@ -8,9 +8,11 @@ from typing import Any, Literal
 from fastapi import APIRouter, Depends, Path, Query
 
 from bot.admin.audit import AuditLog
-from bot.admin.campaigns import CampaignIn, apply_edit, campaign_json, find, preview_json, results
+from bot.admin.campaign_input import CampaignIn
+from bot.admin.campaigns import campaign_json, find, preview_json, results
 from bot.admin.roles import Principal
 from bot.campaigns.service import CampaignService
+from bot.campaigns.spec import KnownContent, spec_of
 from bot.context import AppContext
 from bot.runtime.errors import UserFacingError
 from bot.surveys.templates import load_templates
@@ -24,6 +26,7 @@ CAMPAIGN_ID = Path(ge=1, le=2**31 - 1)
 def build_router(context: AppContext) -> APIRouter:
     router = APIRouter(prefix="/campaigns", tags=["campaigns"])
     templates = load_templates(context.settings.content_dir)
+    known = KnownContent(frozenset(context.content.tracks), frozenset(templates))
 
     def refused(error: UserFacingError) -> ApiError:
         message = context.catalogue.text("en", error.key, **error.params)
@@ -48,10 +51,12 @@ def build_router(context: AppContext) -> APIRouter:
 
     @router.post("", status_code=201)
     async def create(body: CampaignIn, who: Principal = Depends(auth.coordinator)) -> dict[str, Any]:
-        """A new campaign, in draft until resumed."""
+        """A new campaign, in draft until resumed. A broken rule answers 422 with a code such as
+        `campaigns_unknown_track`, `campaigns_unknown_template`, `campaigns_bad_phase`,
+        `campaigns_phases_need_event`, `campaigns_waves_need_date` or `campaigns_bad_cadence`."""
         async with context.db.unit_of_work() as session:
             try:
-                campaign = await CampaignService(session, context.clock).create(body.spec())
+                campaign = await CampaignService(session, context.clock).create(body.spec(), known)
             except UserFacingError as error:
                 raise refused(error) from None
             await AuditLog(session, context.clock).record(who, "campaign.create", f"campaign:{campaign.id}")
@@ -61,10 +66,13 @@ def build_router(context: AppContext) -> APIRouter:
     async def edit(
         body: CampaignIn, campaign_id: int = CAMPAIGN_ID, who: Principal = Depends(auth.coordinator)
     ) -> dict[str, Any]:
+        """Change the settings. Tracks, event date, phases and waves change only while the campaign
+        is a draft or paused (422 `campaigns_pause_to_change`); left out, they stay as they are."""
         async with context.db.unit_of_work() as session:
             campaign = await existing(session, campaign_id)
             try:
-                apply_edit(campaign, body.spec(), context.clock.now())
+                spec = body.spec(keep=spec_of(campaign))
+                await CampaignService(session, context.clock).edit(campaign, spec, known)
             except UserFacingError as error:
                 raise refused(error) from None
             await AuditLog(session, context.clock).record(who, "campaign.edit", f"campaign:{campaign.id}")
@@ -97,10 +105,10 @@ def build_router(context: AppContext) -> APIRouter:
         days: int = Query(14, ge=1, le=31),
         _: Principal = Depends(auth.viewer),
     ) -> dict[str, Any]:
-        """Who gets what when over the next days, skipped days with reasons, expected delivery."""
+        """Who gets which lesson when over the next days, skipped days with reasons, expected delivery."""
         async with context.db.unit_of_work() as session:
             campaign = await existing(session, campaign_id)
-            lines = await preview_json(session, context.clock, campaign, context.settings, days)
+            lines = await preview_json(session, context, campaign, context.settings.default_language, days)
         return {"campaign": campaign.id, "days": days, "occurrences": lines}
 
     @router.post("/{campaign_id}/{action}")
