@@ -1,7 +1,7 @@
 """rate buckets shared by every delivery worker
 
 Revision ID: 0013_rate_buckets
-Revises: 0010_one_head
+Revises: 0012_campaign_wave_templates
 """
 
 from collections.abc import Sequence
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0013_rate_buckets"
-down_revision: str | Sequence[str] | None = "0010_one_head"
+down_revision: str | Sequence[str] | None = "0012_campaign_wave_templates"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
