@@ -106,6 +106,15 @@ def database(kind: str) -> Iterator[str]:
             yield url
 
 
+async def both_phases(args: argparse.Namespace) -> tuple[dict[str, float], dict[str, float]]:
+    """Both phases in one event loop, as in the server (one loop for the process's life)."""
+    with database(args.db) as url:
+        free = await run_phase(url, args.messages, args.workspaces, None)
+    with database(args.db) as url:
+        limited = await run_phase(url, args.messages, args.workspaces, args.limit)
+    return free, limited
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--messages", type=int, default=20_000)
@@ -113,10 +122,7 @@ def main() -> None:
     parser.add_argument("--workspaces", type=int, default=4)
     parser.add_argument("--limit", type=int, default=50, help="allowed messages a second per workspace")
     args = parser.parse_args()
-    with database(args.db) as url:
-        free = asyncio.run(run_phase(url, args.messages, args.workspaces, None))
-    with database(args.db) as url:
-        limited = asyncio.run(run_phase(url, args.messages, args.workspaces, args.limit))
+    free, limited = asyncio.run(both_phases(args))
     allowed = args.limit * args.workspaces
     print(json.dumps({"unthrottled": free, "throttled": limited, "allowed_per_s": allowed}), file=sys.stderr)
     result = {
