@@ -99,6 +99,10 @@ async def test_dashboard_create_shows_the_preview(app: FastAPI, server: str) -> 
         }
         bad = await browser.post("/admin/campaigns", data={**form, "cadence": "whenever"})
         assert bad.status_code == 422 and 'role="alert"' in bad.text
+        typo = await browser.post("/admin/campaigns", data={**form, "jitter_minutes": "ten"})
+        assert typo.status_code == 422
+        assert "Spread is a whole number of minutes from 0 to 600." in typo.text
+        assert "invalid literal" not in typo.text
         made = await browser.post("/admin/campaigns", data=form)
         assert made.status_code == 303
         detail = (await browser.get(made.headers["location"])).text

@@ -13,6 +13,7 @@ from typing import Any
 from starlette.datastructures import FormData
 
 from bot.admin.campaign_input import AudienceIn, CampaignIn, PhaseIn, PulseIn
+from bot.campaigns.spec import MAX_CATCH_UP
 from bot.runtime.errors import UserFacingError
 from storage.models import Campaign
 
@@ -89,14 +90,25 @@ def campaign_in(values: dict[str, Any]) -> CampaignIn:
         timezone=values.get("timezone") or None,
         window=values.get("window") or None,
         working_days=values.get("working_days") or None,
-        jitter_minutes=int(values.get("jitter_minutes") or 30),
+        jitter_minutes=_whole(values.get("jitter_minutes"), 30, "campaigns.bad_jitter", most=600),
         starts_on=_date(values.get("starts_on")),
         ends_on=_date(values.get("ends_on")),
         event_date=_date(values.get("event_date")),
         phases=[_phase(row) for row in values.get("phases", []) if any(row.values())],
         waves=[_pulse(row) for row in values.get("pulses", []) if row.get("template_id")],
-        catch_up_days=int(values.get("catch_up_days") or 3),
+        catch_up_days=_whole(values.get("catch_up_days"), 3, "campaigns.bad_catch_up", most=MAX_CATCH_UP),
     )
+
+
+def _whole(text: str | None, default: int, problem: str, most: int) -> int:
+    """A count typed into the form; anything but a whole number in range is refused politely."""
+    try:
+        number = int(text) if text else default
+    except ValueError:
+        raise UserFacingError(problem, most=most) from None
+    if not 0 <= number <= most:
+        raise UserFacingError(problem, most=most)
+    return number
 
 
 def _phase(row: dict[str, str]) -> PhaseIn:
