@@ -64,7 +64,8 @@ def resolve(
 
 @lru_cache(maxsize=64)
 def _holidays(country: str, year: int) -> holidays.HolidayBase:
-    return holidays.country_holidays(country, years=year)
+    # Named in English whatever the server's locale (left unset, the package follows LANG).
+    return holidays.country_holidays(country, years=year, language="en_US")
 
 
 def skip_reason(rules: LocalRules, day: date) -> str | None:
