@@ -3,6 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import os
+import socket
+import subprocess
+import sys
+import time
 from datetime import timedelta
 
 import httpx
@@ -183,3 +188,35 @@ async def test_retention_drops_old_reflections(app, clock) -> None:  # type: ign
             select(LearningItem.reflection).where(LearningItem.reflection.is_not(None))
         )
         assert list(kept) == ["new thoughts"]
+
+
+def test_served_access_log_keeps_no_search_words(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """A people search names a person; `stafet serve` logs the request without the words."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("STAFET_", "SLACK_"))}
+    env = {**clean, "STAFET_PORT": str(port), "STAFET_DATABASE_URL": f"sqlite:///{tmp_path}/s.db"}
+    server = subprocess.Popen(
+        [sys.executable, "-m", "bot", "serve"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+    )
+    try:
+        base = f"http://127.0.0.1:{port}"
+        for _ in range(300):
+            try:
+                httpx.get(f"{base}/healthz", timeout=1)
+                break
+            except httpx.TransportError:
+                time.sleep(0.1)  # waiting for a real process to listen, not for a schedule
+        response = httpx.get(f"{base}/admin/people?q=anna.berg%40example.org&page=2", timeout=5)
+        assert response.status_code in (200, 303, 401)
+    finally:
+        server.terminate()
+        log, _ = server.communicate(timeout=30)
+    assert "GET /admin/people?q=…&page=… HTTP/1.1" in log
+    assert "anna" not in log and "example.org" not in log

@@ -9,6 +9,7 @@ import uvicorn
 
 from bot.app import create_app
 from bot.cli.common import console_error, settings_of
+from bot.web import access_log
 from storage import migrate
 from storage.database import async_url
 
@@ -30,10 +31,12 @@ def serve(
     app = create_app(settings)
     # uvicorn turns SIGTERM into a graceful shutdown: requests finish, the lifespan stops
     # the scheduler and the worker, and connections are closed.
-    uvicorn.run(
+    config = uvicorn.Config(
         app,
         host=host or settings.host,
         port=port or settings.port,
         log_level=settings.log_level.lower(),
         timeout_graceful_shutdown=10,
     )
+    access_log.install()  # after uvicorn.Config, which sets up its loggers
+    uvicorn.Server(config).run()
