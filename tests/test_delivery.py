@@ -105,7 +105,8 @@ async def test_backoff_then_dead_letter_with_the_reason(app: FastAPI, clock: Fix
     assert row.status == "dead"
     assert 1 <= delays[0] <= 3 and 8 <= delays[3] <= 24  # doubling, with jitter
     async with context.db.unit_of_work() as session:
-        [letter] = await dead_letters(session)
+        [letter], total = await dead_letters(session)
+        assert total == 1
         assert letter.reason == "platform error 503" and letter.attempts == 5
         assert await retry(session, [letter.id], clock.now()) == 1
     assert [r.status for r in await outbox(context)] == ["pending"]

@@ -6,7 +6,7 @@ import sys
 
 import typer
 
-from bot.cli import admin, campaign, db, manifest, people, serve, survey
+from bot.cli import admin, campaign, db, delivery, manifest, people, serve, survey
 from bot.cli.common import console_error
 from bot.config import ConfigError, load_settings
 from bot.content import cli as content_cli
@@ -28,6 +28,7 @@ app.add_typer(questions_cli.faq_app, name="faq")
 app.add_typer(admin.app, name="admin")
 app.add_typer(people.app, name="people")
 app.add_typer(campaign.app, name="campaign")
+app.add_typer(delivery.app, name="delivery")
 
 
 @app.callback()

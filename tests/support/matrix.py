@@ -73,6 +73,8 @@ API: list[Endpoint] = [
     Endpoint("GET", "/api/v1/questions/ambassadors", "coordinator"),
     Endpoint("GET", "/api/v1/questions/faq", "coordinator"),
     Endpoint("POST", "/api/v1/questions/faq/{entry_id}/approve", "coordinator", 404),
+    Endpoint("GET", "/api/v1/delivery/dead-letters", "hr"),
+    Endpoint("POST", "/api/v1/delivery/dead-letters/retry", "hr", request={"json": {"ids": [999]}}),
 ]
 
 PAGES: list[Endpoint] = [
@@ -84,4 +86,5 @@ PAGES: list[Endpoint] = [
     Endpoint("GET", "/admin/surveys", "viewer"),
     Endpoint("GET", "/admin/campaigns", "viewer"),
     Endpoint("GET", "/admin/questions", "coordinator"),
+    Endpoint("GET", "/admin/delivery", "hr"),
 ]

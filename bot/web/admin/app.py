@@ -11,14 +11,22 @@ from bot.admin.oidc import providers
 from bot.admin.roles import Principal, Role
 from bot.admin.tokens import TokenService
 from bot.context import AppContext
-from bot.web.admin import campaign_pages, oidc_routes, overview, people_pages, question_pages, survey_pages
+from bot.web.admin import (
+    campaign_pages,
+    delivery_pages,
+    oidc_routes,
+    overview,
+    people_pages,
+    question_pages,
+    survey_pages,
+)
 from bot.web.admin.guard import BadCsrf, LoginRequired, NotAllowed, csrf_checked, signed_in
 from bot.web.admin.render import HERE, Pages
 from bot.web.admin.session import Sessions
 from storage.repositories.admin import AuditRepository
 
 AUDIT_PAGE = 50
-PAGE_MODULES = (overview, people_pages, survey_pages, campaign_pages, question_pages)
+PAGE_MODULES = (overview, people_pages, survey_pages, campaign_pages, question_pages, delivery_pages)
 
 
 def build_dashboard(context: AppContext) -> FastAPI:

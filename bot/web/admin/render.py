@@ -33,6 +33,7 @@ NAV: list[NavItem] = [
     NavItem("/admin/coverage", "admin.nav.coverage", Role.VIEWER),
     NavItem("/admin/content", "admin.nav.content", Role.VIEWER),
     NavItem("/admin/people", "admin.nav.people", Role.HR),
+    NavItem("/admin/delivery", "admin.nav.delivery", Role.HR),
     NavItem("/admin/audit", "admin.nav.audit", Role.HR),
 ]
 
