@@ -142,3 +142,29 @@ async def test_a_paused_campaigns_held_nudges_follow_its_new_schedule(
         ("2026-11-24T10:00", "cancelled"),
         ("2026-11-25T10:00", "pending"),
     }
+
+
+async def test_an_active_campaigns_planned_nudges_follow_its_new_cadence(  # type: ignore[no-untyped-def]
+    chat, app: FastAPI, http: httpx.AsyncClient, clock: FixedClock, deliver
+) -> None:
+    """The planner works a day and a half ahead: an edit must not leave the old time planned."""
+    context = use_test_composer(app)
+    anna = chat("anna@example.org")
+    await anna.say("hi")
+    await anna.new_messages()
+    campaign_id = await start_campaign(context)  # Tuesdays and Thursdays at 10:00
+    await plan_due(context)
+    coordinator, url = bearer(await make_token(app, "coordinator")), f"/api/v1/campaigns/{campaign_id}"
+    body = {"name": "Basics", "audience": {"everyone": True}, "jitter_minutes": 0, "tracks": ["strategy"]}
+    edited = await http.put(url, json={**body, "cadence": "tue,thu 13:00"}, headers=coordinator)
+    assert edited.status_code == 200 and edited.json()["state"] == "active"
+    await plan_due(context)
+    assert {(r.payload["occurrence"], r.status) for r in await outbox(context)} == {
+        ("2026-11-24T10:00", "cancelled"),
+        ("2026-11-24T13:00", "pending"),
+    }
+    clock.set(datetime(2026, 11, 24, 9, 0, tzinfo=UTC))
+    assert await deliver() == 0
+    clock.set(datetime(2026, 11, 24, 12, 0, tzinfo=UTC))
+    assert await deliver() == 1
+    assert [m["text"] for m in await anna.new_messages()] == ["Lesson for 2026-11-24T13:00"]

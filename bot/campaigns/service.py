@@ -42,7 +42,7 @@ class CampaignService:
     async def edit(self, campaign: Campaign, spec: CampaignSpec, known: KnownContent) -> Campaign:
         """Change the settings; tracks, phases and pulses only while a draft or paused.
 
-        The planner picks the rest up on its next tick. A paused campaign's held nudges follow
+        The planner picks the rest up on its next tick. Nudges planned but not sent yet follow
         the new tracks, and those the new schedule no longer has are cancelled.
         """
         validate(spec, known)
@@ -57,7 +57,7 @@ class CampaignService:
         waves = _rewaved(campaign.waves, spec.waves) if "waves" in changed else campaign.waves
         _apply(campaign, spec, self.clock.now())
         campaign.waves = waves
-        if campaign.state == "paused":
+        if campaign.state in ("active", "paused"):
             await refresh_unsent(self.repo, campaign)
         return campaign
 

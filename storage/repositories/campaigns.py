@@ -21,6 +21,8 @@ from storage.models import (
 
 Recipient = tuple[int, str | None, str | None, str | None, str | None]  # id, zone, window, window, days
 
+UNSENT = ("pending", "held")  # planned, not taken by a worker yet
+
 
 class CampaignRepository:
     def __init__(self, session: AsyncSession) -> None:
@@ -103,7 +105,7 @@ class CampaignRepository:
         query = select(OutboxMessage.id, OutboxMessage.payload, OutboxMessage.due_at).where(
             OutboxMessage.campaign_id == campaign_id,
             OutboxMessage.kind == "nudge",
-            OutboxMessage.status.in_(("pending", "held")),
+            OutboxMessage.status.in_(UNSENT),
         )
         return [(i, payload or {}, due) for i, payload, due in (await self.session.execute(query)).all()]
 
@@ -117,7 +119,11 @@ class CampaignRepository:
         for start in range(0, len(cancelled), 5000):  # stay below every driver's parameter limit
             statement = (
                 update(OutboxMessage)
-                .where(OutboxMessage.id.in_(cancelled[start : start + 5000]))
+                # A row a worker has taken meanwhile is on its way: it stays as it is.
+                .where(
+                    OutboxMessage.id.in_(cancelled[start : start + 5000]),
+                    OutboxMessage.status.in_(UNSENT),
+                )
                 .values(status="cancelled", last_error=why)
                 .execution_options(synchronize_session=False)
             )
