@@ -6,6 +6,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import httpx
 import pytest
 from fastapi import FastAPI
 from sqlalchemy import select
@@ -20,6 +21,7 @@ from bot.digest.jobs import queue_digests
 from bot.people.audience import Audience
 from storage.models import LearningItem, OutboxMessage, Person, Question, QuizAnswer
 from tests.support.surveys import add_people, answer, open_wave
+from tests.test_dashboard import signed_in
 
 CPH = ZoneInfo("Europe/Copenhagen")
 TUESDAY_9 = datetime(2026, 11, 24, 9, 0, tzinfo=CPH)
@@ -39,6 +41,8 @@ def settings(db_url: str) -> Settings:
         STAFET_DEFAULT_LANGUAGE="en",
         STAFET_SCHEDULER=False,
         STAFET_PUBLIC_URL="https://stafet.example.org/",
+        STAFET_ADMIN_COOKIE_SECURE=False,
+        STAFET_SECRET_KEY="test-secret",
     )
 
 
@@ -93,7 +97,7 @@ async def outbox_row(context: AppContext, status: str, due: datetime, kind: str 
         session.add(
             OutboxMessage(
                 key=f"seeded:{count}", kind=kind, reply={"text": "x"}, status=status, due_at=due,
-                created_at=due, sent_at=due if status == "sent" else None, last_error="seeded",
+                created_at=due, sent_at=due if status == "sent" else None, last_error="channel_not_found",
             )
         )  # fmt: skip
 
@@ -225,8 +229,8 @@ async def test_a_quiet_day_sends_nothing(  # type: ignore[no-untyped-def]
         assert {(r.key.split(":")[1], r.status) for r in rows} == {("2026-11-24", "skipped")}
 
 
-async def test_dead_letters_alone_make_a_digest(  # type: ignore[no-untyped-def]
-    app: FastAPI, clock: FixedClock, people, deliver
+async def test_dead_letters_alone_make_a_digest_and_the_dashboard_says_why(  # type: ignore[no-untyped-def]
+    app: FastAPI, clock: FixedClock, people, deliver, server: str
 ) -> None:
     context = app.state.context
     await outbox_row(context, "dead", MONDAY)
@@ -237,6 +241,10 @@ async def test_dead_letters_alone_make_a_digest(  # type: ignore[no-untyped-def]
     [digest] = await digests(people["hanne"])
     assert "- Messages that could not be delivered: 2 new, 3 in all" in digest["text"].splitlines()
     assert "- Questions asked: fewer than 5" in digest["text"].splitlines()
+    async with httpx.AsyncClient(base_url=server) as browser:
+        await signed_in(browser, app, "viewer")
+        overview = (await browser.get("/admin/")).text
+    assert overview.count("<td>channel_not_found</td>") == 3
 
 
 async def test_monday_covers_the_weekend_and_open_surveys_show_turnout(  # type: ignore[no-untyped-def]

@@ -10,12 +10,15 @@ from bot.admin.questions import figures as question_figures
 from bot.admin.roles import Principal, Role
 from bot.admin.surveys import wave_summaries
 from bot.context import AppContext
+from bot.delivery.dead_letters import dead_letters
 from bot.surveys.templates import load_templates
 from bot.web.admin import charts
 from bot.web.admin.guard import signed_in
 from bot.web.admin.render import Pages
 from bot.web.admin.session import Sessions
 from storage.repositories.surveys import SurveyRepository
+
+UNDELIVERED_SHOWN = 20  # the newest; the daily HR digest gives the total
 
 
 def build_router(context: AppContext, pages: Pages, sessions: Sessions) -> APIRouter:
@@ -32,7 +35,16 @@ def build_router(context: AppContext, pages: Pages, sessions: Sessions) -> APIRo
                 session, open_waves, templates, context.settings.min_group_size, pages.language(request)
             )
             asked = await question_figures(session, context.clock, context.settings.min_group_size)
-        return pages.render(request, "overview.html", who, learning=figures, surveys=surveys, questions=asked)
+            undelivered = await dead_letters(session, limit=UNDELIVERED_SHOWN)
+        return pages.render(
+            request,
+            "overview.html",
+            who,
+            learning=figures,
+            surveys=surveys,
+            questions=asked,
+            undelivered=undelivered,
+        )
 
     @router.get("/coverage", response_class=HTMLResponse)
     async def coverage_page(
