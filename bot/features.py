@@ -10,6 +10,7 @@ from bot import admin, help, home
 from bot.campaigns import handlers as campaigns
 from bot.delivery.compose import Composer
 from bot.delivery.policy import Gate
+from bot.digest import handlers as digest
 from bot.learning import handlers as learning
 from bot.people import handlers as people
 from bot.questions import handlers as questions
@@ -17,7 +18,7 @@ from bot.runtime.router import Router
 from bot.scheduler import RecurringJob
 from bot.surveys import handlers as surveys
 
-FEATURES: tuple[ModuleType, ...] = (people, learning, surveys, questions, campaigns, admin)
+FEATURES: tuple[ModuleType, ...] = (people, learning, surveys, questions, campaigns, digest, admin)
 
 
 def register_all(router: Router) -> None:

@@ -26,13 +26,12 @@ def register(router: Router) -> None:
 
 
 def help_reply(turn: Turn, router: Router, *, understood: bool) -> Reply:
-    """Every registered command with its description, and buttons for the main ones."""
+    """The commands this person may use, with their descriptions, and buttons for the main ones."""
     lines = [turn.t("help.intro" if understood else "help.not_understood"), ""]
-    for command in router.commands.values():
+    commands = [c for c in router.commands.values() if not c.roles or turn.person.role in c.roles]
+    for command in commands:
         if command.help_key:
             word = turn.t(f"command.{command.name}").split("|")[0]
             lines.append(f"- **{word}**: {turn.t(command.help_key)}")
-    buttons = tuple(
-        Button(turn.t(f"menu.{c.name}"), "menu", c.name) for c in router.commands.values() if c.menu
-    )
+    buttons = tuple(Button(turn.t(f"menu.{c.name}"), "menu", c.name) for c in commands if c.menu)
     return Reply(title=turn.t("help.title"), text="\n".join(lines), buttons=buttons)

@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 from bot.admin.importing import parse
 from bot.cli import app as cli
 from bot.config import Settings
-from storage.models import Person
+from storage.models import FaqEntry, Person
 from tests.support.admin import admin_settings, bearer, make_token
 
 GOOD = (
@@ -147,3 +147,46 @@ def test_unreadable_bytes_are_a_reported_problem_not_a_crash() -> None:
     parsed = parse(b'email,name\n"anna@example.org\x00,\rAnna\n\xf1\x8b')
     assert not parsed.ok
     assert parse(b"email,name\ranna@example.org,Anna\r").rows[0].name == "Anna"  # old Mac line ends
+
+
+STAFF = (
+    "email,name,department,role,language\n"
+    "hanne@example.org,Hanne Hansen,HR,hr,en\n"
+    "carl@example.org,Carl Krog,Digitalisation,Coordinator,en\n"
+    "eva@example.org,Eva Eng,Finance,employee,en\n"
+)
+
+
+def test_hr_and_coordinator_are_roles_an_import_accepts() -> None:
+    parsed = parse(STAFF)
+    assert parsed.ok, parsed.errors
+    assert [(r.email, r.role, r.is_ambassador) for r in parsed.rows] == [
+        ("hanne@example.org", "hr", False),
+        ("carl@example.org", "coordinator", False),
+        ("eva@example.org", "employee", False),
+    ]
+    assert "coordinator, hr" in parse("email,name,role\nx@example.org,X,boss\n").errors[0].message
+
+
+async def test_imported_hr_and_coordinator_act_as_such_in_chat(app, http: httpx.AsyncClient, chat) -> None:  # type: ignore[no-untyped-def]
+    csv_headers = {**bearer(await make_token(app, "hr")), "Content-Type": "text/csv"}
+    imported = await http.post("/api/v1/people/import", content=STAFF, headers=csv_headers)
+    assert imported.json()["created"] == 3
+    hanne, carl, eva = chat("hanne@example.org"), chat("carl@example.org"), chat("eva@example.org")
+
+    assert [m["text"] for m in await hanne.say("survey-results")] == ["No closed surveys yet."]
+    assert [m["text"] for m in await eva.say("survey-results")] == ["Only HR can see results here."]
+
+    context = app.state.context
+    async with context.db.unit_of_work() as session:
+        entry = FaqEntry(language="en", question="How do I share a file?", answer="Use a link.")
+        entry.created_at = context.clock.now()
+        session.add(entry)
+        await session.flush()
+        entry_id = entry.id
+    refused = await eva.click("questions.faq_approve", str(entry_id))
+    assert [m["text"] for m in refused] == ["Only a coordinator can approve FAQ entries."]
+    approved = await carl.click("questions.faq_approve", str(entry_id))
+    assert [m["text"] for m in approved] == [
+        f"FAQ entry #{entry_id} is published and can be found by everyone."
+    ]

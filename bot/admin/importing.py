@@ -15,7 +15,8 @@ from bot.questions.registry import RegistryError, parse_topics
 COLUMNS = ("email", "name", "department", "role", "language", "timezone", "ambassador_topics")
 REQUIRED = ("email", "name")
 ALIASES = {"time_zone": "timezone", "time zone": "timezone", "topics": "ambassador_topics"}
-ROLES = ("employee", "leader", "ambassador")
+# hr and coordinator are chat roles too: HR reads survey results in chat, coordinators approve FAQ.
+ROLES = ("employee", "leader", "ambassador", "coordinator", "hr")
 EMAIL = re.compile(r"^[^@\s,;]+@[^@\s,;]+\.[^@\s,;]+$")
 MAX_ROWS = 100_000
 

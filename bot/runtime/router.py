@@ -21,6 +21,7 @@ class Command:
     handler: Handler
     help_key: str | None
     menu: bool
+    roles: tuple[str, ...] = ()  # help lists it only for people with one of these roles; () for all
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,12 +42,18 @@ class Router:
         self._fallback: Handler | None = None
 
     def command(
-        self, name: str, handler: Handler, *, help_key: str | None = None, menu: bool = False
+        self,
+        name: str,
+        handler: Handler,
+        *,
+        help_key: str | None = None,
+        menu: bool = False,
+        roles: tuple[str, ...] = (),
     ) -> None:
         """Register `name`; the words in `command.<name>` (every language, `|`-separated) call it."""
         if name in self.commands:
             raise ValueError(f"command {name!r} registered twice")
-        self.commands[name] = Command(name, handler, help_key, menu)
+        self.commands[name] = Command(name, handler, help_key, menu, roles)
         words = {name}
         key = f"command.{name}"
         if self.catalogue.has(key):

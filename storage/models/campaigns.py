@@ -73,7 +73,7 @@ class CampaignParticipant(Base):
 
 
 class DeliveryPreference(Base):
-    """When a person wants to be written to: window, working days, quiet hours, away, opt-out."""
+    """When a person wants to be written to: window, working days, quiet hours, away, opt-outs."""
 
     __tablename__ = "delivery_preferences"
 
@@ -85,3 +85,4 @@ class DeliveryPreference(Base):
     quiet_end: Mapped[str | None] = mapped_column(String(5))
     away_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
     opted_out: Mapped[bool] = mapped_column(default=False)
+    digest_opted_out: Mapped[bool] = mapped_column(default=False)  # no daily HR digest

@@ -53,7 +53,10 @@ CSV_BODY = {
     "requestBody": {
         "required": True,
         "content": {"text/csv": {"schema": {"type": "string"}}},
-        "description": "columns: email, name, department, role, language, timezone, ambassador_topics",
+        "description": (
+            "columns: email, name, department, role (employee, leader, ambassador, coordinator, hr), "
+            "language, timezone, ambassador_topics"
+        ),
     }
 }
 
