@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from sqlalchemy import select
 
 from bot.delivery.outbox import Outbox
@@ -52,7 +54,11 @@ async def test_quiz_survey_and_claim_answers_from_a_proactive_card(app, teams, c
     assert await deliver() == 3
     sent = connector.messages()[-3:]
     assert all(s.conversation_id == anna.conversation_id for s in sent)
-    quiz_msg, pulse_msg, question_msg = sent
+    # The worker sends a batch concurrently, so the three may arrive in any order.
+    quiz_msg, pulse_msg, question_msg = (
+        next(s for s in sent if words in json.dumps(s.body))
+        for words in ("What is a sprint?", "How confident are you with data?", "New question about Excel")
+    )
     assert quiz_msg.body["channelData"]["tenant"]["id"] == TENANT
 
     await anna.submit(action_titled(card_of(quiz_msg.body), "A short push")["data"], reply_to=quiz_msg.id)
