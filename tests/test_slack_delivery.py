@@ -147,3 +147,29 @@ async def test_a_message_posted_by_a_worker_that_died_is_recorded_not_posted_aga
     assert (row.status, row.platform_message_id) == ("sent", posted_ts)
     [message] = fake_slack.history["D0BO"][:1]
     assert message["metadata"] == {"event_type": "stafet_outbox", "event_payload": {"key": "nudge:7"}}
+
+
+async def test_a_nudge_refreshes_the_app_home_of_someone_who_opened_it(
+    slack: SlackSender,
+    payload: Payload,
+    fake_slack: FakeSlack,
+    settle: Settle,
+    slack_app: FastAPI,
+) -> None:
+    await _bo_says_hello(slack, payload)
+    await slack.event(payload("app_home_opened"))  # Anna looks at App Home; Bo never did
+    await settle()
+    context = slack_app.state.context
+    from bot.delivery.outbox import Outbox
+
+    async with context.db.unit_of_work() as session:
+        people = {p.email: p for p in (await session.scalars(select(Person))).all()}
+        outbox = Outbox(session, context.clock)
+        for email in ("anna@example.org", "bo@example.org"):
+            await outbox.enqueue(key=f"nudge:{email}", person_id=people[email].id, reply=Reply(text="Nudge"))
+    fake_slack.calls.clear()
+    assert await slack_app.state.worker.run_once() == 2
+    await settle()
+    assert sorted(fake_slack.methods()) == ["chat.postMessage", "chat.postMessage", "views.publish"]
+    [published] = fake_slack.called("views.publish")
+    assert (published["user_id"], published["view"]["type"]) == ("U0ANNA", "home")

@@ -7,6 +7,7 @@ between posting and recording is found in the DM's history instead of being post
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 
 import aiohttp
 from slack_sdk.errors import SlackApiError
@@ -39,11 +40,21 @@ PERMANENT = frozenset(
 )
 
 
+SentHook = Callable[[AsyncWebClient, Target], None]
+
+
 class SlackMessenger:
-    def __init__(self, client: AsyncWebClient, directory: SlackDirectory, tokens: BotTokens) -> None:
+    def __init__(
+        self,
+        client: AsyncWebClient,
+        directory: SlackDirectory,
+        tokens: BotTokens,
+        on_sent: SentHook | None = None,
+    ) -> None:
         self.client = client
         self.directory = directory
         self.tokens = tokens
+        self.on_sent = on_sent
 
     async def send(self, target: Target, reply: Reply) -> str:
         client = await self._client(target)
@@ -57,6 +68,8 @@ class SlackMessenger:
             raise _delivery_error(error) from None
         except (aiohttp.ClientError, TimeoutError) as error:
             raise DeliveryError(f"Slack unreachable: {type(error).__name__}") from None
+        if self.on_sent is not None:
+            self.on_sent(client, target)
         return str(response["ts"])
 
     async def already_sent(self, target: Target) -> str | None:

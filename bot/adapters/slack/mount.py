@@ -12,6 +12,7 @@ import aiohttp
 from fastapi import FastAPI, Request, Response
 from slack_bolt.adapter.starlette.async_handler import AsyncSlackRequestHandler
 from slack_bolt.async_app import AsyncApp
+from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.adapters.slack import listeners
 from bot.adapters.slack.client import (
@@ -26,7 +27,9 @@ from bot.adapters.slack.messenger import SlackMessenger
 from bot.adapters.slack.oauth import INSTALL_PATH, BotTokens, oauth_settings
 from bot.adapters.slack.turns import SlackTurns
 from bot.context import AppContext
+from bot.delivery.messenger import Target
 from bot.runtime.dispatcher import Dispatcher
+from bot.runtime.events import Event
 
 log = logging.getLogger(__name__)
 PATH = "/slack/events"
@@ -90,7 +93,13 @@ def build(context: AppContext, dispatcher: Dispatcher) -> SlackAdapter:
     turns = SlackTurns(context, dispatcher, SlackDirectory())
     work = listeners.BackgroundWork()
     listeners.register(bolt, turns, work)
-    messenger = SlackMessenger(delivery_client(settings), SlackDirectory(), tokens)
+
+    def refresh_home(web: AsyncWebClient, target: Target) -> None:
+        """A nudge, a survey or a routed question changes what App Home shows: re-publish it."""
+        if turns.has_home(target.address):
+            work.spawn(turns.refresh_home(web, Event(address=target.address, text="home")))
+
+    messenger = SlackMessenger(delivery_client(settings), SlackDirectory(), tokens, refresh_home)
     return SlackAdapter(bolt, turns, messenger, work)
 
 

@@ -16,7 +16,7 @@ from bot.adapters.slack.directory import SlackDirectory
 from bot.adapters.slack.translate import Interaction
 from bot.context import AppContext
 from bot.runtime.dispatcher import Dispatcher, Outcome
-from bot.runtime.events import Event
+from bot.runtime.events import Address, Event
 from bot.runtime.replies import Form, Reply
 from storage.repositories.platform_events import ProcessedEventRepository
 
@@ -56,7 +56,7 @@ class SlackTurns:
         channel = event.address.conversation_id
         for reply in replies:
             await _call(client, "chat.postMessage", channel=channel, **render.message(reply))
-        if interaction.from_home or (event.is_action and self._has_home(event)):
+        if interaction.from_home or (event.is_action and self.has_home(event.address)):
             await self.refresh_home(client, event)
 
     async def open_form(self, interaction: Interaction, form: Form, client: AsyncWebClient) -> None:
@@ -132,8 +132,9 @@ class SlackTurns:
             content = {"text": note, "blocks": render.answered(source.blocks, note)}
         await _call(client, "chat.update", channel=source.channel, ts=source.ts, **content)
 
-    def _has_home(self, event: Event) -> bool:
-        return (event.address.workspace_id, event.address.user_id) in self._home_seen
+    def has_home(self, address: Address) -> bool:
+        """Whether this person opened App Home since this process started (its view may go stale)."""
+        return (address.workspace_id, address.user_id) in self._home_seen
 
     async def _publish_home(
         self, client: AsyncWebClient, event: Event, replies: tuple[Reply, ...] | list[Reply]
