@@ -74,6 +74,15 @@ class Catalogue:
         """The message in every language, e.g. to accept a command word in any of them."""
         return {language: self.text(language, key) for language in self.languages}
 
+    def words(self, key: str) -> set[str]:
+        """The `|`-separated words of `key` in every language, lower-cased: what a person may type."""
+        return {
+            word.strip().lower()
+            for variant in self.variants(key).values()
+            for word in variant.split("|")
+            if word.strip()
+        }
+
     def has(self, key: str) -> bool:
         return all(key in catalog for catalog in self.catalogs.values())
 

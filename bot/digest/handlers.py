@@ -28,9 +28,9 @@ def register(router: Router) -> None:
 async def digest(turn: Turn) -> Reply:
     """`digest off` or `digest on` (words in any of our languages); alone, the current state."""
     wanted = turn.args.strip().lower()
-    if wanted in _words(turn, "digest.word.off"):
+    if wanted in turn.app.catalogue.words("digest.word.off"):
         return await turn_off(turn)
-    if wanted in _words(turn, "digest.word.on"):
+    if wanted in turn.app.catalogue.words("digest.word.on"):
         return await turn_on(turn)
     _hr_only(turn)
     if await DigestRepository(turn.session).opted_out(turn.person.id):
@@ -59,8 +59,3 @@ async def _switch(turn: Turn, *, opted_out: bool) -> Reply:
 def _hr_only(turn: Turn) -> None:
     if turn.person.role != DIGEST_ROLE:
         raise UserFacingError("digest.hr_only")
-
-
-def _words(turn: Turn, key: str) -> set[str]:
-    variants = turn.app.catalogue.variants(key).values()
-    return {word.strip().lower() for variant in variants for word in variant.split("|") if word.strip()}

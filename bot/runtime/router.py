@@ -57,8 +57,7 @@ class Router:
         words = {name}
         key = f"command.{name}"
         if self.catalogue.has(key):
-            for variant in self.catalogue.variants(key).values():
-                words.update(w.strip().lower() for w in variant.split("|") if w.strip())
+            words.update(self.catalogue.words(key))
         for word in words:
             if self._words.get(word, name) != name:
                 raise ValueError(f"command word {word!r} used by {self._words[word]!r} and {name!r}")
