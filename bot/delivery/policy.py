@@ -34,13 +34,16 @@ Gate = Callable[[AsyncSession, OutboxMessage, Person, datetime, AppContext], Awa
 async def person_gate(
     session: AsyncSession, row: OutboxMessage, person: Person, now: datetime, app: AppContext
 ) -> Decision | None:
-    """Opted-out people get no planned messages; quiet hours and absence defer everything."""
+    """Opted-out people get no planned messages; quiet hours defer everything. Out of office
+    drops planned messages (no pile of stale nudges on the first day back) and defers the rest."""
     preference = await preference_of(session, person.id)
     if preference is None:
         return None
     if preference.opted_out and row.campaign_id is not None:
         return Decision("drop", reason="opted out")
     if preference.away_until is not None and preference.away_until > now:
+        if row.campaign_id is not None:
+            return Decision("drop", reason="out of office")
         return Decision("defer", preference.away_until, "out of office")
     if preference.quiet_start and preference.quiet_end:
         zone = _zone(person.timezone, app.settings.default_timezone)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -18,6 +18,7 @@ from bot.learning.srs import apply_answer
 from bot.runtime.errors import UserFacingError
 from storage.models import LearningItem, Person
 from storage.repositories.learning import LearningRepository
+from storage.repositories.preferences import PreferenceRepository
 
 CAPPED = ("lesson", "review")  # what the bot pushes on its own; snoozes were asked for
 SNOOZE_KIND = "learning.lesson"
@@ -57,12 +58,17 @@ class LearningService:
 
     async def go_away(self, person: Person, days: int, now: datetime) -> date | None:
         """Leave from today for `days` days (its last day), or, with 0, back from leave now."""
-        today = self.calendar(person).local_day(now)
+        calendar = self.calendar(person)
+        today = calendar.local_day(now)
         await self.repo.end_leave(person.id, today)
+        preference = await PreferenceRepository(self.session).for_person(person.id)
+        preference.away_until = None
         if days <= 0:
             return None
         last_day = today + timedelta(days=days - 1)
         await self.repo.add_leave(person.id, today, last_day, now)
+        # Out of office for the delivery worker too: other messages wait until the day after.
+        preference.away_until = datetime.combine(last_day + timedelta(days=1), time(0), calendar.zone)
         return last_day
 
     def language(self, person: Person) -> str:

@@ -1,10 +1,11 @@
-"""Chat commands about oneself: which language the bot speaks to me in."""
+"""Chat commands about oneself: which language the bot speaks to me in, and when it writes."""
 
 from __future__ import annotations
 
 from bot.config import LANGUAGES
 from bot.delivery.compose import Composer
 from bot.home import HomeSection
+from bot.people import preferences
 from bot.runtime.errors import UserFacingError
 from bot.runtime.replies import Choice, Option, Reply
 from bot.runtime.router import Router
@@ -19,6 +20,7 @@ COMPOSERS: dict[str, Composer] = {}
 def register(router: Router) -> None:
     router.command("language", choose_language, help_key="help.command.language", menu=True)
     router.action("people.language", set_language)
+    preferences.register(router)
 
 
 async def choose_language(turn: Turn) -> Reply:

@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.base import Base
 from storage.models import DeliveryPreference, LearningItem, OutboxMessage, Person, Question, QuizAnswer
+from storage.repositories.preferences import PreferenceRepository
 
 DIGEST_ROLE = "hr"
 GAVE_UP = ("dead", "undeliverable")
@@ -50,11 +51,7 @@ class DigestRepository:
         return preference is not None and preference.digest_opted_out
 
     async def set_opted_out(self, person_id: int, opted_out: bool) -> None:
-        preference = await self.session.get(DeliveryPreference, person_id)
-        if preference is None:
-            preference = DeliveryPreference(person_id=person_id)
-            self.session.add(preference)
-        preference.digest_opted_out = opted_out
+        (await PreferenceRepository(self.session).for_person(person_id)).digest_opted_out = opted_out
         await self.session.flush()
 
     async def activity(self, since: datetime, until: datetime) -> Activity:

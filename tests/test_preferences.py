@@ -1,0 +1,157 @@
+"""A person sets quiet hours, turns campaign messages off and on, and goes away, in chat;
+the delivery worker honours it. Web chat, SQLite and PostgreSQL, a fixed clock."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+from fastapi import FastAPI
+from sqlalchemy import select
+
+from bot.campaigns.jobs import plan_due
+from bot.clock import FixedClock
+from bot.delivery.outbox import Outbox
+from bot.people.preferences import parse_span
+from bot.runtime.replies import Reply
+from storage.models import DeliveryPreference, OutboxMessage
+from tests.support.campaigns import outbox, start_campaign
+
+CPH = ZoneInfo("Europe/Copenhagen")
+
+
+async def _anna(chat):  # type: ignore[no-untyped-def]
+    anna = chat("anna@example.org")
+    await anna.say("hi")
+    await anna.new_messages()
+    return anna
+
+
+async def _message(app: FastAPI, key: str) -> None:
+    context = app.state.context
+    async with context.db.unit_of_work() as session:
+        await Outbox(session, context.clock).enqueue(key=key, person_id=1, reply=Reply(text=f"Message {key}"))
+
+
+async def _nudges(app: FastAPI) -> list[OutboxMessage]:
+    return [row for row in await outbox(app.state.context) if row.kind == "nudge"]
+
+
+async def test_quiet_hours_hold_a_message_until_they_end(  # type: ignore[no-untyped-def]
+    app: FastAPI, chat, clock: FixedClock, deliver
+) -> None:
+    anna = await _anna(chat)
+    [state] = await anna.say("quiet")
+    assert state["text"].startswith("You have no quiet hours.")
+    [done] = await anna.press("Evenings and nights (17:00–08:00)")
+    assert done["text"] == (
+        "Done: I won't write to you between 17:00 and 08:00 (Europe/Copenhagen). "
+        "Write **quiet off** to end that."
+    )
+    clock.set(datetime(2026, 11, 23, 20, 30, tzinfo=CPH))
+    await _message(app, "evening")
+    assert await deliver() == 0
+    [row] = await outbox(app.state.context)
+    assert (row.status, row.last_error) == ("pending", "quiet hours")
+    assert row.due_at == datetime(2026, 11, 24, 8, 0, tzinfo=CPH)
+    clock.set(row.due_at)
+    assert await deliver() == 1
+    assert [m["text"] for m in await anna.new_messages()] == ["Message evening"]
+    [state] = await anna.say("quiet")
+    assert state["text"] == (
+        "Your quiet hours are 17:00–08:00 (Europe/Copenhagen). "
+        "Messages that fall inside them wait until they end."
+    )
+    [off] = await anna.press("Turn off quiet hours")
+    assert off["text"] == "Quiet hours are off. I write at the usual times again."
+    clock.set(datetime(2026, 11, 24, 21, 0, tzinfo=CPH))
+    await _message(app, "late")
+    assert await deliver() == 1
+
+
+async def test_quiet_hours_in_danish_and_hours_that_make_no_sense(chat, app: FastAPI) -> None:  # type: ignore[no-untyped-def]
+    anna = await _anna(chat)
+    await anna.say("language da")
+    [done] = await anna.say("stille 22.30-7")
+    assert done["text"].startswith("Sådan: Jeg skriver ikke til dig mellem 22:30 og 07:00")
+    for wrong in ("stille 25-8", "stille 8-8", "stille i aften"):
+        [polite] = await anna.say(wrong)
+        assert polite["text"] == (
+            "Jeg forstod ikke de tidspunkter. Skriv en start og en slutning, fx **stille 17:00-08:00**."
+        )
+    async with app.state.context.db.unit_of_work() as session:
+        preference = await session.get(DeliveryPreference, 1)
+        assert (preference.quiet_start, preference.quiet_end) == ("22:30", "07:00")
+
+
+@pytest.mark.parametrize(
+    ("text", "span"),
+    [("17:00-08:00", ("17:00", "08:00")), ("9-15", ("09:00", "15:00")), ("6.45 – 7.15", ("06:45", "07:15"))],
+)
+def test_spans_people_write(text: str, span: tuple[str, str]) -> None:
+    found = parse_span(text)
+    assert found is not None
+    assert tuple(t.strftime("%H:%M") for t in found) == span
+
+
+async def test_nudges_off_drops_planned_campaign_messages_and_on_brings_them_back(  # type: ignore[no-untyped-def]
+    app: FastAPI, chat, clock: FixedClock, deliver
+) -> None:
+    context = app.state.context
+    anna = await _anna(chat)
+    await start_campaign(context, cadence="daily 10:00")
+    clock.set(datetime(2026, 11, 23, 9, 30, tzinfo=CPH))
+    await plan_due(context)
+    planned = await _nudges(app)
+    assert planned and {row.status for row in planned} == {"pending"}
+    [off] = await anna.say("nudges off")
+    assert off["text"].startswith("Campaign messages are off: no more lessons")
+    for day in (23, 24):
+        clock.set(datetime(2026, 11, day, 9, 30, tzinfo=CPH))
+        await plan_due(context)
+        clock.set(datetime(2026, 11, day, 10, 0, tzinfo=CPH))
+        assert await deliver() == 0
+    rows = await _nudges(app)
+    assert {row.id for row in rows} == {row.id for row in planned}  # nothing new planned for her
+    assert {(row.status, row.last_error) for row in rows if row.due_at <= clock.now()} == {
+        ("dropped", "opted out")
+    }
+    assert await anna.new_messages() == []
+    [state] = await anna.say("nudges")
+    assert state["text"] == "Campaign messages are turned off for you. Write **nudges on** to get them again."
+    [on] = await anna.press("Turn on")
+    assert on["text"] == "Campaign messages are on again; the next one comes at the campaign's usual time."
+    clock.set(datetime(2026, 11, 25, 9, 30, tzinfo=CPH))
+    await plan_due(context)
+    clock.set(datetime(2026, 11, 25, 10, 0, tzinfo=CPH))
+    assert await deliver() == 1
+    assert len(await anna.new_messages()) == 1
+
+
+async def test_away_drops_planned_nudges_and_holds_other_messages_until_back(  # type: ignore[no-untyped-def]
+    app: FastAPI, chat, clock: FixedClock, deliver
+) -> None:
+    context = app.state.context
+    anna = await _anna(chat)
+    await start_campaign(context, cadence="daily 10:00")
+    await anna.say("away")
+    await anna.press("1 week")  # Monday 23 to Sunday 29 November
+    clock.set(datetime(2026, 11, 24, 9, 30, tzinfo=CPH))
+    await plan_due(context)
+    await _message(app, "answer")  # e.g. an answer to a question she asked
+    clock.set(datetime(2026, 11, 24, 10, 0, tzinfo=CPH))
+    assert await deliver() == 0
+    rows = {row.kind: row for row in await outbox(context)}
+    assert (rows["nudge"].status, rows["nudge"].last_error) == ("dropped", "out of office")
+    assert (rows["message"].status, rows["message"].last_error) == ("pending", "out of office")
+    assert rows["message"].due_at == datetime(2026, 11, 30, 0, 0, tzinfo=CPH)
+    await anna.new_messages()
+    await anna.say("away")
+    [back] = await anna.press("I'm back")
+    assert back["text"].startswith("Welcome back")
+    async with context.db.unit_of_work() as session:
+        assert (await session.get(DeliveryPreference, 1)).away_until is None
+        row = (await session.scalars(select(OutboxMessage).where(OutboxMessage.kind == "message"))).one()
+        row.due_at = clock.now()
+    assert await deliver() == 1
