@@ -269,6 +269,33 @@ async def test_monday_covers_the_weekend_and_open_surveys_show_turnout(  # type:
     assert "- Employee Net Promoter Score: turnout hidden (fewer than 5 invited)" in lines
 
 
+async def test_digests_held_while_away_are_not_sent_on_the_first_day_back(  # type: ignore[no-untyped-def]
+    app: FastAPI, clock: FixedClock, people, deliver
+) -> None:
+    context = app.state.context
+    hanne = people["hanne"]
+    for day in (23, 24, 25, 30):
+        await seed(context, datetime(2026, 11, day, 11, 0, tzinfo=CPH), asked=5)
+    clock.set(TUESDAY_9)
+    await hanne.say("away")
+    await hanne.press("1 week")  # Tuesday 24 to Monday 30 November
+    for day in (24, 25, 26):
+        clock.set(datetime(2026, 11, day, 9, 0, tzinfo=CPH))
+        await tick(context, deliver)
+    assert await digests(hanne) == []
+    clock.set(datetime(2026, 12, 1, 8, 30, tzinfo=CPH))
+    await tick(context, deliver)
+    await deliver()
+    assert [d["title"] for d in await digests(hanne)] == ["HR digest for Tuesday 1 December"]
+    async with context.db.unit_of_work() as session:
+        hers = select(OutboxMessage).where(OutboxMessage.key.like("digest:%:1"))
+        rows = (await session.scalars(hers)).all()
+    assert sorted((row.key.split(":")[1], row.status) for row in rows) == [
+        ("2026-11-24", "skipped"), ("2026-11-25", "skipped"),
+        ("2026-11-26", "skipped"), ("2026-12-01", "sent"),
+    ]  # fmt: skip
+
+
 def test_previous_working_day_of_a_tuesday_is_monday() -> None:
     from bot.digest.schedule import period_before
     from bot.learning.calendar import WorkCalendar

@@ -46,13 +46,17 @@ async def queue_digests(app: AppContext) -> None:
 async def compose_digest(
     session: AsyncSession, person: Person, payload: dict[str, Any], now: datetime, app: AppContext
 ) -> Reply | None:
-    """The figures as of sending; None if the person left HR, turned it off, or the day was quiet."""
+    """The figures as of sending; None if the person left HR, turned it off, the day was quiet,
+    or the digest was held past its day (out of office, quiet hours): only today's is worth reading."""
     if person.role != DIGEST_ROLE or await DigestRepository(session).opted_out(person.id):
         return None
     settings = app.settings
     language = person.language or settings.default_language
     day = date.fromisoformat(str(payload["day"]))
-    period = period_before(WorkCalendar.of(person.timezone, settings.default_timezone), day)
+    calendar = WorkCalendar.of(person.timezone, settings.default_timezone)
+    if calendar.local_day(now) != day:
+        return None
+    period = period_before(calendar, day)
     figures = await gather(
         session,
         app.clock,
