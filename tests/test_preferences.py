@@ -155,3 +155,43 @@ async def test_away_drops_planned_nudges_and_holds_other_messages_until_back(  #
         row = (await session.scalars(select(OutboxMessage).where(OutboxMessage.kind == "message"))).one()
         row.due_at = clock.now()
     assert await deliver() == 1
+
+
+async def test_own_working_hours_come_before_the_campaigns(  # type: ignore[no-untyped-def]
+    app: FastAPI, chat, clock: FixedClock
+) -> None:
+    context = app.state.context
+    anna = await _anna(chat)
+    [state] = await anna.say("hours")
+    assert state["text"].startswith("You have not set working hours")
+    [done] = await anna.say("hours 12:00-14:00 tue-thu")
+    assert done["text"] == "Done: campaign messages reach you tue-thu, 12:00–14:00 (Europe/Copenhagen)."
+    await start_campaign(context, cadence="daily 10:00")
+    clock.set(datetime(2026, 11, 23, 9, 0, tzinfo=CPH))  # a Monday: not one of her days
+    await plan_due(context)
+    due = sorted(row.due_at.astimezone(CPH) for row in await _nudges(app))
+    assert due and due[0] == datetime(2026, 11, 24, 12, 0, tzinfo=CPH)  # Tuesday, inside her window
+    [state] = await anna.say("hours")
+    assert state["text"] == "Campaign messages reach you tue-thu, 12:00–14:00 (Europe/Copenhagen)."
+    [cleared] = await anna.press("Use the campaigns' times")
+    assert cleared["text"] == "Your own working hours are gone; campaigns use their own times again."
+    async with context.db.unit_of_work() as session:
+        preference = await session.get(DeliveryPreference, 1)
+        assert (preference.window_start, preference.window_end, preference.working_days) == (None, None, None)
+
+
+async def test_working_hours_in_norwegian_and_ones_that_make_no_sense(chat, app: FastAPI) -> None:  # type: ignore[no-untyped-def]
+    anna = await _anna(chat)
+    await anna.say("language nb")
+    [done] = await anna.say("arbeidstid 8-12 man, ons, fre")
+    assert done["text"] == "Greit: Kampanjemeldinger når deg man,ons,fre, 08:00–12:00 (Europe/Copenhagen)."
+    [kept] = await anna.say("arbeidstid 9-13")  # the days stay
+    assert kept["text"].startswith("Greit: Kampanjemeldinger når deg man,ons,fre, 09:00–13:00")
+    for wrong in ("arbeidstid 14-12", "arbeidstid 9-14 en dag", "arbeidstid mandag"):
+        [polite] = await anna.say(wrong)
+        assert polite["text"].startswith("Det forsto jeg ikke.")
+    async with app.state.context.db.unit_of_work() as session:
+        preference = await session.get(DeliveryPreference, 1)
+        assert (preference.window_start, preference.window_end, preference.working_days) == (
+            "09:00", "13:00", "mon,wed,fri",
+        )  # fmt: skip

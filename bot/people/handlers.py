@@ -5,7 +5,7 @@ from __future__ import annotations
 from bot.config import LANGUAGES
 from bot.delivery.compose import Composer
 from bot.home import HomeSection
-from bot.people import preferences
+from bot.people import preferences, working_hours
 from bot.runtime.errors import UserFacingError
 from bot.runtime.replies import Choice, Option, Reply
 from bot.runtime.router import Router
@@ -21,6 +21,7 @@ def register(router: Router) -> None:
     router.command("language", choose_language, help_key="help.command.language", menu=True)
     router.action("people.language", set_language)
     preferences.register(router)
+    working_hours.register(router)
 
 
 async def choose_language(turn: Turn) -> Reply:
