@@ -9,9 +9,9 @@ from fastapi import FastAPI
 
 from bot.config import Settings
 from tests.support.admin import admin_settings, make_token
-from tests.test_browser import CHROMIUM, FLAGS, playwright
+from tests.test_browser import CHROMIUM, FLAGS, NEEDS_CHROMIUM, playwright
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, NEEDS_CHROMIUM]
 
 CSV = "email,name,department,role,language,timezone,ambassador_topics\n{rows}"
 ROWS = (
