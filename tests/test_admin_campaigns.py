@@ -278,3 +278,26 @@ async def test_dashboard_changes_tracks_of_a_paused_campaign_only(app: FastAPI, 
         detail = (await browser.get(where)).text
         tracks = detail.split('id="campaign-tracks">')[1].split("</span>")[0]
         assert tracks == "Digital leadership"
+
+
+async def test_dashboard_preview_names_holidays_in_the_readers_language(  # type: ignore[no-untyped-def]
+    app: FastAPI, server: str, clock
+) -> None:
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from tests.test_dashboard import csrf_of
+    from tests.test_role_matrix import login
+
+    clock.set(datetime(2026, 12, 21, 8, 0, tzinfo=ZoneInfo("Europe/Copenhagen")))
+    await add_people(app.state.context, {("IT", "employee"): 2})
+    async with httpx.AsyncClient(base_url=server) as browser:
+        await login(browser, await make_token(app, "coordinator"))
+        page = await browser.get("/admin/campaigns")
+        form = {"csrf": csrf_of(page.text), "name": "Winter", "cadence": "weekdays 10:00"}
+        form["departments"] = "IT"
+        made = await browser.post("/admin/campaigns", data=form)
+        english = (await browser.get(made.headers["location"])).text
+        danish = (await browser.get(made.headers["location"] + "?lang=da")).text
+    assert "DK holiday: Christmas Day: 2" in english
+    assert "helligdag (DK): Juledag: 2" in danish and "Christmas" not in danish

@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.campaigns.preview import add_lessons, preview
+from bot.campaigns.preview import add_lessons, in_language, preview
 from bot.campaigns.service import CampaignService
 from bot.clock import Clock
 from bot.context import AppContext
@@ -53,10 +53,16 @@ def campaign_json(campaign: Campaign) -> dict[str, Any]:
 async def preview_json(
     session: AsyncSession, context: AppContext, campaign: Campaign, language: str, days: int = 14
 ) -> list[dict[str, Any]]:
-    """The preview, with the lessons each occurrence brings titled in `language`."""
+    """The preview, with the lessons each occurrence brings and the skipped days in `language`."""
     settings = context.settings
     lines = await preview(
-        session, context.clock, campaign, settings.default_timezone, settings.delivery_workspace_rate, days
+        session,
+        context.clock,
+        campaign,
+        settings.default_timezone,
+        settings.delivery_workspace_rate,
+        days,
+        in_language(context.catalogue, language),
     )
     await add_lessons(session, context.content, campaign, lines, settings.default_language)
     return [

@@ -4,19 +4,40 @@ what is skipped and why, and when the last message should be out given the rate 
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.campaigns.calendar import occurrences
-from bot.campaigns.timing import base_time, jitter_seconds, resolve, skip_reason
+from bot.campaigns.timing import LocalRules, base_time, holiday_name, jitter_seconds, resolve, skip_reason
 from bot.clock import Clock
 from bot.content.library import ContentLibrary
+from bot.i18n import Catalogue
 from bot.learning.order import lessons_ahead
 from bot.people.audience import Audience
 from storage.models import Campaign
 from storage.repositories.campaigns import CampaignRepository
+
+# Why a person gets nothing on a day, in words for whoever reads the preview.
+Describe = Callable[[LocalRules, date], str]
+
+
+def in_english(rules: LocalRules, day: date) -> str:
+    return skip_reason(rules, day) or "skipped"
+
+
+def in_language(catalogue: Catalogue, language: str) -> Describe:
+    """Skip reasons from the catalogue, holidays named in the reader's language (or a neighbour's)."""
+
+    def describe(rules: LocalRules, day: date) -> str:
+        name = holiday_name(rules.country, day, language)
+        if name:
+            return catalogue.text(language, "admin.campaigns.skip_holiday", country=rules.country, name=name)
+        return catalogue.text(language, "admin.campaigns.skip_day_off")  # the only other reason
+
+    return describe
 
 
 @dataclass(slots=True)
@@ -40,6 +61,7 @@ async def preview(
     org_zone: str,
     rate_per_second: float,
     days: int = 14,
+    describe: Describe = in_english,
 ) -> list[PreviewLine]:
     """Every occurrence in the next `days`, with the (person, UTC time) of each send."""
     now = clock.now()
@@ -58,7 +80,7 @@ async def preview(
             )  # fmt: skip
             placed = base_time(rules, occ.wall, campaign.jitter_minutes)
             if placed is None:
-                line.skipped[skip_reason(rules, occ.wall.date()) or "skipped"] += 1
+                line.skipped[describe(rules, occ.wall.date())] += 1
                 continue
             due = placed[0] + timedelta(seconds=jitter_seconds(campaign.id, occ.id, person_id, placed[1]))
             if now <= due <= now + timedelta(days=days):

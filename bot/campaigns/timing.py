@@ -62,10 +62,25 @@ def resolve(
     return LocalRules(zone, time.fromisoformat(start), time.fromisoformat(end), days, country)
 
 
+# Holiday names for a reader of each of our languages: their own, else a neighbour's, else English.
+_NAME_LANGUAGES = {"da": ("da", "no", "sv", "en_US"), "nb": ("no", "da", "sv", "en_US"), "en": ("en_US",)}
+
+
 @lru_cache(maxsize=64)
-def _holidays(country: str, year: int) -> holidays.HolidayBase:
-    # Named in English whatever the server's locale (left unset, the package follows LANG).
-    return holidays.country_holidays(country, years=year, language="en_US")
+def _holidays(country: str, year: int, language: str = "en_US") -> holidays.HolidayBase:
+    # Always named in a chosen language, whatever the server's locale (left unset, it follows LANG).
+    return holidays.country_holidays(country, years=year, language=language)
+
+
+@lru_cache(maxsize=64)
+def _name_language(country: str, reader: str) -> str:
+    supported = holidays.country_holidays(country).supported_languages
+    return next((code for code in _NAME_LANGUAGES.get(reader, ()) if code in supported), "en_US")
+
+
+def holiday_name(country: str, day: date, reader: str) -> str | None:
+    """The public holiday on `day` in `country`, named for a reader of `reader` (da, en, nb)."""
+    return _holidays(country, day.year, _name_language(country, reader)).get(day)
 
 
 def skip_reason(rules: LocalRules, day: date) -> str | None:
