@@ -155,6 +155,7 @@ async def test_a_nudge_refreshes_the_app_home_of_someone_who_opened_it(
     fake_slack: FakeSlack,
     settle: Settle,
     slack_app: FastAPI,
+    clock: FixedClock,
 ) -> None:
     await _bo_says_hello(slack, payload)
     await slack.event(payload("app_home_opened"))  # Anna looks at App Home; Bo never did
@@ -167,9 +168,14 @@ async def test_a_nudge_refreshes_the_app_home_of_someone_who_opened_it(
         outbox = Outbox(session, context.clock)
         for email in ("anna@example.org", "bo@example.org"):
             await outbox.enqueue(key=f"nudge:{email}", person_id=people[email].id, reply=Reply(text="Nudge"))
+    active_before = people["anna@example.org"].last_active_at
     fake_slack.calls.clear()
+    clock.advance(minutes=5)
     assert await slack_app.state.worker.run_once() == 2
     await settle()
     assert sorted(fake_slack.methods()) == ["chat.postMessage", "chat.postMessage", "views.publish"]
     [published] = fake_slack.called("views.publish")
     assert (published["user_id"], published["view"]["type"]) == ("U0ANNA", "home")
+    async with context.db.unit_of_work() as session:
+        anna = (await session.scalars(select(Person).where(Person.email == "anna@example.org"))).one()
+    assert anna.last_active_at == active_before  # a refreshed view is no answer to the nudge

@@ -14,8 +14,11 @@ class PeopleService:
     def __init__(self, people: PeopleRepository) -> None:
         self.people = people
 
-    async def identify(self, address: Address, profile: Profile, now: datetime) -> Person:
-        """The person behind `address`: known, linked by email, or created on first contact."""
+    async def identify(
+        self, address: Address, profile: Profile, now: datetime, *, active: bool = True
+    ) -> Person:
+        """The person behind `address`: known, linked by email, or created on first contact;
+        `active` records that they did something just now."""
         identity = await self.people.identity(address.platform.value, address.workspace_id, address.user_id)
         if identity is not None:
             person = identity.person
@@ -25,7 +28,8 @@ class PeopleService:
                 person, address.platform.value, address.workspace_id, address.user_id, now
             )
         self._enrich(person, profile)
-        person.last_active_at = now
+        if active:
+            person.last_active_at = now
         await self.people.remember_conversation(
             platform=address.platform.value,
             workspace_id=address.workspace_id,

@@ -33,14 +33,16 @@ class Dispatcher:
         self.app = app
         self.router = router
 
-    async def handle(self, event: Event) -> Outcome:
+    async def handle(self, event: Event, *, passive: bool = False) -> Outcome:
+        """Run one turn. `passive`: not the person's doing (a view refreshed for them), so it does
+        not count as their activity, which would read as an answer to their last nudge."""
         kind = "action" if event.is_action else "text"
         self.app.metrics.events.labels(event.address.platform.value, kind).inc()
         with self.app.metrics.turn_seconds.time():
-            return await self._handle(event)
+            return await self._handle(event, passive)
 
-    async def _handle(self, event: Event) -> Outcome:
-        person_id = await self.identify(event)
+    async def _handle(self, event: Event, passive: bool) -> Outcome:
+        person_id = await self.identify(event, active=not passive)
         language = self.app.settings.default_language
         try:
             async with self.app.db.unit_of_work() as session:
@@ -62,11 +64,11 @@ class Dispatcher:
             apology = self.app.catalogue.text(language, "error.generic")
             return Outcome(person_id, language, (Reply(text=apology),))
 
-    async def identify(self, event: Event) -> int:
+    async def identify(self, event: Event, *, active: bool = True) -> int:
         """Create or update the sender in a transaction of its own, kept even if the turn fails."""
         async with self.app.db.unit_of_work() as session:
             people = PeopleService(PeopleRepository(session))
-            person = await people.identify(event.address, event.profile, self.app.clock.now())
+            person = await people.identify(event.address, event.profile, self.app.clock.now(), active=active)
             return person.id
 
 

@@ -97,7 +97,7 @@ def build(context: AppContext, dispatcher: Dispatcher) -> SlackAdapter:
     def refresh_home(web: AsyncWebClient, target: Target) -> None:
         """A nudge, a survey or a routed question changes what App Home shows: re-publish it."""
         if turns.has_home(target.address):
-            work.spawn(turns.refresh_home(web, Event(address=target.address, text="home")))
+            work.spawn(turns.refresh_home(web, Event(address=target.address), passive=True))
 
     messenger = SlackMessenger(delivery_client(settings), SlackDirectory(), tokens, refresh_home)
     return SlackAdapter(bolt, turns, messenger, work)

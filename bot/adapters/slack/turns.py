@@ -67,9 +67,11 @@ class SlackTurns:
         channel = event.address.conversation_id
         await _call(client, "views.open", trigger_id=interaction.trigger_id, view=render.modal(form, channel))
 
-    async def refresh_home(self, client: AsyncWebClient, event: Event) -> None:
-        """Re-render App Home after a click or a submission: those change what it shows."""
-        outcome = await self.dispatcher.handle(dataclasses.replace(event, text="home", action=None, value=""))
+    async def refresh_home(self, client: AsyncWebClient, event: Event, *, passive: bool = False) -> None:
+        """Re-render App Home after a click or a submission, or (`passive`) after a message from
+        Stafet reached the person: those change what it shows."""
+        home = dataclasses.replace(event, text="home", action=None, value="")
+        outcome = await self.dispatcher.handle(home, passive=passive)
         await self._publish_home(client, event, outcome.replies)
 
     @asynccontextmanager
