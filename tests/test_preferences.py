@@ -136,7 +136,7 @@ async def test_away_drops_planned_nudges_and_holds_other_messages_until_back(  #
     anna = await _anna(chat)
     await start_campaign(context, cadence="daily 10:00")
     await anna.say("away")
-    await anna.press("1 week")  # Monday 23 to Sunday 29 November
+    await anna.press("2 weeks")  # Monday 23 November to Sunday 6 December
     clock.set(datetime(2026, 11, 24, 9, 30, tzinfo=CPH))
     await plan_due(context)
     await _message(app, "answer")  # e.g. an answer to a question she asked
@@ -145,16 +145,20 @@ async def test_away_drops_planned_nudges_and_holds_other_messages_until_back(  #
     rows = {row.kind: row for row in await outbox(context)}
     assert (rows["nudge"].status, rows["nudge"].last_error) == ("dropped", "out of office")
     assert (rows["message"].status, rows["message"].last_error) == ("pending", "out of office")
-    assert rows["message"].due_at == datetime(2026, 11, 30, 0, 0, tzinfo=CPH)
+    assert rows["message"].due_at == datetime(2026, 12, 7, 8, 0, tzinfo=CPH)  # her first morning back
     await anna.new_messages()
     await anna.say("away")
-    [back] = await anna.press("I'm back")
+    await anna.press("1 week")  # from today, Tuesday, after all: back on Tuesday 1 December
+    [row] = [row for row in await outbox(context) if row.kind == "message"]
+    assert row.due_at == datetime(2026, 12, 1, 8, 0, tzinfo=CPH)
+    clock.set(datetime(2026, 11, 26, 13, 0, tzinfo=CPH))
+    await anna.say("away")
+    [back] = await anna.press("I'm back")  # back early, on Thursday
     assert back["text"].startswith("Welcome back")
     async with context.db.unit_of_work() as session:
         assert (await session.get(DeliveryPreference, 1)).away_until is None
-        row = (await session.scalars(select(OutboxMessage).where(OutboxMessage.kind == "message"))).one()
-        row.due_at = clock.now()
-    assert await deliver() == 1
+    await deliver()
+    assert "Message answer" in [m["text"] for m in await anna.new_messages()]
 
 
 async def test_own_working_hours_come_before_the_campaigns(  # type: ignore[no-untyped-def]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -54,3 +55,17 @@ class Outbox:
             dialect.insert(OutboxMessage).values(values).on_conflict_do_nothing().returning(OutboxMessage.id)
         )
         return (await self.session.execute(statement)).scalar_one_or_none() is not None
+
+    async def bring_forward(self, person_id: int, reason: str, at: datetime) -> int:
+        """Messages put off for `reason` until after `at` become due at `at` (leave cut short)."""
+        result = await self.session.execute(
+            update(OutboxMessage)
+            .where(
+                OutboxMessage.person_id == person_id,
+                OutboxMessage.status == "pending",
+                OutboxMessage.last_error == reason,
+                OutboxMessage.due_at > at,
+            )
+            .values(due_at=at)
+        )
+        return int(result.rowcount or 0)  # type: ignore[attr-defined]

@@ -26,6 +26,7 @@ class Decision:
 
 
 _CACHE = "delivery_preferences"
+OUT_OF_OFFICE = "out of office"
 
 # (session, row, person, now, app) -> None to let it through, or a Decision.
 Gate = Callable[[AsyncSession, OutboxMessage, Person, datetime, AppContext], Awaitable[Decision | None]]
@@ -43,8 +44,8 @@ async def person_gate(
         return Decision("drop", reason="opted out")
     if preference.away_until is not None and preference.away_until > now:
         if row.campaign_id is not None:
-            return Decision("drop", reason="out of office")
-        return Decision("defer", preference.away_until, "out of office")
+            return Decision("drop", reason=OUT_OF_OFFICE)
+        return Decision("defer", preference.away_until, OUT_OF_OFFICE)
     if preference.quiet_start and preference.quiet_end:
         zone = _zone(person.timezone, app.settings.default_timezone)
         end = quiet_until(

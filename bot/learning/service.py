@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -12,6 +12,7 @@ from bot.config import Settings
 from bot.content.lessons import Lesson
 from bot.content.library import ContentLibrary
 from bot.delivery.outbox import Outbox
+from bot.delivery.policy import OUT_OF_OFFICE
 from bot.learning.calendar import WorkCalendar
 from bot.learning.order import content_roles, lesson_order
 from bot.learning.srs import apply_answer
@@ -58,17 +59,18 @@ class LearningService:
 
     async def go_away(self, person: Person, days: int, now: datetime) -> date | None:
         """Leave from today for `days` days (its last day), or, with 0, back from leave now."""
-        calendar = self.calendar(person)
-        today = calendar.local_day(now)
+        today = self.calendar(person).local_day(now)
         await self.repo.end_leave(person.id, today)
+        back, last_day = now, None
+        if days > 0:
+            last_day = today + timedelta(days=days - 1)
+            await self.repo.add_leave(person.id, today, last_day, now)
+            calendar = await self.work_calendar(person)
+            back = calendar.morning(calendar.next_working_day(last_day))
+        # Out of office for the delivery worker too: what it held comes on the first morning back.
         preference = await PreferenceRepository(self.session).for_person(person.id)
-        preference.away_until = None
-        if days <= 0:
-            return None
-        last_day = today + timedelta(days=days - 1)
-        await self.repo.add_leave(person.id, today, last_day, now)
-        # Out of office for the delivery worker too: other messages wait until the day after.
-        preference.away_until = datetime.combine(last_day + timedelta(days=1), time(0), calendar.zone)
+        preference.away_until = back if last_day is not None else None
+        await Outbox(self.session, FixedClock(now)).bring_forward(person.id, OUT_OF_OFFICE, back)
         return last_day
 
     def language(self, person: Person) -> str:
