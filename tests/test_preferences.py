@@ -3,12 +3,11 @@ the delivery worker honours it. Web chat, SQLite and PostgreSQL, a fixed clock."
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 from fastapi import FastAPI
-from sqlalchemy import select
 
 from bot.campaigns.jobs import plan_due
 from bot.clock import FixedClock
@@ -199,3 +198,26 @@ async def test_working_hours_in_norwegian_and_ones_that_make_no_sense(chat, app:
         assert (preference.window_start, preference.window_end, preference.working_days) == (
             "09:00", "13:00", "mon,wed,fri",
         )  # fmt: skip
+
+
+async def test_quiet_hours_over_the_whole_window_leave_no_pile_of_nudges(  # type: ignore[no-untyped-def]
+    app: FastAPI, chat, clock: FixedClock, deliver
+) -> None:
+    context = app.state.context
+    anna = await _anna(chat)
+    await anna.say("quiet 08:00-17:00")  # the campaign writes 09:00-16:00: never, while this lasts
+    await start_campaign(context, cadence="daily 10:00")
+    for hour in range(0, 72, 1):
+        clock.set(datetime(2026, 11, 23, 10, 0, tzinfo=CPH) + timedelta(hours=hour))
+        await plan_due(context)
+        await deliver()
+    assert await anna.new_messages() == []
+    rows = await _nudges(app)
+    assert sum(row.status == "pending" for row in rows) <= 3  # yesterday's, today's, tomorrow's
+    assert {row.last_error for row in rows if row.status == "dropped"} == {"missed its day"}
+    await anna.say("quiet off")
+    await anna.new_messages()
+    clock.set(datetime(2026, 11, 26, 10, 0, tzinfo=CPH))
+    await plan_due(context)
+    await deliver()
+    assert len(await anna.new_messages()) == 1

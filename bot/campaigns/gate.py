@@ -34,6 +34,11 @@ async def campaign_gate(
     if participant.status != "active":
         return Decision("drop", reason=f"participation {participant.status}")
     rules = await rules_for(session, campaign, person, app.settings.default_timezone)
+    # A nudge goes out on its day or not at all (quiet hours over the whole window, a long pause):
+    # the next occurrence brings the next lesson, and nobody gets a pile of them at once.
+    its_day = max(_planned_for(row, rules), row.created_at).astimezone(rules.zone).date()
+    if now.astimezone(rules.zone).date() > its_day:
+        return Decision("drop", reason="missed its day")
     if not in_window(rules, now):
         return Decision("defer", next_window_start(rules, now), "outside the send window")
     payload = row.payload or {}
@@ -96,3 +101,13 @@ async def _ask_to_continue(
     await Outbox(session, app.clock).enqueue(
         key=f"campaign-ask:{campaign.id}:{person.id}", person_id=person.id, reply=question, due_at=now
     )
+
+
+def _planned_for(row: OutboxMessage, rules: LocalRules) -> datetime:
+    """When the row's occurrence fires in the recipient's zone (catch-up rows: when queued)."""
+    occurrence = str((row.payload or {}).get("occurrence", ""))
+    try:
+        wall = datetime.fromisoformat(occurrence.rpartition("@")[2])
+    except ValueError:
+        return row.created_at
+    return wall.replace(tzinfo=rules.zone)
