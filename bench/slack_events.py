@@ -5,11 +5,12 @@ Signed `message.im` events and `block_actions` clicks (half each) are posted on 
 `AsyncApp` under uvicorn with one no-op listener per kind. Each server runs in its own process.
 
 Figures (last line, one JSON object): `seconds` (whole run); per server `paced` (requests sent at
-`rate` per second: `p50_ms`, `p99_ms`, `max_ms`, `errors`) and `throughput_rps` (closed loop,
-`concurrency` requests in flight; the paced run starts once the warm-up's turns are done, so it
-measures acks at `rate` with the turns that rate brings); `ratio` (stafet / bare throughput); `turns_completed` (replies
-stafet posted to the fake Web API, one per request after warm-up and load) and `drain_seconds` (how
-long after the load stafet was still working through turns behind its acks; bare bolt runs after);
+`rate` per second: `p50_ms`, `p99_ms`, `max_ms`, `errors`; it starts once the warm-up's turns
+are done, so it measures acks at `rate` with the turns that rate brings) and `throughput_rps`
+(closed loop, `concurrency` requests in flight); `ratio` (stafet / bare throughput);
+`turns_completed` (replies stafet posted to the fake Web API, one per request after warm-up and
+load) and `drain_seconds` (how long after the load stafet was still working through turns behind
+its acks; bare bolt runs after);
 `peak_rss_mb` (stafet server); `p99_ok` (< 100 ms at 100/s) and `ratio_ok` (>= 0.6).
 
     .venv/bin/python bench/slack_events.py [--rate 100] [--seconds 5] [--concurrency 32]

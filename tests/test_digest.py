@@ -269,7 +269,7 @@ async def test_monday_covers_the_weekend_and_open_surveys_show_turnout(  # type:
     assert "- Employee Net Promoter Score: turnout hidden (fewer than 5 invited)" in lines
 
 
-async def test_digests_held_while_away_are_not_sent_on_the_first_day_back(  # type: ignore[no-untyped-def]
+async def test_no_digest_while_away_and_none_held_past_its_day(  # type: ignore[no-untyped-def]
     app: FastAPI, clock: FixedClock, people, deliver
 ) -> None:
     context = app.state.context
@@ -285,14 +285,18 @@ async def test_digests_held_while_away_are_not_sent_on_the_first_day_back(  # ty
     assert await digests(hanne) == []
     clock.set(datetime(2026, 12, 1, 8, 30, tzinfo=CPH))
     await tick(context, deliver)
-    await deliver()
     assert [d["title"] for d in await digests(hanne)] == ["HR digest for Tuesday 1 December"]
+    await hanne.say("quiet 08:00-01:00")  # Wednesday's digest waits until Thursday 01:00: too late
+    clock.set(datetime(2026, 12, 2, 8, 30, tzinfo=CPH))
+    await tick(context, deliver)
+    clock.set(datetime(2026, 12, 3, 1, 0, tzinfo=CPH))
+    await deliver()
+    assert await digests(hanne) == []
     async with context.db.unit_of_work() as session:
         hers = select(OutboxMessage).where(OutboxMessage.key.like("digest:%:1"))
         rows = (await session.scalars(hers)).all()
     assert sorted((row.key.split(":")[1], row.status) for row in rows) == [
-        ("2026-11-24", "skipped"), ("2026-11-25", "skipped"),
-        ("2026-11-26", "skipped"), ("2026-12-01", "sent"),
+        ("2026-12-01", "sent"), ("2026-12-02", "skipped"),
     ]  # fmt: skip
 
 

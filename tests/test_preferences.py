@@ -120,7 +120,11 @@ async def test_nudges_off_drops_planned_campaign_messages_and_on_brings_them_bac
     [state] = await anna.say("nudges")
     assert state["text"] == "Campaign messages are turned off for you. Write **nudges on** to get them again."
     [on] = await anna.press("Turn on")
-    assert on["text"] == "Campaign messages are on again; the next one comes at the campaign's usual time."
+    assert on["text"] == "Campaign messages are on again."
+    [usage] = await anna.say("nudges maybe")
+    assert usage["text"] == (
+        "Write **nudges off** to stop campaign messages, or **nudges on** to get them again."
+    )
     clock.set(datetime(2026, 11, 25, 9, 30, tzinfo=CPH))
     await plan_due(context)
     clock.set(datetime(2026, 11, 25, 10, 0, tzinfo=CPH))
@@ -190,6 +194,11 @@ async def test_working_hours_in_norwegian_and_ones_that_make_no_sense(chat, app:
     assert done["text"] == "Greit: Kampanjemeldinger når deg man,ons,fre, 08:00–12:00 (Europe/Copenhagen)."
     [kept] = await anna.say("arbeidstid 9-13")  # the days stay
     assert kept["text"].startswith("Greit: Kampanjemeldinger når deg man,ons,fre, 09:00–13:00")
+    [long_names] = await anna.say("arbeidstid 9-13 Mandag. – Torsdag.")
+    assert long_names["text"].startswith("Greit: Kampanjemeldinger når deg man-tor, 09:00–13:00")
+    [weekdays] = await anna.say("arbeidstid 9-13 hverdager")
+    assert weekdays["text"].startswith("Greit: Kampanjemeldinger når deg man-fre, 09:00–13:00")
+    await anna.say("arbeidstid 9-13 man,ons,fre")
     for wrong in ("arbeidstid 14-12", "arbeidstid 9-14 en dag", "arbeidstid mandag"):
         [polite] = await anna.say(wrong)
         assert polite["text"].startswith("Det forsto jeg ikke.")

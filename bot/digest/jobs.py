@@ -29,7 +29,7 @@ async def queue_digests(app: AppContext) -> None:
     queued = 0
     async with app.db.unit_of_work() as session:
         outbox = Outbox(session, app.clock)
-        for person in await DigestRepository(session).recipients():
+        for person in await DigestRepository(session).recipients(now):
             day = due_day(WorkCalendar.of(person.timezone, app.settings.default_timezone), now)
             if day is None:
                 continue

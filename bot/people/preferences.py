@@ -80,6 +80,8 @@ async def nudges(turn: Turn) -> Reply:
         return await _switch(turn, opted_out=True)
     if wanted in turn.app.catalogue.words("preferences.word.on"):
         return await _switch(turn, opted_out=False)
+    if wanted:
+        raise UserFacingError("nudges.usage")
     preference = await PreferenceRepository(turn.session).get(turn.person.id)
     off = preference is not None and preference.opted_out
     state, switch, value = ("state_off", "turn_on", "on") if off else ("state_on", "turn_off", "off")

@@ -64,13 +64,14 @@ async def _set(turn: Turn, wanted: str) -> Reply:
 
 
 def _canonical_days(turn: Turn, text: str) -> str | None:
-    """Days such as "man-tor" or "mon,wed", in any of our languages, as "mon-thu" / "mon,wed"."""
-    names = {
-        local: english
-        for variant in turn.app.catalogue.variants("preferences.days").values()
-        for english, local in zip(DAYS, variant.split("|"), strict=True)
-    }
-    parts = re.split(r"([,\-–])", re.sub(r"\s+", "", text))
+    """Days such as "man-tor", "mandag, onsdag" or "hverdage", in any of our languages, as the
+    campaigns write them ("mon-thu", "mon,wed", "mon-fri"); None if a word is not a day."""
+    catalogue = turn.app.catalogue
+    names = dict.fromkeys(catalogue.words("preferences.weekdays"), "mon-fri")
+    for key in ("preferences.days", "preferences.day_names"):
+        for variant in catalogue.variants(key).values():
+            names.update(zip(variant.lower().split("|"), DAYS, strict=True))
+    parts = re.split(r"([,\-–])", re.sub(r"[\s.]+", "", text.lower()))
     canonical = "".join(
         "-" if part == "–" else part if part in ",-" else names.get(part, "?") for part in parts if part
     )

@@ -158,6 +158,3 @@ class CampaignRepository:
             self.session.add(found)
             await self.session.flush()
         return found
-
-    async def preference(self, person_id: int) -> DeliveryPreference | None:
-        return await self.session.get(DeliveryPreference, person_id)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, func, select
+from sqlalchemy import ColumnElement, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.base import Base
@@ -32,8 +32,8 @@ class DigestRepository:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
 
-    async def recipients(self) -> list[Person]:
-        """HR people (not erased) who have not turned the digest off."""
+    async def recipients(self, now: datetime) -> list[Person]:
+        """HR people (not erased) who have not turned the digest off and are not out of office."""
         query = (
             select(Person)
             .outerjoin(DeliveryPreference, DeliveryPreference.person_id == Person.id)
@@ -41,6 +41,7 @@ class DigestRepository:
                 Person.role == DIGEST_ROLE,
                 Person.email.is_not(None),
                 func.coalesce(DeliveryPreference.digest_opted_out, False).is_(False),
+                or_(DeliveryPreference.away_until.is_(None), DeliveryPreference.away_until <= now),
             )
             .order_by(Person.id)
         )
