@@ -12,7 +12,7 @@ from fastapi import FastAPI
 from bot.campaigns.jobs import plan_due
 from bot.clock import FixedClock
 from bot.delivery.outbox import Outbox
-from bot.people.preferences import parse_span
+from bot.people.delivery_preferences import parse_span
 from bot.runtime.replies import Reply
 from storage.models import DeliveryPreference, OutboxMessage
 from tests.support.campaigns import outbox, start_campaign

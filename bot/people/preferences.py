@@ -1,22 +1,14 @@
-"""A person's say over when Stafet writes: quiet hours, and campaign messages off or on.
-
-The delivery worker reads these at send time (bot/delivery/policy.py): a message due in quiet
-hours waits until they end, and an opted-out person gets no campaign messages at all.
-"""
+"""Chat side of a person's delivery preferences: `quiet` hours and campaign messages (`nudges`)."""
 
 from __future__ import annotations
 
-import re
-from datetime import time
-
+from bot.people.delivery_preferences import PreferenceService
 from bot.runtime.errors import UserFacingError
 from bot.runtime.replies import Button, Reply
 from bot.runtime.router import Router
 from bot.runtime.turn import Turn
-from storage.repositories.preferences import PreferenceRepository
 
 EVENINGS = "17:00-08:00"
-_SPAN = re.compile(r"^(\d{1,2})(?:[:.](\d{2}))?\s*[-–]\s*(\d{1,2})(?:[:.](\d{2}))?$")
 
 
 def register(router: Router) -> None:
@@ -26,24 +18,12 @@ def register(router: Router) -> None:
     router.action("people.nudges", set_nudges)
 
 
-def parse_span(text: str) -> tuple[time, time] | None:
-    """Read "17:00-08:00", "17-8" or "17.30–7.45" as (start, end); None if not two different times."""
-    found = _SPAN.match(text.strip())
-    if found is None:
-        return None
-    hour1, minute1, hour2, minute2 = (int(part or 0) for part in found.groups())
-    if hour1 > 23 or hour2 > 23 or minute1 > 59 or minute2 > 59:
-        return None
-    start, end = time(hour1, minute1), time(hour2, minute2)
-    return None if start == end else (start, end)
-
-
 async def quiet(turn: Turn) -> Reply:
     """`quiet 17:00-08:00` or `quiet off`; alone, the current quiet hours."""
     wanted = turn.args.strip().lower()
     if wanted:
         return await _set_quiet(turn, wanted)
-    preference = await PreferenceRepository(turn.session).get(turn.person.id)
+    preference = await PreferenceService(turn.session).current(turn.person.id)
     if preference is not None and preference.quiet_start and preference.quiet_end:
         return Reply(
             text=turn.t("quiet.state_on", **_span(turn, preference.quiet_start, preference.quiet_end)),
@@ -60,16 +40,10 @@ async def set_quiet(turn: Turn) -> Reply:
 
 
 async def _set_quiet(turn: Turn, wanted: str) -> Reply:
-    repository = PreferenceRepository(turn.session)
-    if wanted in turn.app.catalogue.words("preferences.word.off"):
-        preference = await repository.for_person(turn.person.id)
-        preference.quiet_start = preference.quiet_end = None
+    off = wanted in turn.app.catalogue.words("preferences.word.off")
+    preference = await PreferenceService(turn.session).set_quiet(turn.person.id, None if off else wanted)
+    if preference.quiet_start is None or preference.quiet_end is None:
         return Reply(text=turn.t("quiet.turned_off"))
-    span = parse_span(wanted)
-    if span is None:
-        raise UserFacingError("quiet.invalid")
-    preference = await repository.for_person(turn.person.id)
-    preference.quiet_start, preference.quiet_end = (moment.strftime("%H:%M") for moment in span)
     return Reply(text=turn.t("quiet.set", **_span(turn, preference.quiet_start, preference.quiet_end)))
 
 
@@ -77,12 +51,12 @@ async def nudges(turn: Turn) -> Reply:
     """`nudges off` or `nudges on`; alone, whether campaign messages come, with the switch."""
     wanted = turn.args.strip().lower()
     if wanted in turn.app.catalogue.words("preferences.word.off"):
-        return await _switch(turn, opted_out=True)
+        return await _switch(turn, on=False)
     if wanted in turn.app.catalogue.words("preferences.word.on"):
-        return await _switch(turn, opted_out=False)
+        return await _switch(turn, on=True)
     if wanted:
         raise UserFacingError("nudges.usage")
-    preference = await PreferenceRepository(turn.session).get(turn.person.id)
+    preference = await PreferenceService(turn.session).current(turn.person.id)
     off = preference is not None and preference.opted_out
     state, switch, value = ("state_off", "turn_on", "on") if off else ("state_on", "turn_off", "off")
     return Reply(
@@ -91,13 +65,12 @@ async def nudges(turn: Turn) -> Reply:
 
 
 async def set_nudges(turn: Turn) -> Reply:
-    return await _switch(turn, opted_out=turn.event.value == "off")
+    return await _switch(turn, on=turn.event.value != "off")
 
 
-async def _switch(turn: Turn, *, opted_out: bool) -> Reply:
-    """Off drops campaign messages already planned at send time and plans no new ones."""
-    (await PreferenceRepository(turn.session).for_person(turn.person.id)).opted_out = opted_out
-    return Reply(text=turn.t("nudges.turned_off" if opted_out else "nudges.turned_on"))
+async def _switch(turn: Turn, *, on: bool) -> Reply:
+    await PreferenceService(turn.session).set_campaign_messages(turn.person.id, on=on)
+    return Reply(text=turn.t("nudges.turned_on" if on else "nudges.turned_off"))
 
 
 def _span(turn: Turn, start: str, end: str) -> dict[str, str]:

@@ -8,16 +8,12 @@ from __future__ import annotations
 
 import re
 
-from bot.campaigns.cadence import DAYS, parse_days
-from bot.people.preferences import parse_span
-from bot.runtime.errors import UserFacingError
+from bot.campaigns.cadence import DAYS
+from bot.people.delivery_preferences import PreferenceService
 from bot.runtime.replies import Button, Reply
 from bot.runtime.router import Router
 from bot.runtime.turn import Turn
 from storage.models import DeliveryPreference
-from storage.repositories.preferences import PreferenceRepository
-
-_HOURS = re.compile(r"^(\d{1,2}(?:[:.]\d{2})?\s*[-–]\s*\d{1,2}(?:[:.]\d{2})?)(?:\s+(\S.*))?$")
 
 
 def register(router: Router) -> None:
@@ -30,56 +26,32 @@ async def hours(turn: Turn) -> Reply:
     wanted = turn.args.strip().lower()
     if wanted in turn.app.catalogue.words("preferences.word.off"):
         return await clear_hours(turn)
+    service = PreferenceService(turn.session)
     if wanted:
-        return await _set(turn, wanted)
-    preference = await PreferenceRepository(turn.session).get(turn.person.id)
-    if preference is None or not (preference.window_start and preference.window_end):
+        preference = await service.set_hours(turn.person.id, wanted, _day_names(turn))
+        return Reply(text=turn.t("hours.set", **_described(turn, preference)))
+    current = await service.current(turn.person.id)
+    if current is None or not (current.window_start and current.window_end):
         return Reply(text=turn.t("hours.state_default"))
     return Reply(
-        text=turn.t("hours.state_own", **_described(turn, preference)),
+        text=turn.t("hours.state_own", **_described(turn, current)),
         buttons=(Button(turn.t("hours.use_campaign"), "people.hours", "off"),),
     )
 
 
 async def clear_hours(turn: Turn) -> Reply:
-    preference = await PreferenceRepository(turn.session).for_person(turn.person.id)
-    preference.window_start = preference.window_end = preference.working_days = None
+    await PreferenceService(turn.session).set_hours(turn.person.id, None, {})
     return Reply(text=turn.t("hours.cleared"))
 
 
-async def _set(turn: Turn, wanted: str) -> Reply:
-    found = _HOURS.match(wanted)
-    span = parse_span(found.group(1)) if found else None
-    if found is None or span is None or span[0] >= span[1]:
-        raise UserFacingError("hours.invalid")
-    days = None
-    if found.group(2):
-        days = _canonical_days(turn, found.group(2))
-        if days is None:
-            raise UserFacingError("hours.invalid")
-    preference = await PreferenceRepository(turn.session).for_person(turn.person.id)
-    preference.window_start, preference.window_end = (moment.strftime("%H:%M") for moment in span)
-    preference.working_days = days or preference.working_days
-    return Reply(text=turn.t("hours.set", **_described(turn, preference)))
-
-
-def _canonical_days(turn: Turn, text: str) -> str | None:
-    """Days such as "man-tor", "mandag, onsdag" or "hverdage", in any of our languages, as the
-    campaigns write them ("mon-thu", "mon,wed", "mon-fri"); None if a word is not a day."""
+def _day_names(turn: Turn) -> dict[str, str]:
+    """Every word for a day a person may type, in any of our languages, with "hverdage" & co."""
     catalogue = turn.app.catalogue
     names = dict.fromkeys(catalogue.words("preferences.weekdays"), "mon-fri")
     for key in ("preferences.days", "preferences.day_names"):
         for variant in catalogue.variants(key).values():
             names.update(zip(variant.lower().split("|"), DAYS, strict=True))
-    parts = re.split(r"([,\-–])", re.sub(r"[\s.]+", "", text.lower()))
-    canonical = "".join(
-        "-" if part == "–" else part if part in ",-" else names.get(part, "?") for part in parts if part
-    )
-    try:
-        parse_days(canonical)
-    except UserFacingError:
-        return None
-    return canonical
+    return names
 
 
 def _described(turn: Turn, preference: DeliveryPreference) -> dict[str, str]:
