@@ -165,7 +165,7 @@ async def test_away_drops_planned_nudges_and_holds_other_messages_until_back(  #
 
 
 async def test_own_working_hours_come_before_the_campaigns(  # type: ignore[no-untyped-def]
-    app: FastAPI, chat, clock: FixedClock
+    app: FastAPI, chat, clock: FixedClock, deliver
 ) -> None:
     context = app.state.context
     anna = await _anna(chat)
@@ -178,8 +178,14 @@ async def test_own_working_hours_come_before_the_campaigns(  # type: ignore[no-u
     await plan_due(context)
     due = sorted(row.due_at.astimezone(CPH) for row in await _nudges(app))
     assert due and due[0] == datetime(2026, 11, 24, 12, 0, tzinfo=CPH)  # Tuesday, inside her window
+    await anna.say("hours 13:00-14:00")  # changed after planning: the worker follows at send time
+    clock.set(datetime(2026, 11, 24, 12, 0, tzinfo=CPH))
+    assert await deliver() == 0
+    tuesday = min(await _nudges(app), key=lambda row: row.due_at)
+    assert tuesday.due_at == datetime(2026, 11, 24, 13, 0, tzinfo=CPH)
+    assert tuesday.last_error == "outside the send window"
     [state] = await anna.say("hours")
-    assert state["text"] == "Campaign messages reach you tue-thu, 12:00–14:00 (Europe/Copenhagen)."
+    assert state["text"] == "Campaign messages reach you tue-thu, 13:00–14:00 (Europe/Copenhagen)."
     [cleared] = await anna.press("Use the campaigns' times")
     assert cleared["text"] == "Your own working hours are gone; campaigns use their own times again."
     async with context.db.unit_of_work() as session:
