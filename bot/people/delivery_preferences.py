@@ -29,10 +29,10 @@ def parse_span(text: str) -> tuple[time, time] | None:
     found = _SPAN.match(text.strip())
     if found is None:
         return None
-    moments = [_time(part) for part in found.groups()]
-    if None in moments or moments[0] == moments[1]:
+    start, end = (_time(part) for part in found.groups())
+    if start is None or end is None or start == end:
         return None
-    return moments[0], moments[1]  # type: ignore[return-value]
+    return start, end
 
 
 def canonical_days(text: str, names: Mapping[str, str]) -> str | None:
