@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
 import httpx
 import pytest
 from fastapi import FastAPI
@@ -283,9 +286,6 @@ async def test_dashboard_changes_tracks_of_a_paused_campaign_only(app: FastAPI, 
 async def test_dashboard_preview_names_holidays_in_the_readers_language(  # type: ignore[no-untyped-def]
     app: FastAPI, server: str, clock
 ) -> None:
-    from datetime import datetime
-    from zoneinfo import ZoneInfo
-
     from tests.test_dashboard import csrf_of
     from tests.test_role_matrix import login
 

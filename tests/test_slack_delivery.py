@@ -8,6 +8,7 @@ from fastapi import FastAPI
 from sqlalchemy import select
 
 from bot.clock import FixedClock
+from bot.delivery.outbox import Outbox
 from bot.runtime.replies import Reply
 from bot.runtime.turn import Turn
 from storage.models import OutboxMessage, Person
@@ -66,8 +67,6 @@ async def test_rate_limited_delivery_waits_for_retry_after(
     await _bo_says_hello(slack, payload)
     await settle()
     context = slack_app.state.context
-    from bot.delivery.outbox import Outbox
-
     async with context.db.unit_of_work() as session:
         bo = (await session.scalars(select(Person))).one()
         await Outbox(session, context.clock).enqueue(
@@ -124,8 +123,6 @@ async def test_a_message_posted_by_a_worker_that_died_is_recorded_not_posted_aga
     await _bo_says_hello(slack, payload)
     await settle()
     context, worker = slack_app.state.context, slack_app.state.worker
-    from bot.delivery.outbox import Outbox
-
     async with context.db.unit_of_work() as session:
         bo = (await session.scalars(select(Person))).one()
         await Outbox(session, context.clock).enqueue(
@@ -161,8 +158,6 @@ async def test_a_nudge_refreshes_the_app_home_of_someone_who_opened_it(
     await slack.event(payload("app_home_opened"))  # Anna looks at App Home; Bo never did
     await settle()
     context = slack_app.state.context
-    from bot.delivery.outbox import Outbox
-
     async with context.db.unit_of_work() as session:
         people = {p.email: p for p in (await session.scalars(select(Person))).all()}
         outbox = Outbox(session, context.clock)

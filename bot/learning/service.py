@@ -61,15 +61,16 @@ class LearningService:
         """Leave from today for `days` days (its last day), or, with 0, back from leave now."""
         today = self.calendar(person).local_day(now)
         await self.repo.end_leave(person.id, today)
-        back, last_day = now, None
+        # Out of office for the delivery worker too: what it held comes on the first morning back.
+        preference = await PreferenceRepository(self.session).for_person(person.id)
+        preference.away_until = None
+        last_day: date | None = None
         if days > 0:
             last_day = today + timedelta(days=days - 1)
             await self.repo.add_leave(person.id, today, last_day, now)
             calendar = await self.work_calendar(person)
-            back = calendar.morning(calendar.next_working_day(last_day))
-        # Out of office for the delivery worker too: what it held comes on the first morning back.
-        preference = await PreferenceRepository(self.session).for_person(person.id)
-        preference.away_until = back if last_day is not None else None
+            preference.away_until = calendar.morning(calendar.next_working_day(last_day))
+        back = preference.away_until or now
         await Outbox(self.session, FixedClock(now)).bring_forward(person.id, OUT_OF_OFFICE, back)
         return last_day
 
