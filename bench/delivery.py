@@ -7,8 +7,7 @@ Phase 2 sends them again through a platform that allows `--limit` messages a sec
 workspace (in fixed one-second windows) and answers 429 with a Retry-After of the rest of the
 window beyond that; the figure is the share of the allowed rate achieved. The workspace
 buckets are the shared ones in the database, as with several replicas. The last line is one
-JSON object. On PostgreSQL run it on Python 3.12 or newer: on CPython 3.11.7 the throttled
-phase crashed the interpreter in most runs (README, "Running in a container").
+JSON object.
 """
 
 from __future__ import annotations

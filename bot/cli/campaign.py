@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Awaitable, Callable
 from datetime import date
-from typing import TypeVar
 
 import typer
 
@@ -25,10 +24,9 @@ from bot.surveys.templates import load_templates
 from storage.database import Database
 
 app = typer.Typer(help="Learning campaigns: plan, preview, pause, resume, finish.", no_args_is_help=True)
-T = TypeVar("T")
 
 
-def _run(ctx: typer.Context, work: Callable[[CampaignService, Settings], Awaitable[T]]) -> T:
+def _run[T](ctx: typer.Context, work: Callable[[CampaignService, Settings], Awaitable[T]]) -> T:
     settings = settings_of(ctx)
 
     async def go() -> T:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from typing import Any, TypeVar
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -11,10 +11,8 @@ from bot.clock import Clock, SystemClock
 from bot.config import Settings
 from storage.database import Database
 
-T = TypeVar("T")
 
-
-async def in_unit_of_work(
+async def in_unit_of_work[T](
     settings: Settings, work: Callable[[AsyncSession, Clock], Awaitable[T]], clock: Clock | None = None
 ) -> T:
     database = Database(settings.database_url)

@@ -6,7 +6,6 @@ import asyncio
 from collections.abc import Awaitable, Callable
 from datetime import datetime
 from pathlib import Path
-from typing import TypeVar
 
 import typer
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -26,10 +25,9 @@ from storage.database import Database
 from storage.repositories.surveys import SurveyRepository
 
 app = typer.Typer(help="Pulse surveys: waves, results and CSV export.", no_args_is_help=True)
-T = TypeVar("T")
 
 
-def _run(settings: Settings, work: Callable[[AsyncSession], Awaitable[T]]) -> T:
+def _run[T](settings: Settings, work: Callable[[AsyncSession], Awaitable[T]]) -> T:
     async def go() -> T:
         db = Database(settings.database_url)
         try:

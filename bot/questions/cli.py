@@ -6,7 +6,7 @@ import asyncio
 import json
 from collections.abc import Awaitable, Callable
 from datetime import date
-from typing import Any, TypeVar
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import typer
@@ -22,10 +22,9 @@ from storage.repositories.questions import FaqRepository, QuestionRepository
 
 ambassador_app = typer.Typer(help="The digital ambassadors who answer questions.", no_args_is_help=True)
 faq_app = typer.Typer(help="FAQ entries grown from answered questions.", no_args_is_help=True)
-T = TypeVar("T")
 
 
-def _run(ctx: typer.Context, work: Callable[[AsyncSession], Awaitable[T]]) -> T:
+def _run[T](ctx: typer.Context, work: Callable[[AsyncSession], Awaitable[T]]) -> T:
     async def main() -> T:
         database = Database(settings_of(ctx).database_url)
         try:

@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Generic, TypeVar
 
 from fastapi import Query
 from pydantic import BaseModel
 
-T = TypeVar("T")
 MAX_LIMIT = 200
 
 
@@ -25,7 +23,7 @@ def page_params(
     return PageParams(limit, offset)
 
 
-class Page(BaseModel, Generic[T]):
+class Page[T](BaseModel):
     items: list[T]
     total: int
     limit: int
