@@ -71,6 +71,7 @@ async def test_audit_log_pages_newest_first(app, http: httpx.AsyncClient) -> Non
     assert first["total"] == 4 and first["next_offset"] == 2
     assert [e["target"] for e in first["items"]] == ["viewer 2", "viewer 1"]
     assert first["items"][0]["action"] == "token.create"
-    assert first["items"][0]["actor"] == "command line"
+    assert first["items"][0]["actor"].startswith("command line (")
+    assert first["items"][0]["detail"]["via"] == "cli"
     rest = (await http.get("/api/v1/audit", params={"limit": 2, "offset": 2}, headers=bearer(hr))).json()
     assert [e["target"] for e in rest["items"]] == ["viewer 0", "hr token"] and rest["next_offset"] is None

@@ -99,7 +99,11 @@ async def test_dashboard_lists_dead_letters_and_sends_the_chosen_one_again(
         [entry] = (
             await session.scalars(select(AuditEntry).where(AuditEntry.action == "delivery.retry"))
         ).all()
-    assert (entry.actor, entry.target, entry.detail) == ("Hanne", f"outbox:{nudge_id}", {"count": 1})
+    assert (entry.actor, entry.target, entry.detail) == (
+        "Hanne",
+        f"outbox:{nudge_id}",
+        {"via": "dashboard", "count": 1},
+    )
 
 
 async def test_api_lists_dead_letters_and_sends_all_again(

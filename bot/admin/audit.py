@@ -6,9 +6,18 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.admin.roles import Principal
+from bot.admin.roles import Principal, Role
 from bot.clock import Clock
+from storage.models import Person
 from storage.repositories.admin import AuditRepository
+
+CHAT_ROLES = {"hr": Role.HR, "coordinator": Role.COORDINATOR}
+
+
+def chat_principal(person: Person) -> Principal:
+    """A person acting in chat with a chat role (a coordinator approving an FAQ entry)."""
+    name = person.email or person.display_name or f"person:{person.id}"
+    return Principal(name, CHAT_ROLES.get(person.role, Role.VIEWER), via="chat")
 
 
 class AuditLog:
@@ -23,6 +32,6 @@ class AuditLog:
             role=who.role.value,
             action=action,
             target=target,
-            detail=detail,
+            detail={"via": who.via, **detail} if who.via else detail,
             at=self.clock.now(),
         )

@@ -17,10 +17,12 @@ MAX_ID = 2**31 - 1  # outbox ids are 32-bit on PostgreSQL and fit SQLite's INTEG
 __all__ = ["MAX_ID", "MAX_IDS", "DeadLetter", "dead_letters", "send_again"]
 
 
-async def send_again(session: AsyncSession, clock: Clock, who: Principal, ids: Sequence[int] | None) -> int:
-    """Queue the given dead letters (or all of them with None) again; how many were queued."""
+async def send_again(
+    session: AsyncSession, clock: Clock, who: Principal, ids: Sequence[int] | None
+) -> list[int]:
+    """Queue the given dead letters (or all of them with None) again; the ids that were queued."""
     queued = await retry(session, ids, clock.now())
     if queued:
-        chosen = "all" if ids is None else ",".join(str(i) for i in sorted(set(ids))[:50])
-        await AuditLog(session, clock).record(who, "delivery.retry", f"outbox:{chosen}", count=queued)
+        chosen = "all" if ids is None else ",".join(str(i) for i in queued[:50])
+        await AuditLog(session, clock).record(who, "delivery.retry", f"outbox:{chosen}", count=len(queued))
     return queued

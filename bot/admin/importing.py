@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.config import LANGUAGES
+from bot.people.emails import is_email
 from bot.questions.registry import RegistryError, parse_topics
 
 COLUMNS = ("email", "name", "department", "role", "language", "timezone", "ambassador_topics")
@@ -17,7 +18,6 @@ REQUIRED = ("email", "name")
 ALIASES = {"time_zone": "timezone", "time zone": "timezone", "topics": "ambassador_topics"}
 # hr and coordinator are chat roles too: HR reads survey results in chat, coordinators approve FAQ.
 ROLES = ("employee", "leader", "ambassador", "coordinator", "hr")
-EMAIL = re.compile(r"^[^@\s,;]+@[^@\s,;]+\.[^@\s,;]+$")
 MAX_ROWS = 100_000
 
 
@@ -113,7 +113,7 @@ def _parse(data: bytes | str) -> ParsedFile:
 
 def _row(line: int, values: dict[str, str]) -> tuple[ImportRow | None, RowError | None]:
     email = values.get("email", "").lower()
-    if not EMAIL.match(email):
+    if not is_email(email):
         return None, RowError(line, "bad_email", f"{email or '(empty)'} is not an email address")
     name = values.get("name", "")
     if not name:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import getpass
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -29,6 +30,15 @@ class Principal:
     name: str
     role: Role
     token_id: int | None = None
+    via: str = ""  # the surface the action came from: cli, dashboard, api or chat
 
 
-CLI = Principal("command line", Role.HR)
+def _account() -> str:
+    try:
+        return getpass.getuser()
+    except (OSError, KeyError):  # a container user without a passwd entry
+        return "unknown account"
+
+
+CLI = Principal(f"command line ({_account()})", Role.HR, via="cli")
+"""Whoever runs `stafet` on the server, named by their operating-system account."""

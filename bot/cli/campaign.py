@@ -8,12 +8,14 @@ from datetime import date
 
 import typer
 
+from bot.admin.audit import AuditLog
+from bot.admin.roles import CLI
 from bot.campaigns.preview import add_lessons
 from bot.campaigns.preview import preview as dry_run
 from bot.campaigns.service import CampaignService
 from bot.campaigns.spec import CampaignSpec, KnownContent, parse_phase, parse_wave
 from bot.cli.campaign_output import print_campaign, print_preview
-from bot.cli.common import console_error, settings_of
+from bot.cli.common import console_error, emails_option, settings_of
 from bot.clock import SystemClock
 from bot.config import Settings
 from bot.content.library import load_library
@@ -79,9 +81,7 @@ def create(
         spec = CampaignSpec(
             name=name,
             cadence=cadence,
-            audience=Audience(
-                everyone, tuple(department), tuple(role), ambassadors, tuple(e.lower() for e in email)
-            ),
+            audience=Audience(everyone, tuple(department), tuple(role), ambassadors, emails_option(email)),
             tracks=track,
             timezone=timezone,
             window=tuple(window.split("-", 1)) if window else None,  # type: ignore[arg-type]
@@ -96,9 +96,15 @@ def create(
             catch_up_days=catch_up,
         )
         campaign = await service.create(spec, known_content(settings))
+        audit = AuditLog(service.repo.session, service.clock)
+        await audit.record(CLI, "campaign.create", f"campaign:{campaign.id}")
         if activate:
             await service.move(campaign.id, "resume")
-        return f"Campaign {campaign.name} (#{campaign.id}) created, {campaign.state}."
+            await audit.record(CLI, "campaign.resume", f"campaign:{campaign.id}")
+        made = f"Campaign {campaign.name} (#{campaign.id}) created, {campaign.state}."
+        if spec.audience.is_empty:
+            return f"{made} It has no audience yet, so nobody gets anything: edit it to add one."
+        return made
 
     typer.echo(_run(ctx, work))
 
@@ -128,7 +134,7 @@ def show(ctx: typer.Context, campaign: str) -> None:
 def preview(
     ctx: typer.Context,
     campaign: str,
-    days: int = typer.Option(14, help="How far ahead."),
+    days: int = typer.Option(14, min=1, max=90, help="How far ahead (1-90 days)."),
     people: bool = typer.Option(False, help="List every send, not only the totals."),
 ) -> None:
     """Dry run: who gets which lesson when, skipped holidays, expected delivery at the rate limit."""
@@ -147,7 +153,11 @@ def preview(
 def _move(action: str, done: str) -> Callable[[typer.Context, str], None]:
     def command(ctx: typer.Context, campaign: str) -> None:
         async def work(service: CampaignService, _settings: Settings) -> str:
-            return f"Campaign {(await service.move(campaign, action)).name} {done}."
+            moved = await service.move(campaign, action)
+            await AuditLog(service.repo.session, service.clock).record(
+                CLI, f"campaign.{action}", f"campaign:{moved.id}"
+            )
+            return f"Campaign {moved.name} {done}."
 
         typer.echo(_run(ctx, work))
 

@@ -52,4 +52,11 @@ def retry(
         return await delivery.send_again(session, clock, CLI, None if every else ids)
 
     queued = asyncio.run(in_unit_of_work(settings_of(ctx), work))
-    typer.echo(f"Queued again: {queued}.")
+    unknown = sorted(set(ids or ()) - set(queued))
+    if queued:
+        typer.echo(f"Queued again: {len(queued)}.")
+    if unknown:
+        console_error(f"Not dead letters (see `stafet delivery dead`): {', '.join(map(str, unknown))}.")
+        raise typer.Exit(1)
+    if not queued:
+        typer.echo("No dead letters to send again.")

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable
-from datetime import datetime
 from pathlib import Path
 
 import typer
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.cli.common import console_error, settings_of
+from bot.admin.audit import AuditLog
+from bot.admin.roles import CLI
+from bot.cli.common import console_error, emails_option, moment, settings_of
 from bot.clock import SystemClock
 from bot.config import Settings
 from bot.i18n import Catalogue
@@ -44,17 +45,14 @@ def _run[T](settings: Settings, work: Callable[[AsyncSession], Awaitable[T]]) ->
         raise typer.Exit(1) from None
 
 
-def _when(text: str, settings: Settings) -> datetime:
-    when = datetime.fromisoformat(text)
-    return when if when.tzinfo else when.replace(tzinfo=settings.zone)
-
-
 @app.command()
 def create(
     ctx: typer.Context,
     template: str = typer.Argument(..., help="Template id, e.g. enps (see content/surveys)."),
-    opens: str = typer.Option(..., help="When it opens, ISO 8601 (local time if no offset)."),
-    closes: str = typer.Option(..., help="When it closes, ISO 8601."),
+    opens: str = typer.Option(
+        ..., help='When it opens: "now", "today 13:00", "tomorrow 09:00" or ISO 8601 (local if no offset).'
+    ),
+    closes: str = typer.Option(..., help="When it closes, in the same forms as --opens."),
     everyone: bool = typer.Option(False, "--everyone", help="Everyone in the organisation."),
     department: list[str] = typer.Option([], help="A department (repeatable)."),
     role: list[str] = typer.Option([], help="A role (repeatable)."),
@@ -70,18 +68,23 @@ def create(
     if template not in load_templates(settings.content_dir):
         console_error(f"No survey template {template!r} in {settings.content_dir / 'surveys'}.")
         raise typer.Exit(1)
-    audience = Audience(everyone, tuple(department), tuple(role), False, tuple(e.lower() for e in email))
-    if audience == Audience():
+    audience = Audience(everyone, tuple(department), tuple(role), False, emails_option(email))
+    if audience.is_empty:
         console_error("Give an audience: --everyone, --department, --role or --email.")
         raise typer.Exit(1)
+    clock = SystemClock()
+    opens_at = moment(opens, settings.zone, clock.now(), "--opens")
+    closes_at = moment(closes, settings.zone, clock.now(), "--closes")
 
     async def work(session: AsyncSession) -> int:
-        return await schedule_wave(
-            session, SystemClock(), template_id=template, audience=audience,
-            opens_at=_when(opens, settings), closes_at=_when(closes, settings), anonymous=anonymous,
+        wave_id = await schedule_wave(
+            session, clock, template_id=template, audience=audience,
+            opens_at=opens_at, closes_at=closes_at, anonymous=anonymous,
             campaign_id=campaign, questions_per_person=questions, live_results=live,
             export_comments=comment_export,
         )  # fmt: skip
+        await AuditLog(session, clock).record(CLI, "survey.schedule", f"wave:{wave_id}")
+        return wave_id
 
     typer.echo(f"Survey wave {_run(settings, work)} planned.")
 

@@ -64,7 +64,7 @@ def _recipient(kind: str, name: str | None) -> str | None:
     return None if kind == "message" else name
 
 
-async def retry(session: AsyncSession, ids: Sequence[int] | None, now: datetime) -> int:
+async def retry(session: AsyncSession, ids: Sequence[int] | None, now: datetime) -> list[int]:
     """Queue dead rows again (the given ones, or all with None), now, with their attempts reset."""
     chosen = OutboxMessage.status.in_(GAVE_UP)
     if ids is not None:
@@ -73,6 +73,7 @@ async def retry(session: AsyncSession, ids: Sequence[int] | None, now: datetime)
         update(OutboxMessage)
         .where(chosen)
         .values(status="pending", attempts=0, due_at=now, lease_until=None)
+        .returning(OutboxMessage.id)
         .execution_options(synchronize_session=False)
     )
-    return (await session.execute(statement)).rowcount  # type: ignore[attr-defined]
+    return sorted((await session.execute(statement)).scalars())

@@ -20,6 +20,11 @@ class Audience:
     ambassadors: bool = False
     emails: tuple[str, ...] = ()
 
+    @property
+    def is_empty(self) -> bool:
+        """Nobody chosen at all: such a campaign or wave reaches no one."""
+        return not (self.everyone or self.departments or self.roles or self.ambassadors or self.emails)
+
     def to_json(self) -> dict[str, Any]:
         return {
             "everyone": self.everyone,

@@ -12,10 +12,15 @@ from zoneinfo import ZoneInfo
 import typer
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.admin.audit import AuditLog
+from bot.admin.roles import CLI
 from bot.cli.common import console_error, settings_of
 from bot.clock import SystemClock
+from bot.context import AppContext
 from bot.questions import registry
 from bot.questions.registry import Profile, RegistryError
+from bot.questions.service import QuestionService
+from bot.runtime.errors import UserFacingError
 from storage.database import Database
 from storage.repositories.people import PeopleRepository
 from storage.repositories.questions import FaqRepository, QuestionRepository
@@ -38,6 +43,35 @@ def _run[T](ctx: typer.Context, work: Callable[[AsyncSession], Awaitable[T]]) ->
     except RegistryError as error:
         console_error(str(error))
         raise typer.Exit(1) from None
+
+
+def _audited[T](
+    ctx: typer.Context, action: str, target: str, work: Callable[[AsyncSession], Awaitable[T]]
+) -> T:
+    """Run `work` and write its audit line in the same unit of work."""
+
+    async def both(session: AsyncSession) -> T:
+        result = await work(session)
+        await AuditLog(session, SystemClock()).record(CLI, action, target)
+        return result
+
+    return _run(ctx, both)
+
+
+def _with_services[T](
+    ctx: typer.Context, work: Callable[[AsyncSession, AppContext], Awaitable[T]]
+) -> Callable[[AsyncSession], Awaitable[T]]:
+    """Work that needs the question services (catalogue, content, outbox) of a full context."""
+    from bot.app import build_context
+
+    async def run(session: AsyncSession) -> T:
+        context = build_context(settings_of(ctx))
+        try:
+            return await work(session, context)
+        finally:
+            await context.db.engine.dispose()
+
+    return run
 
 
 def _profile(
@@ -84,7 +118,12 @@ def add(
 ) -> None:  # fmt: skip
     """Register EMAIL as an ambassador (or update them)."""
     profile = _profile(topic, language, department, hours, timezone, cap, None, None)
-    _run(ctx, lambda s: registry.save(s, email, profile, SystemClock().now(), create=True))
+    _audited(
+        ctx,
+        "ambassador.add",
+        email,
+        lambda s: registry.save(s, email, profile, SystemClock().now(), create=True),
+    )
     typer.echo(f"{email} is an ambassador.")
 
 
@@ -97,8 +136,30 @@ def update(
 ) -> None:  # fmt: skip
     """Change an ambassador's topics, languages, hours, status or cap."""
     profile = _profile(topic, language, department, hours, timezone, cap, status, until)
-    _run(ctx, lambda s: registry.save(s, email, profile, SystemClock().now(), create=False))
+    _audited(
+        ctx,
+        "ambassador.update",
+        email,
+        lambda s: registry.save(s, email, profile, SystemClock().now(), create=False),
+    )
     typer.echo(f"{email} updated.")
+
+
+@ambassador_app.command("remove")
+def remove(ctx: typer.Context, email: str) -> None:
+    """EMAIL is no longer an ambassador; the questions they held move on to another."""
+
+    async def work(session: AsyncSession, context: AppContext) -> int:
+        person = await registry.retire(session, email)
+        service = QuestionService(session, context)
+        held = await service.questions.held_by(person.id)
+        for question in held:  # a claimed question goes back to routing too
+            question.status, question.owner_id, question.assigned_id = "open", None, person.id
+            await service.move_on(question, "removed")
+        return len(held)
+
+    moved = _audited(ctx, "ambassador.remove", email, _with_services(ctx, work))
+    typer.echo(f"{email} is no longer an ambassador; {moved} question(s) moved on.")
 
 
 @ambassador_app.command("list")
@@ -124,7 +185,11 @@ def list_ambassadors(ctx: typer.Context) -> None:
 @ambassador_app.command("group")
 def group(ctx: typer.Context, platform: str, workspace: str, conversation: str) -> None:
     """Set the ambassadors' channel (e.g. `slack T0123 C0456`) for escalated questions."""
-    _run(ctx, lambda s: registry.set_group(s, platform, workspace, conversation, SystemClock().now()))
+    where = f"{platform}:{workspace}:{conversation}"
+    _audited(
+        ctx, "ambassador.group", where,
+        lambda s: registry.set_group(s, platform, workspace, conversation, SystemClock().now()),
+    )  # fmt: skip
     typer.echo("Escalated questions will go to that conversation.")
 
 
@@ -163,22 +228,18 @@ def approve(
     ctx: typer.Context, entry_id: int, by: str = typer.Option(..., help="coordinator's email")
 ) -> None:
     """Publish a proposed entry (as the coordinator BY)."""
-    from bot.app import build_context
     from bot.questions.faq import FaqService
 
-    settings = settings_of(ctx)
-
-    async def work(session: AsyncSession) -> int:
+    async def work(session: AsyncSession, context: AppContext) -> int:
         coordinator = await PeopleRepository(session).by_email(by)
         if coordinator is None or coordinator.role != "coordinator":
             raise RegistryError(f"{by} is not a coordinator")
-        context = build_context(settings)
         try:
             entry = await FaqService(session, context).approve(entry_id, coordinator)
-        except Exception as error:
-            raise RegistryError(f"cannot approve #{entry_id}: {getattr(error, 'key', error)}") from None
-        finally:
-            await context.db.engine.dispose()
+        except UserFacingError as error:
+            reason = context.catalogue.text("en", error.key, **error.params)
+            raise RegistryError(f"cannot approve #{entry_id}: {reason}") from None
         return entry.id
 
-    typer.echo(f"FAQ entry #{_run(ctx, work)} is published.")
+    published = _audited(ctx, "faq.approve", f"faq:{entry_id}", _with_services(ctx, work))
+    typer.echo(f"FAQ entry #{published} is published.")

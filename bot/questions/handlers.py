@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bot.admin.audit import AuditLog, chat_principal
 from bot.delivery.compose import Composer
 from bot.home import HomeSection
 from bot.questions import cards, home
@@ -151,4 +152,7 @@ async def propose_submit(turn: Turn) -> Reply:
 
 async def faq_approve(turn: Turn) -> Reply:
     entry = await FaqService(turn.session, turn.app).approve(_id(turn), turn.person)
+    await AuditLog(turn.session, turn.app.clock).record(
+        chat_principal(turn.person), "faq.approve", f"faq:{entry.id}"
+    )
     return Reply(text=turn.t("questions.faq.published", id=entry.id))

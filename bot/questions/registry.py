@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.people.emails import normalised_email
 from storage.models import Ambassador, ConversationRef, Person
 from storage.repositories.people import PeopleRepository
 from storage.repositories.questions import QuestionRepository
@@ -45,10 +46,14 @@ def parse_topics(values: list[str]) -> dict[str, int]:
 async def save(
     session: AsyncSession, email: str, profile: Profile, now: datetime, *, create: bool
 ) -> Ambassador:
+    try:
+        email = normalised_email(email)
+    except ValueError as error:
+        raise RegistryError(str(error)) from None
     people = PeopleRepository(session)
     person = await people.by_email(email)
     if person is None and create:
-        person = await people.add_person(now, email=email.strip().lower(), display_name=email.split("@")[0])
+        person = await people.add_person(now, email=email, display_name=email.split("@")[0])
     if person is None:
         raise RegistryError(f"no person with the email {email}")
     ambassador = await QuestionRepository(session).ambassador(person.id)
@@ -92,6 +97,18 @@ def _apply(ambassador: Ambassador, profile: Profile, person: Person) -> None:
         ambassador.status, ambassador.away_until = profile.status, None
         if profile.back_on is not None:
             ambassador.away_until = datetime.combine(profile.back_on, time(0), ZoneInfo(ambassador.timezone))
+
+
+async def retire(session: AsyncSession, email: str) -> Person:
+    """No longer an ambassador; the caller moves on the questions they held (`held_by`)."""
+    person = await PeopleRepository(session).by_email(email)
+    ambassador = await QuestionRepository(session).ambassador(person.id) if person else None
+    if person is None or ambassador is None:
+        raise RegistryError(f"{email} is not an ambassador")
+    await session.delete(ambassador)
+    person.is_ambassador = False
+    await session.flush()
+    return person
 
 
 async def set_group(

@@ -39,6 +39,18 @@ class QuestionRepository:
         await self.session.flush()
         return message
 
+    async def held_by(self, person_id: int) -> list[Question]:
+        """Open questions assigned to the person and questions they claimed but did not answer."""
+        rows = await self.session.execute(
+            select(Question)
+            .where(
+                ((Question.status == "open") & (Question.assigned_id == person_id))
+                | ((Question.status == "claimed") & (Question.owner_id == person_id))
+            )
+            .order_by(Question.id)
+        )
+        return list(rows.scalars())
+
     async def last_message(self, question_id: int, sender: str) -> QuestionMessage | None:
         return await self.session.scalar(
             select(QuestionMessage)

@@ -53,6 +53,6 @@ def build_router(context: AppContext, pages: Pages, sessions: Sessions) -> APIRo
             queued = await delivery.send_again(session, context.clock, who, None if every else ids)
         if queued:
             context.delivery_wakeup.set()
-        return RedirectResponse(f"/admin/delivery?queued={queued}", 303)
+        return RedirectResponse(f"/admin/delivery?queued={len(queued)}", 303)
 
     return router

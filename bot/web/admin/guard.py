@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from dataclasses import replace
 
 from fastapi import Form, Request
 
@@ -47,7 +48,7 @@ def signed_in(
             raise LoginRequired
         if not who.role.allows(role):
             raise NotAllowed(who, role)
-        return who
+        return replace(who, via="dashboard")
 
     return dependency
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from dataclasses import replace
 
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
@@ -35,7 +36,7 @@ def requires(role: Role) -> Callable[[Request], Awaitable[Principal]]:
             raise ApiError(
                 403, "forbidden", f"this needs the {role.value} role; the token has {principal.role.value}"
             )
-        return principal
+        return replace(principal, via="api")
 
     return dependency
 

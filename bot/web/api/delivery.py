@@ -55,6 +55,6 @@ def build_router(context: AppContext) -> APIRouter:
             queued = await delivery.send_again(session, context.clock, who, body.ids)
         if queued:
             context.delivery_wakeup.set()
-        return {"queued": queued}
+        return {"queued": len(queued)}
 
     return router
