@@ -25,11 +25,8 @@ def database(sqlite_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
 def refused(*args: str) -> str:
     result = runner.invoke(cli, list(args))
     assert result.exit_code != 0, result.output
-    assert (
-        "Traceback" not in result.output
-        and result.exception is None
-        or isinstance(result.exception, SystemExit)
-    )
+    assert "Traceback" not in result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
     return " ".join(result.output.split())
 
 
