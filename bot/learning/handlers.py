@@ -6,6 +6,7 @@ from bot.home import HomeSection
 from bot.learning import cards
 from bot.learning.define import define
 from bot.learning.delivery import COMPOSERS, JOBS
+from bot.learning.leave import MAX_DAYS, last_day_of_leave
 from bot.learning.progress import progress_of
 from bot.learning.service import LearningService
 from bot.learning.views import home_section, progress_reply, tracks_reply
@@ -24,6 +25,7 @@ def register(router: Router) -> None:
     router.command("progress", show_progress, help_key="help.command.progress", menu=True)
     router.command("define", define_term, help_key="help.command.define")
     router.command("away", away, help_key="help.command.away")
+    router.command("back", back, help_key="help.command.back")
     router.action("learning.away", set_away)
     router.action("learning.track", choose_track)
     router.action("learning.quiz", take_quiz)
@@ -146,16 +148,39 @@ async def define_term(turn: Turn) -> Reply:
 
 
 async def away(turn: Turn) -> Reply:
+    """`away` asks how long with buttons; `away until 20.12` takes the last day at once."""
+    if turn.args.strip():
+        return await _away_until(turn)
     weeks = tuple(Button(turn.t(f"learning.away.weeks{n}"), "learning.away", str(7 * n)) for n in (1, 2, 3))
     back = Button(turn.t("learning.away.back"), "learning.away", "0")
     return Reply(text=turn.t("learning.away.ask"), buttons=(*weeks, back))
 
 
+async def _away_until(turn: Turn) -> Reply:
+    service = _service(turn)
+    today = service.calendar(turn.person).local_day(turn.now())
+    last_day = last_day_of_leave(turn.args, today)
+    if last_day is None:
+        return Reply(text=turn.t("learning.away.unreadable", text=turn.args.strip()[:40]))
+    days = (last_day - today).days + 1
+    if not 1 <= days <= MAX_DAYS:
+        return Reply(text=turn.t("learning.away.out_of_range", days=MAX_DAYS))
+    return await _leave(turn, service, days)
+
+
+async def back(turn: Turn) -> Reply:
+    """`back` (tilbage, tilbake) ends leave, as the "I'm back" button does."""
+    return await _leave(turn, _service(turn), 0)
+
+
 async def set_away(turn: Turn) -> Reply:
     """Leave pauses nudges and reviews and freezes the streak; 0 means back now."""
     days = int(turn.event.value) if turn.event.value.isdigit() else 0
-    service = _service(turn)
-    last_day = await service.go_away(turn.person, min(days, 90), turn.now())
+    return await _leave(turn, _service(turn), min(days, MAX_DAYS))
+
+
+async def _leave(turn: Turn, service: LearningService, days: int) -> Reply:
+    last_day = await service.go_away(turn.person, days, turn.now())
     if last_day is None:
         return Reply(text=turn.t("learning.away.ended"))
     zone = service.calendar(turn.person).zone

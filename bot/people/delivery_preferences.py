@@ -75,10 +75,14 @@ class PreferenceService:
         self, person_id: int, text: str | None, day_names: Mapping[str, str]
     ) -> DeliveryPreference:
         """A window within one day and, optionally, working days ("09:00-14:00 man-tor"); the
-        days stay as they were when only the window is given. None goes back to the campaign's."""
+        days stay as they were when only the window is given, and the window when only days are
+        ("hverdage"). None goes back to the campaign's."""
         preference = await self.repository.for_person(person_id)
         if text is None:
             preference.window_start = preference.window_end = preference.working_days = None
+            return preference
+        if only_days := canonical_days(text.strip(), day_names):
+            preference.working_days = only_days
             return preference
         found = _HOURS.match(text.strip())
         span = parse_span(found.group(1)) if found else None

@@ -29,7 +29,8 @@ async def hours(turn: Turn) -> Reply:
     service = PreferenceService(turn.session)
     if wanted:
         preference = await service.set_hours(turn.person.id, wanted, _day_names(turn))
-        return Reply(text=turn.t("hours.set", **_described(turn, preference)))
+        key = "hours.set" if preference.window_start else "hours.days_set"
+        return Reply(text=turn.t(key, **_described(turn, preference)))
     current = await service.current(turn.person.id)
     if current is None or not (current.window_start and current.window_end):
         return Reply(text=turn.t("hours.state_default"))

@@ -48,8 +48,8 @@ def register(router: Router) -> None:
 
 
 def looks_like_question(text: str, _language: str) -> bool:
-    """Free text of a few words ending in a question mark."""
-    return text.rstrip().endswith("?") and len(text.split()) >= 3
+    """Free text ending in a question mark, however short ("why?"): commands were tried first."""
+    return text.rstrip().endswith("?") and any(c.isalpha() for c in text)
 
 
 def _id(turn: Turn) -> int:
