@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import subprocess
 import sys
@@ -52,3 +53,16 @@ def test_defaults_need_nothing_configured() -> None:
     settings = load_settings()
     assert settings.database_url.startswith("sqlite")
     assert not settings.slack_enabled and not settings.teams_enabled
+
+
+def test_the_scheduler_logs_its_routine_only_when_debugging() -> None:
+    from bot.cli.serve import configure_logging
+
+    scheduler = logging.getLogger("apscheduler")
+    try:
+        configure_logging("INFO")
+        assert not scheduler.isEnabledFor(logging.INFO) and scheduler.isEnabledFor(logging.WARNING)
+        configure_logging("DEBUG")
+        assert scheduler.isEnabledFor(logging.DEBUG)
+    finally:
+        scheduler.setLevel(logging.NOTSET)

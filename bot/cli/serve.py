@@ -14,6 +14,12 @@ from storage import migrate
 from storage.database import async_url
 
 
+def configure_logging(level: str) -> None:
+    """One line per record; APScheduler's "Running job ..." (a dozen a minute) only when debugging."""
+    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("apscheduler").setLevel(logging.DEBUG if level == "DEBUG" else logging.WARNING)
+
+
 def serve(
     ctx: typer.Context,
     host: str | None = typer.Option(None, help="Interface to listen on (STAFET_HOST)."),
@@ -21,7 +27,7 @@ def serve(
 ) -> None:
     """Start Stafet: web chat, Slack and Teams endpoints, dashboard, API, scheduler."""
     settings = settings_of(ctx)
-    logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    configure_logging(settings.log_level)
     url = settings.database_url
     if async_url(url).get_backend_name() == "sqlite":
         migrate.upgrade(url)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from fastapi import Depends, FastAPI, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
@@ -59,7 +61,7 @@ def build_dashboard(context: AppContext) -> FastAPI:
         async with context.db.unit_of_work() as session:
             who = await TokenService(session, context.clock).authenticate(token.strip())
             if who is not None:
-                await AuditLog(session, context.clock).record(who, "admin.login")
+                await AuditLog(session, context.clock).record(replace(who, via="dashboard"), "admin.login")
         if who is None or who.token_id is None:
             return pages.render(request, "login.html", None, 401, failed=True, providers=found)
         response = RedirectResponse("/admin/", 303)

@@ -71,7 +71,9 @@ def install(
         if role is None:
             return pages.render(request, "login.html", None, 403, no_role=True, providers=found)
         async with context.db.unit_of_work() as session:
-            await AuditLog(session, context.clock).record(Principal(email, role), "admin.login", provider)
+            await AuditLog(session, context.clock).record(
+                Principal(email, role, via="dashboard"), "admin.login", provider
+            )
         response = RedirectResponse("/admin/", 303)
         sessions.start(response, email=email)
         return response
