@@ -260,6 +260,8 @@ async def test_dashboard_form_takes_tracks_a_phase_and_a_pulse_before(app: FastA
         assert "Why digital transformation? (2)" in detail  # the preview's first lesson, for both
         danish = (await browser.get(made.headers["location"] + "?lang=da")).text
         assert "Strategi og digital omstilling, Teknologi i hverdagen" in danish
+        listing = (await browser.get("/admin/campaigns?lang=da")).text
+        assert "hverdage 10:00" in listing and "weekdays" not in listing.split("<tbody>")[-1]
 
 
 async def test_dashboard_changes_tracks_of_a_paused_campaign_only(app: FastAPI, server: str) -> None:
@@ -301,3 +303,13 @@ async def test_dashboard_preview_names_holidays_in_the_readers_language(  # type
         danish = (await browser.get(made.headers["location"] + "?lang=da")).text
     assert "DK holiday: Christmas Day: 2" in english
     assert "helligdag (DK): Juledag: 2" in danish and "Christmas" not in danish
+
+
+def test_a_cadence_reads_in_the_dashboard_reader_s_language() -> None:
+    from bot.campaigns.cadence import describe_cadence
+
+    danish = "man|tir|ons|tor|fre|lør|søn"
+    assert describe_cadence("tue,thu 10:00", danish, "hver dag", "hverdage") == "tir,tor 10:00"
+    assert describe_cadence("weekdays 9:30", danish, "hver dag", "hverdage") == "hverdage 09:30"
+    assert describe_cadence("daily 8:00", danish, "hver dag", "hverdage") == "hver dag 08:00"
+    assert describe_cadence("0 10 * * 2", danish, "hver dag", "hverdage") == "0 10 * * 2"

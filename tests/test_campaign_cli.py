@@ -79,3 +79,38 @@ async def test_preview_shows_holidays_and_when_everything_is_out(sqlite_url: str
     monday = by_day["2026-12-21"]
     assert monday.first_due == datetime(2026, 12, 21, 9, tzinfo=UTC)
     assert (monday.expected_done - monday.first_due).total_seconds() == pytest.approx(10)  # 20 at 2/s
+
+
+async def test_yesterday_is_not_previewed_even_when_it_was_a_day_off(sqlite_url: str) -> None:
+    clock = FixedClock(datetime(2026, 12, 28, 7, 0, tzinfo=UTC))  # a Monday after a Sunday off
+    db = Database(sqlite_url)
+    await add_people(db, 3, clock.now(), timezone="Europe/Copenhagen")
+    async with db.unit_of_work() as session:
+        campaign = await CampaignService(session, clock).create(
+            CampaignSpec(name="Daily", cadence="daily 10:00", audience=Audience(everyone=True)),
+            KnownContent(),
+        )
+        lines = await preview(session, clock, campaign, "Europe/Copenhagen", rate_per_second=2, days=2)
+    await db.dispose()
+    assert [line.occurrence[:10] for line in lines] == ["2026-12-28", "2026-12-29"]
+
+
+def test_a_piped_preview_keeps_whole_columns_and_names_people(
+    sqlite_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("STAFET_DATABASE_URL", sqlite_url)
+    import asyncio
+
+    async def people() -> None:
+        db = Database(sqlite_url)
+        await add_people(db, 2, datetime(2026, 12, 1, tzinfo=UTC), timezone="Europe/Copenhagen")
+        await db.dispose()
+
+    asyncio.run(people())
+    runner = CliRunner()
+    made = runner.invoke(app, ["campaign", "create", "Names", "--cadence", "daily 10:00", "--everyone"])
+    assert made.exit_code == 0, made.output
+    shown = runner.invoke(app, ["campaign", "preview", "Names", "--days", "3", "--people"])
+    assert shown.exit_code == 0, shown.output
+    assert "…" not in shown.output and "All out by" in shown.output
+    assert "P0 <p0@example.org>" in shown.output and "person 1 " not in shown.output

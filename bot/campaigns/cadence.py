@@ -64,6 +64,20 @@ def parse_cadence(text: str) -> Cadence:
     return Cadence(text.strip(), trigger)
 
 
+def describe_cadence(text: str, day_names: str, every_day: str, weekdays: str) -> str:
+    """A friendly cadence in the reader's words ("tir,tor 10:00"); a cron line stays as written.
+    `day_names` is the catalogue's "man|tir|...|søn"."""
+    match = _FRIENDLY.match(text.strip().lower())
+    if match is None:
+        return text.strip()
+    days, hour, minute = match.groups()
+    local = dict(zip(DAYS, day_names.split("|"), strict=True))
+    named = {"daily": every_day, "weekdays": weekdays, "workdays": weekdays}.get(days) or re.sub(
+        r"[a-z]+", lambda day: local.get(day.group(), day.group()), days
+    )
+    return f"{named} {int(hour):02d}:{minute}"
+
+
 def parse_days(text: str) -> frozenset[int]:
     """Working days such as "mon-fri" or "mon,tue,thu" as weekday numbers (Monday is 0)."""
     days: set[int] = set()

@@ -85,7 +85,8 @@ async def preview(
             due = placed[0] + timedelta(seconds=jitter_seconds(campaign.id, occ.id, person_id, placed[1]))
             if now <= due <= now + timedelta(days=days):
                 line.sends.append((person_id, due))
-        if line.sends or line.skipped:
+        # Earlier occurrences are looked at only for zones behind UTC: a day already gone is no news.
+        if line.sends or (line.skipped and occ.wall.date() >= wall_now.date()):
             _finish(line, rate_per_second)
             lines.append(line)
     return lines

@@ -24,6 +24,7 @@ from bot.people.audience import Audience
 from bot.runtime.errors import UserFacingError
 from bot.surveys.templates import load_templates
 from storage.database import Database
+from storage.repositories.people import PeopleRepository
 
 app = typer.Typer(help="Learning campaigns: plan, preview, pause, resume, finish.", no_args_is_help=True)
 
@@ -145,7 +146,9 @@ def preview(
         lines = await dry_run(session, service.clock, found, settings.default_timezone, rate, days)
         library = load_library(settings.content_dir)
         await add_lessons(session, library, found, lines, settings.default_language)
-        print_preview(found, lines, people)
+        sent_to = {person_id for line in lines for person_id, _ in line.sends}
+        names = await PeopleRepository(session).names(sent_to) if people else None
+        print_preview(found, lines, names)
 
     _run(ctx, work)
 

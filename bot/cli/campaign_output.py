@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Mapping, Sequence
 
 from rich.console import Console
@@ -10,7 +11,10 @@ from rich.table import Table
 from bot.campaigns.preview import PreviewLine
 from storage.models import Campaign, CampaignWave
 
-console = Console()
+
+def _console() -> Console:
+    """The terminal's width, or room for every column when the output goes to a file or a pipe."""
+    return Console() if sys.stdout.isatty() else Console(width=200)
 
 
 def print_campaign(campaign: Campaign, waves: Sequence[CampaignWave], counts: Mapping[str, int]) -> None:
@@ -37,14 +41,17 @@ def print_campaign(campaign: Campaign, waves: Sequence[CampaignWave], counts: Ma
         ("Waves", ", ".join(f"template {w.template_id} at {w.offset_days:+d}d" for w in waves) or "-"),
         ("Outbox", ", ".join(f"{k} {v}" for k, v in sorted(counts.items())) or "nothing planned yet"),
     ]
+    console = _console()
     for label, value in rows:
         console.print(f"[bold]{label:<13}[/] {value}", highlight=False)
 
 
-def print_preview(campaign: Campaign, lines: Sequence[PreviewLine], people: bool) -> None:
+def print_preview(campaign: Campaign, lines: Sequence[PreviewLine], names: Mapping[int, str] | None) -> None:
+    """The table of occurrences, the lessons each brings and, given `names`, every send."""
+    console = _console()
     table = Table(title=f"{campaign.name}: the next days")
     for column in ("Occurrence", "Phase", "People", "First (UTC)", "Last (UTC)", "All out by", "Skipped"):
-        table.add_column(column)
+        table.add_column(column, overflow="fold")
     for line in lines:
         table.add_row(
             line.occurrence,
@@ -60,12 +67,11 @@ def print_preview(campaign: Campaign, lines: Sequence[PreviewLine], people: bool
         lessons = [f"{lesson} ×{n}" for lesson, n in line.lessons.most_common()]
         lessons += [f"no new lesson ×{line.without_lesson}"] if line.without_lesson else []
         console.print(f"{line.occurrence}  {', '.join(lessons)}", highlight=False)
-    if people:
+    if names is not None:
         for line in lines:
             for person_id, due in line.sends:
-                console.print(
-                    f"{line.occurrence}  person {person_id}  {due:%Y-%m-%d %H:%M} UTC", highlight=False
-                )
+                who = names.get(person_id, f"person {person_id}")
+                console.print(f"{line.occurrence}  {due:%Y-%m-%d %H:%M} UTC  {who}", highlight=False)
 
 
 def _at(moment: object) -> str:

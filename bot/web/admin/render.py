@@ -11,6 +11,7 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
 from bot.admin.roles import Principal, Role
+from bot.campaigns.cadence import describe_cadence
 from bot.context import AppContext
 from bot.i18n import normalise_language
 from bot.web.admin.session import LANGUAGE_COOKIE, Sessions
@@ -61,11 +62,16 @@ class Pages:
         def t(key: str, /, **params: object) -> str:
             return catalogue.text(language, key, **params)
 
+        def cadence(text: str) -> str:
+            weekdays = t("preferences.weekdays").split("|")[0]
+            return describe_cadence(text, t("preferences.days"), t("admin.campaigns.every_day"), weekdays)
+
         response = self.templates.TemplateResponse(
             request,
             template,
             {
                 "t": t,
+                "cadence": cadence,
                 "language": language,
                 "who": who,
                 "nav": [item for item in NAV if who is not None and who.role.allows(item.role)],
