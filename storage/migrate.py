@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 from alembic import command
 from alembic.config import Config
@@ -14,13 +13,6 @@ from sqlalchemy import create_engine
 from storage.database import configure_sqlite, sync_url
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
-# Objects created by hand-written DDL (full-text search) that no model describes.
-DDL_ONLY_PREFIXES: tuple[str, ...] = ("faq_fts",)
-
-
-def include_object(obj: Any, name: str | None, type_: str, reflected: bool, compare_to: Any) -> bool:
-    """Autogenerate hook: leave DDL-only objects out of the model comparison."""
-    return not (name or "").startswith(DDL_ONLY_PREFIXES)
 
 
 def alembic_config(url: str) -> Config:

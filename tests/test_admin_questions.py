@@ -60,9 +60,10 @@ async def test_open_questions_with_sla_load_and_faq(app: FastAPI, http: httpx.As
     queue = (await http.get("/api/v1/questions/faq", headers=coordinator)).json()["proposed"]
     approved = await http.post(f"/api/v1/questions/faq/{queue[0]['id']}/approve", headers=coordinator)
     assert approved.json()["status"] == "approved"
-    assert (
-        await http.post(f"/api/v1/questions/faq/{queue[0]['id']}/approve", headers=coordinator)
-    ).status_code == 404
+    again = await http.post(f"/api/v1/questions/faq/{queue[0]['id']}/approve", headers=coordinator)
+    assert again.status_code == 409
+    assert again.json()["error"]["message"] == f"FAQ entry #{queue[0]['id']} has already been approved."
+    assert (await http.post("/api/v1/questions/faq/999/approve", headers=coordinator)).status_code == 404
     viewer = bearer(await make_token(app, "viewer"))
     assert (await http.get("/api/v1/questions", headers=viewer)).status_code == 403
 
@@ -109,7 +110,7 @@ async def test_dashboard_questions_page(app: FastAPI, server: str, clock) -> Non
         assert "overdue" in page and "Is MFA safe?" in page and "bo" in page
         entry = page.split('name="entry" value="')[1].split('"')[0]
         done = await browser.post(
-            "/admin/questions/faq/approve", data={"csrf": csrf_of(page), "entry": entry}
+            "/admin/questions/faq/decide", data={"csrf": csrf_of(page), "entry": entry, "decision": "approve"}
         )
         assert done.status_code == 303
         assert "Nothing is waiting." in (await browser.get("/admin/questions")).text

@@ -24,7 +24,7 @@ def _roundtrip(url: str) -> None:
         tables = set(inspect(connection).get_table_names())
         assert {"people", "identities", "conversation_refs", "outbox"} <= tables
         differences = compare_metadata(
-            MigrationContext.configure(connection, opts={"include_object": migrate.include_object}),
+            MigrationContext.configure(connection),
             Base.metadata,
         )
         assert differences == [], f"models and migrations differ: {differences}"

@@ -11,7 +11,6 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
-from bot.questions.faq import REVIEW_AFTER
 from bot.questions.hours import working_seconds
 from bot.questions.jobs import CLAIM_WITHIN_SECONDS
 from bot.questions.metrics import question_figures, questions_per_topic
@@ -97,17 +96,3 @@ async def figures(session: AsyncSession, clock: Clock, k: int, days: int = 30) -
 
 async def faq_queue(session: AsyncSession) -> list[FaqEntry]:
     return await FaqRepository(session).listing("proposed")
-
-
-async def approve(session: AsyncSession, clock: Clock, entry_id: int) -> FaqEntry | None:
-    """Publish a proposed entry from the dashboard: owned by its proposer, reviewed in 90 days."""
-    repo = FaqRepository(session)
-    entry = await repo.get(entry_id)
-    if entry is None or entry.status != "proposed":
-        return None
-    now = clock.now()
-    entry.status, entry.approved_at = "approved", now
-    entry.owner_id = entry.owner_id or entry.proposed_by
-    entry.review_at = now + REVIEW_AFTER
-    await repo.index(entry)
-    return entry

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from bot.content.glossary import read_glossary
 from bot.content.lessons import LessonFile, read_lessons
+from bot.content.synonyms import read_synonyms
 from bot.content.tracks import read_tracks
 from bot.i18n import Catalogue, Problem
 from bot.surveys.templates import check_templates
@@ -94,12 +95,23 @@ def check_glossary(content_dir: Path) -> list[Problem]:
     return read_glossary(content_dir)[1]
 
 
+def check_synonyms(content_dir: Path) -> list[Problem]:
+    return read_synonyms(content_dir)[1]
+
+
 def check_messages(content_dir: Path) -> list[Problem]:
     directory = content_dir / "messages"
     return Catalogue(directory).problems() if directory.is_dir() else []
 
 
-CHECKERS: list[Checker] = [check_lessons, check_tracks, check_glossary, check_messages, check_templates]
+CHECKERS: list[Checker] = [
+    check_lessons,
+    check_tracks,
+    check_glossary,
+    check_synonyms,
+    check_messages,
+    check_templates,
+]
 
 
 def check_content(content_dir: Path) -> list[Problem]:

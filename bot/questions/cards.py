@@ -27,13 +27,19 @@ def topic_label(t: Translate, topic: str) -> str:
 
 
 def self_help(t: Translate, question: Question, hits: list[Hit]) -> Reply:
+    """The hits, numbered; an FAQ entry that answered the asker is said by its own button, so
+    their wording can be kept with it."""
     lines = [t("questions.selfhelp.intro"), ""]
-    lines += [f"- **{hit.title}**: {hit.body}" for hit in hits]
-    buttons = (
-        Button(t("questions.selfhelp.solved"), "questions.self_solved", str(question.id), "primary"),
-        Button(t("questions.selfhelp.person"), "questions.person", str(question.id)),
-    )
-    return Reply(title=t("questions.selfhelp.title"), text="\n".join(lines), buttons=buttons)
+    lines += [f"{n}. **{hit.title}**: {hit.body}" for n, hit in enumerate(hits, 1)]
+    solved = [
+        Button(
+            t("questions.selfhelp.solved_by", n=n), "questions.self_solved", f"{question.id}:{hit.entry_id}"
+        )
+        for n, hit in enumerate(hits, 1)
+        if hit.entry_id is not None
+    ] or [Button(t("questions.selfhelp.solved"), "questions.self_solved", str(question.id), "primary")]
+    person = Button(t("questions.selfhelp.person"), "questions.person", str(question.id))
+    return Reply(title=t("questions.selfhelp.title"), text="\n".join(lines), buttons=(*solved, person))
 
 
 def details_form(t: Translate, question: Question) -> Reply:
@@ -113,7 +119,38 @@ def resolved_owner(t: Translate, question: Question) -> Reply:
     return Reply(text=t("questions.resolved.owner", id=question.id), buttons=(propose,))
 
 
-def faq_proposal(t: Translate, entry_id: int, question: str, answer: str) -> Reply:
-    approve = Button(t("questions.faq.approve"), "questions.faq_approve", str(entry_id), "primary")
+def faq_proposal(t: Translate, entry_id: int, question: str, answer: str, waiting: int = 0) -> Reply:
+    """A proposal for a coordinator: approve as it is, edit and approve, or reject with a reason."""
+    value = str(entry_id)
+    buttons = (
+        Button(t("questions.faq.approve"), "questions.faq_approve", value, "primary"),
+        Button(t("questions.faq.edit"), "questions.faq_edit", value),
+        Button(t("questions.faq.reject"), "questions.faq_reject", value, "danger"),
+    )
     text = t("questions.faq.proposed_card", question=question, answer=answer)
-    return Reply(title=t("questions.faq.proposed_title", id=entry_id), text=text, buttons=(approve,))
+    if waiting:
+        text += "\n\n" + t("questions.faq.more_waiting", n=waiting)
+    return Reply(title=t("questions.faq.proposed_title", id=entry_id), text=text, buttons=buttons)
+
+
+def faq_edit_form(t: Translate, entry_id: int, question: str, answer: str) -> Reply:
+    fields = (
+        Field("question", t("questions.faq.question"), "textarea", required=True, initial=question),
+        Field("answer", t("questions.faq.answer"), "textarea", required=True, initial=answer),
+    )
+    form = Form(
+        "questions.faq_edited", t("questions.faq.edit"), fields, t("questions.faq.approve"), str(entry_id)
+    )
+    return Reply(form=form)
+
+
+def faq_reject_form(t: Translate, entry_id: int) -> Reply:
+    reason = Field("reason", t("questions.faq.reason"), "textarea", required=True)
+    form = Form(
+        "questions.faq_rejected",
+        t("questions.faq.reject"),
+        (reason,),
+        t("questions.faq.reject"),
+        str(entry_id),
+    )
+    return Reply(form=form)

@@ -18,6 +18,7 @@ from bot.cli.common import console_error, settings_of
 from bot.clock import SystemClock
 from bot.context import AppContext
 from bot.questions import registry
+from bot.questions.faq import FaqService
 from bot.questions.registry import Profile, RegistryError
 from bot.questions.service import QuestionService
 from bot.runtime.errors import UserFacingError
@@ -207,7 +208,10 @@ def routing(ctx: typer.Context, question_id: int) -> None:
 
 
 @faq_app.command("list")
-def list_faq(ctx: typer.Context, status: str | None = typer.Option(None, help="proposed, approved")) -> None:
+def list_faq(
+    ctx: typer.Context,
+    status: str | None = typer.Option(None, help="proposed, approved, rejected or retired"),
+) -> None:
     """FAQ entries; approved ones past their review date are flagged STALE."""
     now = SystemClock().now()
 
@@ -223,12 +227,54 @@ def list_faq(ctx: typer.Context, status: str | None = typer.Option(None, help="p
         typer.echo(line)
 
 
+def _faq_change(
+    ctx: typer.Context, entry_id: int, action: str, change: Callable[[FaqService], Awaitable[object]]
+) -> None:
+    """Run one FAQ change as the command line, audit-logged, errors said in words."""
+
+    async def work(session: AsyncSession, context: AppContext) -> None:
+        try:
+            await change(FaqService(session, context))
+        except UserFacingError as error:
+            reason = context.catalogue.text("en", error.key, **error.params)
+            raise RegistryError(f"cannot {action} #{entry_id}: {reason}") from None
+
+    _audited(ctx, f"faq.{action}", f"faq:{entry_id}", _with_services(ctx, work))
+
+
+@faq_app.command("reject")
+def reject(
+    ctx: typer.Context, entry_id: int, reason: str = typer.Option(..., help="told to the proposer")
+) -> None:
+    """Turn a proposed entry down; the proposer is told the reason."""
+    _faq_change(ctx, entry_id, "reject", lambda faq: faq.reject(entry_id, None, reason))
+    typer.echo(f"FAQ proposal #{entry_id} is rejected.")
+
+
+@faq_app.command("edit")
+def edit(
+    ctx: typer.Context,
+    entry_id: int,
+    question: str = typer.Option(..., help="the question as it will be shown"),
+    answer: str = typer.Option(..., help="the answer as it will be shown"),
+) -> None:
+    """New wording for a proposed or published entry."""
+    _faq_change(ctx, entry_id, "edit", lambda faq: faq.edit(entry_id, question, answer))
+    typer.echo(f"FAQ entry #{entry_id} is changed.")
+
+
+@faq_app.command("retire")
+def retire(ctx: typer.Context, entry_id: int) -> None:
+    """Stop offering a published entry to people asking."""
+    _faq_change(ctx, entry_id, "retire", lambda faq: faq.retire(entry_id))
+    typer.echo(f"FAQ entry #{entry_id} is retired.")
+
+
 @faq_app.command("approve")
 def approve(
     ctx: typer.Context, entry_id: int, by: str = typer.Option(..., help="coordinator's email")
 ) -> None:
     """Publish a proposed entry (as the coordinator BY)."""
-    from bot.questions.faq import FaqService
 
     async def work(session: AsyncSession, context: AppContext) -> int:
         coordinator = await PeopleRepository(session).by_email(by)

@@ -26,6 +26,7 @@ YES = {"true", "on", "yes", "1", "checked"}
 def register(router: Router) -> None:
     router.command("ask", ask, help_key="help.command.ask", menu=True)
     router.command("availability", choose_availability, help_key="help.command.availability")
+    router.command("proposals", proposals, help_key="help.command.proposals", roles=("coordinator",))
     router.intent("question", looks_like_question, ask)
     router.action("questions.availability", set_availability)
     for name, handler in {
@@ -43,6 +44,10 @@ def register(router: Router) -> None:
         "propose": propose,
         "propose_submit": propose_submit,
         "faq_approve": faq_approve,
+        "faq_edit": faq_edit,
+        "faq_edited": faq_edited,
+        "faq_reject": faq_reject,
+        "faq_rejected": faq_rejected,
     }.items():
         router.action(f"questions.{name}", handler)
 
@@ -77,7 +82,12 @@ async def _draft(turn: Turn, text: str) -> Reply:
 
 
 async def self_solved(turn: Turn) -> Reply:
-    await QuestionService(turn.session, turn.app).solved_by_self_help(_id(turn), turn.person)
+    """ "Solved", or "no. 2 answered it" (value `question:entry`), which keeps the wording with the entry."""
+    _, _, entry = turn.event.value.partition(":")
+    if entry.isdigit():
+        await FaqService(turn.session, turn.app).solved_by_entry(_id(turn), turn.person, int(entry))
+    else:
+        await QuestionService(turn.session, turn.app).solved_by_self_help(_id(turn), turn.person)
     return Reply(text=turn.t("questions.selfhelp.glad"))
 
 
@@ -150,9 +160,61 @@ async def propose_submit(turn: Turn) -> Reply:
     return Reply(text=turn.t("questions.faq.sent"))
 
 
+async def proposals(turn: Turn) -> Reply:
+    """For a coordinator, also one appointed after the proposal was sent: the oldest waiting one."""
+    waiting = await FaqService(turn.session, turn.app).faq.listing("proposed")
+    if not waiting:
+        return Reply(text=turn.t("questions.faq.none_waiting"))
+    first = waiting[0]
+    return cards.faq_proposal(turn.t, first.id, first.question, first.answer, len(waiting) - 1)
+
+
 async def faq_approve(turn: Turn) -> Reply:
     entry = await FaqService(turn.session, turn.app).approve(_id(turn), turn.person)
-    await AuditLog(turn.session, turn.app.clock).record(
-        chat_principal(turn.person), "faq.approve", f"faq:{entry.id}"
-    )
+    await _audit(turn, "faq.approve", entry.id)
     return Reply(text=turn.t("questions.faq.published", id=entry.id))
+
+
+async def faq_edit(turn: Turn) -> Reply:
+    service = FaqService(turn.session, turn.app)
+    entry = await service.pending(_coordinator_id(turn))
+    return cards.faq_edit_form(turn.t, entry.id, entry.question, entry.answer)
+
+
+async def faq_edited(turn: Turn) -> Reply:
+    """Edited by the coordinator, then published as edited."""
+    service = FaqService(turn.session, turn.app)
+    fields = turn.event.fields
+    entry_id = _coordinator_id(turn)
+    await service.pending(entry_id)
+    await service.edit(entry_id, fields.get("question", ""), fields.get("answer", ""))
+    entry = await service.approve(entry_id, turn.person)
+    await _audit(turn, "faq.edit", entry.id)
+    await _audit(turn, "faq.approve", entry.id)
+    return Reply(text=turn.t("questions.faq.published", id=entry.id))
+
+
+async def faq_reject(turn: Turn) -> Reply:
+    entry_id = _coordinator_id(turn)
+    await FaqService(turn.session, turn.app).pending(entry_id)
+    return cards.faq_reject_form(turn.t, entry_id)
+
+
+async def faq_rejected(turn: Turn) -> Reply:
+    entry_id = _coordinator_id(turn)
+    reason = turn.event.fields.get("reason", "")
+    entry = await FaqService(turn.session, turn.app).reject(entry_id, turn.person.id, reason)
+    await _audit(turn, "faq.reject", entry.id)
+    return Reply(text=turn.t("questions.faq.rejected_done", id=entry.id))
+
+
+def _coordinator_id(turn: Turn) -> int:
+    if turn.person.role != "coordinator":
+        raise UserFacingError("questions.faq.coordinators_only")
+    return _id(turn)
+
+
+async def _audit(turn: Turn, action: str, entry_id: int) -> None:
+    await AuditLog(turn.session, turn.app.clock).record(
+        chat_principal(turn.person), action, f"faq:{entry_id}"
+    )

@@ -2,23 +2,14 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
 from bot.content.glossary import GlossaryTerm, load_glossary
-from storage.models import FaqEntry
+from bot.content.synonyms import load_synonyms
+from bot.questions.matching import Candidate, Synonyms, rank, words
 from storage.repositories.questions import FaqRepository
-
-WORD = re.compile(r"\w+", re.UNICODE)
-# Question words and fillers in the three languages: they match everything and help nothing.
-_STOP_WORDS = (
-    "how what why when where which who the and can does with for you your this that are have not "
-    "hvordan hvad hvorfor hvornår hvor hvilken hvem og det den jeg kan man med til har ikke der som "
-    "hva hvilke når gjør gør min mit mine meg mig også eller"
-)
-STOP = frozenset(_STOP_WORDS.split())
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,6 +17,7 @@ class Hit:
     title: str
     body: str
     topic: str = ""
+    entry_id: int | None = None  # an FAQ entry, which a person may say answered them
 
 
 def glossary(content_dir: Path) -> list[GlossaryTerm]:
@@ -39,18 +31,20 @@ def _glossary(content_dir: Path, _mtime: float) -> list[GlossaryTerm]:
     return load_glossary(content_dir)
 
 
-def words(text: str, limit: int = 8) -> list[str]:
-    """The searchable words of a question: lowercase, three letters or more, no stop words."""
-    found: list[str] = []
-    for word in WORD.findall(text.lower()):
-        if len(word) >= 3 and word not in STOP and word not in found and not word.startswith("_"):
-            found.append(word)
-    return found[:limit]
+def synonyms(content_dir: Path) -> Synonyms:
+    """The synonym groups, read again only when their file changes."""
+    path = content_dir / "synonyms.yaml"
+    return _synonyms(content_dir, path.stat().st_mtime if path.exists() else 0.0)
+
+
+@lru_cache(maxsize=4)
+def _synonyms(content_dir: Path, _mtime: float) -> Synonyms:
+    return Synonyms(load_synonyms(content_dir))
 
 
 def glossary_hits(glossary: list[GlossaryTerm], text: str, language: str) -> list[Hit]:
     """Terms whose name or alias (in any language) starts with a word of the question."""
-    wanted = words(text)
+    wanted = [w for w in words(text) if len(w) >= 3]
     scored = []
     for term in glossary:
         names = {w for entry in term.entries.values() for n in (entry.term, *entry.aliases) for w in words(n)}
@@ -62,9 +56,16 @@ def glossary_hits(glossary: list[GlossaryTerm], text: str, language: str) -> lis
 
 
 async def self_help(
-    faq: FaqRepository, glossary: list[GlossaryTerm], text: str, language: str, limit: int = 3
+    faq: FaqRepository,
+    glossary: list[GlossaryTerm],
+    same: Synonyms,
+    text: str,
+    language: str,
+    limit: int = 3,
 ) -> list[Hit]:
     """Up to `limit` answers: approved FAQ entries first, then glossary terms."""
-    entries: list[FaqEntry] = await faq.search(words(text), limit)
-    hits = [Hit(e.question, e.answer, e.topic) for e in entries]
+    entries = {entry.id: (entry, aliases) for entry, aliases in await faq.approved()}
+    candidates = [Candidate(e.id, e.question, e.answer, tuple(a)) for e, a in entries.values()]
+    best = [entries[i][0] for i in rank(text, candidates, same, limit)]
+    hits = [Hit(e.question, e.answer, e.topic, e.id) for e in best]
     return (hits + glossary_hits(glossary, text, language))[:limit]

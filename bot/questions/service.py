@@ -12,7 +12,7 @@ from bot.context import AppContext
 from bot.questions import cards
 from bot.questions.notices import Notices, Translate
 from bot.questions.routing import Need, available, choose
-from bot.questions.search import Hit, glossary, self_help
+from bot.questions.search import Hit, glossary, self_help, synonyms
 from bot.runtime.errors import UserFacingError
 from bot.runtime.replies import Reply
 from storage.models import Person, Question
@@ -36,8 +36,8 @@ class QuestionService:
         """Record the question and find self-help; the topic suggested is the best FAQ hit's."""
         if not text.strip():
             raise UserFacingError("questions.empty")
-        terms = glossary(self.app.settings.content_dir)
-        hits = await self_help(self.faq, terms, text, language)
+        content_dir = self.app.settings.content_dir
+        hits = await self_help(self.faq, glossary(content_dir), synonyms(content_dir), text, language)
         topic = next((hit.topic for hit in hits if hit.topic), DEFAULT_TOPIC)
         question = Question(
             asker_id=asker.id, language=language, topic=topic, text=text.strip(), created_at=self.clock.now()

@@ -6,7 +6,6 @@ from sqlalchemy import create_engine
 import storage.models  # noqa: F401  (registers every table)
 from storage.base import Base
 from storage.database import configure_sqlite
-from storage.migrate import include_object
 
 config = context.config
 
@@ -31,7 +30,6 @@ def _run(connection) -> None:  # type: ignore[no-untyped-def]
         target_metadata=Base.metadata,
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
-        include_object=include_object,
     )
     with context.begin_transaction():
         context.run_migrations()

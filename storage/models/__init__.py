@@ -6,7 +6,7 @@ from storage.models.learning import Enrolment, LearningItem, LearningSend, Leave
 from storage.models.outbox import OutboxMessage, RateBucket
 from storage.models.people import ConversationRef, Identity, Person
 from storage.models.platform_events import ProcessedEvent
-from storage.models.questions import Ambassador, FaqEntry, Question, QuestionMessage
+from storage.models.questions import Ambassador, FaqAlias, FaqEntry, Question, QuestionMessage
 from storage.models.slack import slack_bots, slack_installations, slack_oauth_states
 from storage.models.surveys import (
     SurveyAnswer,
@@ -28,6 +28,7 @@ __all__ = [
     "ConversationRef",
     "DeliveryPreference",
     "Enrolment",
+    "FaqAlias",
     "FaqEntry",
     "Identity",
     "LearningItem",

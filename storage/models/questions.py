@@ -89,3 +89,15 @@ class FaqEntry(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     review_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class FaqAlias(Base):
+    """Another way a colleague asked for an entry, so the next one asking that way finds it.
+    It keeps the wording only: no link to who asked."""
+
+    __tablename__ = "faq_aliases"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    entry_id: Mapped[int] = mapped_column(ForeignKey("faq_entries.id", ondelete="CASCADE"), index=True)
+    text: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import delete, func, select, text
+from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import (
     Ambassador,
     ConversationRef,
+    FaqAlias,
     FaqEntry,
     OutboxMessage,
     Person,
@@ -51,12 +52,14 @@ class QuestionRepository:
         )
         return list(rows.scalars())
 
-    async def last_message(self, question_id: int, sender: str) -> QuestionMessage | None:
-        return await self.session.scalar(
-            select(QuestionMessage)
-            .where(QuestionMessage.question_id == question_id, QuestionMessage.sender == sender)
-            .order_by(QuestionMessage.id.desc())
-            .limit(1)
+    async def bodies(self, question_id: int, sender: str) -> list[str]:
+        """What the asker or the ambassador wrote in the thread, oldest first."""
+        return list(
+            await self.session.scalars(
+                select(QuestionMessage.body)
+                .where(QuestionMessage.question_id == question_id, QuestionMessage.sender == sender)
+                .order_by(QuestionMessage.id)
+            )
         )
 
     async def waiting(self) -> list[Question]:
@@ -142,42 +145,26 @@ class FaqRepository:
             )
         )
 
-    async def index(self, entry: FaqEntry) -> None:
-        """Make an approved entry searchable (PostgreSQL indexes the table itself)."""
-        if self.session.bind.dialect.name == "sqlite":
-            await self.session.execute(
-                text("INSERT INTO faq_fts(rowid, question, answer) VALUES (:id, :q, :a)"),
-                {"id": entry.id, "q": entry.question, "a": entry.answer},
+    async def approved(self) -> list[tuple[FaqEntry, list[str]]]:
+        """Every approved entry with the other wordings it was asked in, for the matcher."""
+        entries = list(await self.session.scalars(select(FaqEntry).where(FaqEntry.status == "approved")))
+        aliases: dict[int, list[str]] = {}
+        if entries:
+            rows = await self.session.execute(
+                select(FaqAlias.entry_id, FaqAlias.text).join(FaqEntry).where(FaqEntry.status == "approved")
             )
+            for entry_id, wording in rows:
+                aliases.setdefault(entry_id, []).append(wording)
+        return [(entry, aliases.get(entry.id, [])) for entry in entries]
 
-    async def search(self, words: list[str], limit: int) -> list[FaqEntry]:
-        """Approved entries matching any of `words` as a prefix, best first."""
-        if not words:
-            return []
-        if self.session.bind.dialect.name == "sqlite":
-            query = " OR ".join(f'"{w}"*' for w in words)
-            ids = (
-                await self.session.execute(
-                    text("SELECT rowid FROM faq_fts WHERE faq_fts MATCH :q ORDER BY bm25(faq_fts) LIMIT :n"),
-                    {"q": query, "n": limit * 3},
-                )
-            ).scalars()
-        else:
-            query = " | ".join(f"{w}:*" for w in words)
-            vector = "to_tsvector('simple', question || ' ' || answer)"
-            ids = (
-                await self.session.execute(
-                    text(
-                        f"SELECT id FROM faq_entries WHERE status = 'approved' AND {vector} "
-                        f"@@ to_tsquery('simple', :q) ORDER BY ts_rank({vector}, to_tsquery('simple', :q)) "
-                        "DESC, id LIMIT :n"
-                    ),
-                    {"q": query, "n": limit * 3},
-                )
-            ).scalars()
-        order = list(ids)
-        found = await self.session.scalars(
-            select(FaqEntry).where(FaqEntry.id.in_(order), FaqEntry.status == "approved")
-        )
-        by_id = {e.id: e for e in found}
-        return [by_id[i] for i in order if i in by_id][:limit]
+    async def add_alias(self, entry_id: int, wording: str, now: datetime) -> bool:
+        """Remember `wording` for the entry unless it is known already (in any letter case)."""
+        cleaned = " ".join(wording.split())[:1000]
+        known = await self.session.scalars(select(FaqAlias.text).where(FaqAlias.entry_id == entry_id))
+        entry = await self.get(entry_id)
+        taken = {w.lower() for w in known} | ({entry.question.lower()} if entry else set())
+        if not cleaned or cleaned.lower() in taken:
+            return False
+        self.session.add(FaqAlias(entry_id=entry_id, text=cleaned, created_at=now))
+        await self.session.flush()
+        return True

@@ -9,10 +9,13 @@ from bot.admin import questions as view
 from bot.admin.audit import AuditLog
 from bot.admin.roles import Principal, Role
 from bot.context import AppContext
+from bot.questions.faq import MAX_FAQ_TEXT, FaqService
+from bot.runtime.errors import UserFacingError
 from bot.web.admin import charts
 from bot.web.admin.guard import csrf_checked, signed_in
 from bot.web.admin.render import Pages
 from bot.web.admin.session import Sessions
+from storage.repositories.questions import FaqRepository
 
 
 def build_router(context: AppContext, pages: Pages, sessions: Sessions) -> APIRouter:
@@ -30,6 +33,7 @@ def build_router(context: AppContext, pages: Pages, sessions: Sessions) -> APIRo
             numbers = await view.figures(session, context.clock, k)
             load = await view.ambassador_load(session)
             queue = await view.faq_queue(session)
+            published = await FaqRepository(session).listing("approved")
         topics = numbers["topics"]
         picture = None
         if topics:
@@ -47,14 +51,38 @@ def build_router(context: AppContext, pages: Pages, sessions: Sessions) -> APIRo
             numbers=numbers,
             load=load,
             queue=queue,
+            published=published,
             picture=picture,
         )
 
-    @router.post("/faq/approve", dependencies=[Depends(csrf)])
-    async def approve(entry: int = Form(...), who: Principal = Depends(coordinator)) -> Response:
+    @router.post("/faq/decide", dependencies=[Depends(csrf)])
+    async def decide(
+        entry: int = Form(..., ge=1, le=2**31 - 1),
+        decision: str = Form(...),
+        question: str = Form("", max_length=MAX_FAQ_TEXT),
+        answer: str = Form("", max_length=MAX_FAQ_TEXT),
+        reason: str = Form("", max_length=500),
+        who: Principal = Depends(coordinator),
+    ) -> Response:
+        """Approve a proposal as edited on the page, reject it with a reason, or retire an entry."""
         async with context.db.unit_of_work() as session:
-            if await view.approve(session, context.clock, entry) is not None:
-                await AuditLog(session, context.clock).record(who, "faq.approve", f"faq:{entry}")
+            service, audit = FaqService(session, context), AuditLog(session, context.clock)
+            found = await service.faq.get(entry)
+            try:
+                if decision == "approve" and found is not None:
+                    if (question.strip(), answer.strip()) != (found.question, found.answer):
+                        await service.edit(entry, question or found.question, answer or found.answer)
+                        await audit.record(who, "faq.edit", f"faq:{entry}")
+                    await service.publish(entry, None)
+                elif decision == "reject":
+                    await service.reject(entry, None, reason)
+                elif decision == "retire":
+                    await service.retire(entry)
+                else:
+                    return RedirectResponse("/admin/questions", 303)
+            except UserFacingError:
+                return RedirectResponse("/admin/questions", 303)  # decided meanwhile, elsewhere
+            await audit.record(who, f"faq.{decision}", f"faq:{entry}")
         return RedirectResponse("/admin/questions", 303)
 
     return router

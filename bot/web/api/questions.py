@@ -2,20 +2,52 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import asdict
-from typing import Any
+from typing import Any, Literal
 
 from fastapi import APIRouter, Depends, Path
+from pydantic import BaseModel, Field
 
 from bot.admin import questions as view
 from bot.admin.audit import AuditLog
 from bot.admin.roles import Principal
 from bot.context import AppContext
+from bot.questions.faq import MAX_FAQ_TEXT, FaqService
+from bot.runtime.errors import UserFacingError
 from bot.web.api import auth
-from bot.web.api.errors import ApiError
+from bot.web.api.errors import ApiError, ErrorResponse
 from bot.web.api.paging import Page, PageParams, page_params
+from storage.models import FaqEntry
+from storage.repositories.questions import FaqRepository
 
 ENTRY_ID = Path(ge=1, le=2**31 - 1)
+ERRORS: dict[int | str, dict[str, Any]] = {
+    404: {"model": ErrorResponse, "description": "No such FAQ entry"},
+    409: {"model": ErrorResponse, "description": "The entry is not in a state that allows this"},
+}
+
+
+class RejectIn(BaseModel):
+    reason: str = Field(min_length=1, max_length=500)
+
+
+class EditIn(BaseModel):
+    question: str = Field(min_length=1, max_length=MAX_FAQ_TEXT)
+    answer: str = Field(min_length=1, max_length=MAX_FAQ_TEXT)
+
+
+def faq_json(entry: FaqEntry) -> dict[str, Any]:
+    review = entry.review_at.isoformat() if entry.review_at else None
+    return {
+        "id": entry.id,
+        "status": entry.status,
+        "topic": entry.topic,
+        "language": entry.language,
+        "question": entry.question,
+        "answer": entry.answer,
+        "review_at": review,
+    }
 
 
 def build_router(context: AppContext) -> APIRouter:
@@ -43,30 +75,52 @@ def build_router(context: AppContext) -> APIRouter:
             return {"ambassadors": await view.ambassador_load(session)}
 
     @router.get("/faq")
-    async def faq_queue(_: Principal = Depends(auth.coordinator)) -> dict[str, Any]:
-        """Proposed FAQ entries waiting for approval."""
+    async def faq_entries(
+        status: Literal["proposed", "approved", "rejected", "retired"] = "proposed",
+        _: Principal = Depends(auth.coordinator),
+    ) -> dict[str, Any]:
+        """FAQ entries in one state: by default the proposals waiting for approval."""
         async with context.db.unit_of_work() as session:
-            entries = await view.faq_queue(session)
-            return {
-                "proposed": [
-                    {
-                        "id": e.id,
-                        "topic": e.topic,
-                        "language": e.language,
-                        "question": e.question,
-                        "answer": e.answer,
-                    }
-                    for e in entries
-                ]
-            }
+            entries = await FaqRepository(session).listing(status)
+            return {status: [faq_json(e) for e in entries]}
 
-    @router.post("/faq/{entry_id}/approve")
-    async def approve(entry_id: int = ENTRY_ID, who: Principal = Depends(auth.coordinator)) -> dict[str, Any]:
+    async def change(
+        entry_id: int, who: Principal, action: str, work: Callable[[FaqService], Awaitable[FaqEntry]]
+    ) -> dict[str, Any]:
         async with context.db.unit_of_work() as session:
-            entry = await view.approve(session, context.clock, entry_id)
-            if entry is None:
-                raise ApiError(404, "not_pending", f"no proposed FAQ entry {entry_id}")
-            await AuditLog(session, context.clock).record(who, "faq.approve", f"faq:{entry_id}")
-            return {"id": entry.id, "status": entry.status, "review_at": entry.review_at.isoformat()}
+            service = FaqService(session, context)
+            if await service.faq.get(entry_id) is None:
+                raise ApiError(404, "not_found", f"no FAQ entry {entry_id}")
+            try:
+                entry = await work(service)
+            except UserFacingError as error:
+                message = context.catalogue.text("en", error.key, **error.params)
+                raise ApiError(409, "bad_state", message) from None
+            await AuditLog(session, context.clock).record(who, f"faq.{action}", f"faq:{entry_id}")
+            return faq_json(entry)
+
+    @router.post("/faq/{entry_id}/approve", responses=ERRORS)
+    async def approve(entry_id: int = ENTRY_ID, who: Principal = Depends(auth.coordinator)) -> dict[str, Any]:
+        """Publish a proposal: searchable at once; its proposer is told."""
+        return await change(entry_id, who, "approve", lambda s: s.publish(entry_id, None))
+
+    @router.post("/faq/{entry_id}/reject", responses=ERRORS)
+    async def reject(
+        body: RejectIn, entry_id: int = ENTRY_ID, who: Principal = Depends(auth.coordinator)
+    ) -> dict[str, Any]:
+        """Turn a proposal down; its proposer is told the reason."""
+        return await change(entry_id, who, "reject", lambda s: s.reject(entry_id, None, body.reason))
+
+    @router.put("/faq/{entry_id}", responses=ERRORS)
+    async def edit(
+        body: EditIn, entry_id: int = ENTRY_ID, who: Principal = Depends(auth.coordinator)
+    ) -> dict[str, Any]:
+        """New wording for a proposed or published entry."""
+        return await change(entry_id, who, "edit", lambda s: s.edit(entry_id, body.question, body.answer))
+
+    @router.post("/faq/{entry_id}/retire", responses=ERRORS)
+    async def retire(entry_id: int = ENTRY_ID, who: Principal = Depends(auth.coordinator)) -> dict[str, Any]:
+        """Stop offering a published entry to people asking."""
+        return await change(entry_id, who, "retire", lambda s: s.retire(entry_id))
 
     return router
