@@ -10,6 +10,7 @@ from bot.admin.audit import AuditLog
 from bot.admin.roles import Principal, Role
 from bot.context import AppContext
 from bot.questions.faq import MAX_FAQ_TEXT, FaqService
+from bot.questions.themes import themes
 from bot.runtime.errors import UserFacingError
 from bot.web.admin import charts
 from bot.web.admin.guard import csrf_checked, signed_in
@@ -34,6 +35,7 @@ def build_router(context: AppContext, pages: Pages, sessions: Sessions) -> APIRo
             load = await view.ambassador_load(session)
             queue = await view.faq_queue(session)
             published = await FaqRepository(session).listing("approved")
+            asked = await themes(session, context.clock.now(), k)
         topics = numbers["topics"]
         picture = None
         if topics:
@@ -52,6 +54,7 @@ def build_router(context: AppContext, pages: Pages, sessions: Sessions) -> APIRo
             load=load,
             queue=queue,
             published=published,
+            themes=asked,
             picture=picture,
         )
 

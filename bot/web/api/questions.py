@@ -6,7 +6,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import asdict
 from typing import Any, Literal
 
-from fastapi import APIRouter, Depends, Path
+from fastapi import APIRouter, Depends, Path, Query
 from pydantic import BaseModel, Field
 
 from bot.admin import questions as view
@@ -14,6 +14,7 @@ from bot.admin.audit import AuditLog
 from bot.admin.roles import Principal
 from bot.context import AppContext
 from bot.questions.faq import MAX_FAQ_TEXT, FaqService
+from bot.questions.themes import themes
 from bot.runtime.errors import UserFacingError
 from bot.web.api import auth
 from bot.web.api.errors import ApiError, ErrorResponse
@@ -68,6 +69,16 @@ def build_router(context: AppContext) -> APIRouter:
         """The last 30 days: open, answered, median times, questions per topic (k-protected)."""
         async with context.db.unit_of_work() as session:
             return await view.figures(session, context.clock, context.settings.min_group_size)
+
+    @router.get("/themes")
+    async def question_themes(
+        months: int = Query(6, ge=1, le=24), _: Principal = Depends(auth.viewer)
+    ) -> dict[str, Any]:
+        """Questions per topic and department, month by month: counts only, none below k
+        (`null`), and none whose hiding subtraction would undo. Department "" is the topic's total."""
+        async with context.db.unit_of_work() as session:
+            found = await themes(session, context.clock.now(), context.settings.min_group_size, months)
+        return {"months": list(found.months), "k": found.k, "rows": [asdict(row) for row in found.rows]}
 
     @router.get("/ambassadors")
     async def ambassadors(_: Principal = Depends(auth.coordinator)) -> dict[str, Any]:
