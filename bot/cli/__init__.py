@@ -6,7 +6,7 @@ import sys
 
 import typer
 
-from bot.cli import admin, campaign, db, delivery, manifest, people, serve, survey
+from bot.cli import admin, campaign, db, delivery, demo, jobs, manifest, people, serve, survey
 from bot.cli.common import console_error
 from bot.config import ConfigError, load_settings
 from bot.content import cli as content_cli
@@ -19,6 +19,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 app.command("serve")(serve.serve)
+app.command("demo")(demo.demo)
 app.add_typer(db.app, name="db")
 app.add_typer(manifest.app, name="manifest")
 app.add_typer(survey.app, name="survey")
@@ -29,6 +30,7 @@ app.add_typer(admin.app, name="admin")
 app.add_typer(people.app, name="people")
 app.add_typer(campaign.app, name="campaign")
 app.add_typer(delivery.app, name="delivery")
+app.add_typer(jobs.app, name="jobs")
 
 
 @app.callback()
