@@ -91,6 +91,7 @@ ATTACKS = [
     ("get", "/chat/api/messages?user=anna@example.org&after=0"),  # Anna's transcript
     ("get", "/chat/api/stream?user=anna@example.org&after=0"),
     ("get", "/chat/api/people"),
+    ("get", "/chat/api/messages?user=%C3%A5nna@example.org"),  # not ASCII: still a plain refusal
 ]
 
 
