@@ -14,7 +14,7 @@ from pathlib import Path
 import httpx
 import pytest
 from fastapi import FastAPI
-from sqlalchemy import select
+from sqlalchemy import create_engine, select, text
 
 from bot.adapters.webchat.mode import WebchatMode, is_loopback, webchat_mode
 from bot.app import create_app
@@ -25,6 +25,8 @@ from bot.delivery.rows import targets_for
 from bot.people.service import PeopleService
 from bot.runtime.events import Address, Platform, Profile
 from bot.runtime.replies import Reply
+from storage import migrate
+from storage.database import sync_url
 from storage.models import OutboxMessage
 from storage.repositories.people import PeopleRepository
 from tests.support.server import live_server
@@ -226,3 +228,23 @@ async def test_open_mode_never_takes_over_a_teams_conversation(app: FastAPI, cha
     assert await targets(True) == {"anna@example.org": Platform.TEAMS, "bo@example.org": Platform.WEB}
     # Where nobody signs in (any other mode), a demo conversation is nobody's delivery target.
     assert await targets(False) == {"anna@example.org": Platform.TEAMS}
+
+
+def test_web_chat_conversations_from_before_sign_in_become_unverified(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'm.db'}"
+    migrate.upgrade(url, "0014_hr_digest")
+    engine = create_engine(sync_url(url))
+    with engine.begin() as connection:
+        connection.execute(
+            text(
+                "INSERT INTO conversation_refs"
+                " (platform, workspace_id, conversation_id, kind, reference, updated_at) VALUES"
+                " ('web', 'local', 'anna@example.org', 'personal', '{}', '2026-11-23 08:00:00'),"
+                " ('slack', 'T1', 'D1', 'personal', '{}', '2026-11-23 08:00:00')"
+            )
+        )
+    migrate.upgrade(url)
+    with engine.connect() as connection:
+        kinds = dict(connection.execute(text("SELECT platform, kind FROM conversation_refs")).tuples().all())
+    engine.dispose()
+    assert kinds == {"web": "unverified", "slack": "personal"}
