@@ -22,7 +22,8 @@ def serve(
     port: int | None = typer.Option(None, help="Port to listen on (STAFET_PORT)."),
 ) -> None:
     """Start Stafet: web chat, Slack and Teams endpoints, dashboard, API, scheduler."""
-    settings = settings_of(ctx).model_copy(update={"host": host or settings_of(ctx).host})
+    settings = settings_of(ctx)
+    settings = settings.model_copy(update={"host": host or settings.host})
     try:
         webchat_mode(settings)  # the web chat's mode depends on where we listen: refuse early
     except ConfigError as error:
