@@ -15,6 +15,7 @@ from bot import features
 from bot.adapters.slack import mount as slack
 from bot.adapters.webchat import routes as webchat
 from bot.adapters.webchat.messenger import WebchatMessenger, WebchatNotifier
+from bot.adapters.webchat.mode import WebchatMode, webchat_mode
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
 from bot.content.library import load_library
@@ -52,7 +53,9 @@ def build_router(context: AppContext) -> Router:
 
 
 def create_app(settings: Settings, *, clock: Clock | None = None, background: bool = True) -> FastAPI:
-    """The whole of Stafet as one ASGI app; `background=False` leaves scheduler and worker off."""
+    """The whole of Stafet as one ASGI app; `background=False` leaves scheduler and worker off.
+    A web chat mode the settings do not allow raises ConfigError before anything is built."""
+    mode = webchat_mode(settings)
     context = build_context(settings, clock)
     router = build_router(context)
     dispatcher = Dispatcher(context, router)
@@ -61,14 +64,19 @@ def create_app(settings: Settings, *, clock: Clock | None = None, background: bo
     from bot.adapters.teams import routes as teams
 
     teams_adapter = teams.build_adapter(settings)
-    messengers: dict[Platform, Messenger] = {
-        Platform.WEB: WebchatMessenger(context.db, context.clock, notifier),
-        Platform.TEAMS: teams.build_messenger(teams_adapter, context),
-    }
+    messengers: dict[Platform, Messenger] = {Platform.TEAMS: teams.build_messenger(teams_adapter, context)}
+    if mode is not WebchatMode.OFF:
+        messengers[Platform.WEB] = WebchatMessenger(context.db, context.clock, notifier)
     slack_adapter = slack.build(context, dispatcher) if settings.slack_enabled else None
     if slack_adapter is not None:
         messengers[Platform.SLACK] = slack_adapter.messenger
-    worker = DeliveryWorker(context, messengers, features.composers(), features.gates())
+    worker = DeliveryWorker(
+        context,
+        messengers,
+        features.composers(),
+        features.gates(),
+        unverified_targets=mode is WebchatMode.OPEN,
+    )
     scheduler_state = SchedulerState()
     leadership = Leadership(settings.database_url)
 
@@ -117,9 +125,13 @@ def create_app(settings: Settings, *, clock: Clock | None = None, background: bo
     app.state.messengers = messengers
 
     def platforms() -> dict[str, Any]:
-        return {"platforms": sorted(p.value for p in messengers), **teams.health(settings)}
+        return {
+            "platforms": sorted(p.value for p in messengers),
+            **teams.health(settings),
+            "webchat": webchat.health(mode),
+        }
 
-    webchat.mount(app, context, dispatcher, notifier)
+    webchat.mount(app, context, dispatcher, notifier, mode)
     teams.mount(app, context, dispatcher, teams_adapter)
     app.state.slack = slack_adapter
     if slack_adapter is not None:
@@ -130,6 +142,6 @@ def create_app(settings: Settings, *, clock: Clock | None = None, background: bo
 
     @app.get("/", include_in_schema=False)
     async def root() -> RedirectResponse:
-        return RedirectResponse("/chat")
+        return RedirectResponse("/admin/" if mode is WebchatMode.OFF else "/chat")
 
     return app

@@ -42,6 +42,9 @@ class Settings(BaseSettings):
     delivery_conversation_rate: float = Field(1, alias="STAFET_RATE_PER_CONVERSATION", gt=0)
     delivery_concurrency: int = Field(16, alias="STAFET_DELIVERY_CONCURRENCY", ge=1)
 
+    webchat: Literal["", "open", "signin", "off"] = Field("", alias="STAFET_WEBCHAT")  # "": by situation
+    webchat_sends_per_minute: int = Field(30, alias="STAFET_WEBCHAT_SENDS_PER_MINUTE", ge=1, le=10_000)
+
     secret_key: str = Field("", alias="STAFET_SECRET_KEY")
     admin_cookie_secure: bool = Field(True, alias="STAFET_ADMIN_COOKIE_SECURE")
     retention_reflections_days: int = Field(365, alias="STAFET_RETENTION_REFLECTIONS_DAYS", ge=1)

@@ -89,3 +89,15 @@ async def test_a_forged_callback_is_refused(app: FastAPI, server: str) -> None:
         response = await browser.get("/admin/auth/slack", params={"code": "x", "state": "forged"})
         assert response.status_code == 401
         assert "stafet_admin=" not in response.headers.get("set-cookie", "")
+
+
+@pytest.mark.parametrize("forgery", ["wrong_key", "audience", "expired"])
+async def test_a_bad_id_token_does_not_sign_in_to_the_dashboard(
+    forgery: str, app: FastAPI, server: str, provider: FakeProvider
+) -> None:
+    provider.forge = forgery
+    async with httpx.AsyncClient(base_url=server, follow_redirects=True) as browser:
+        page = await browser.get("/admin/login/slack")
+        assert page.status_code == 401
+        assert "stafet_admin" not in browser.cookies
+        assert str((await browser.get("/admin/audit")).url).endswith("/admin/login")

@@ -7,8 +7,10 @@ import logging
 import typer
 import uvicorn
 
+from bot.adapters.webchat.mode import webchat_mode
 from bot.app import create_app
 from bot.cli.common import console_error, settings_of
+from bot.config import ConfigError
 from bot.web import access_log
 from storage import migrate
 from storage.database import async_url
@@ -27,6 +29,12 @@ def serve(
 ) -> None:
     """Start Stafet: web chat, Slack and Teams endpoints, dashboard, API, scheduler."""
     settings = settings_of(ctx)
+    settings = settings.model_copy(update={"host": host or settings.host})
+    try:
+        webchat_mode(settings)  # the web chat's mode depends on where we listen: refuse early
+    except ConfigError as error:
+        console_error(f"Configuration error: {error}")
+        raise typer.Exit(2) from None
     configure_logging(settings.log_level)
     url = settings.database_url
     if async_url(url).get_backend_name() == "sqlite":
@@ -39,7 +47,7 @@ def serve(
     # the scheduler and the worker, and connections are closed.
     config = uvicorn.Config(
         app,
-        host=host or settings.host,
+        host=settings.host,
         port=port or settings.port,
         log_level=settings.log_level.lower(),
         timeout_graceful_shutdown=10,

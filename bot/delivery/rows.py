@@ -71,18 +71,28 @@ async def reply_for(
 
 
 async def targets_for(
-    session: AsyncSession, rows: Sequence[OutboxMessage], messengers: Mapping[Platform, Messenger]
+    session: AsyncSession,
+    rows: Sequence[OutboxMessage],
+    messengers: Mapping[Platform, Messenger],
+    *,
+    unverified: bool = False,
 ) -> dict[int, Target]:
     """Where each row goes: its own conversation, else its person's newest direct conversation
-    on a configured platform (one query for the whole batch). Rows without a target are absent."""
+    on a configured platform (one query for the whole batch). Rows without a target are absent.
+    `unverified` (the open demo web chat) also allows unverified conversations, after all others."""
     person_ids = [r.person_id for r in rows if r.conversation_ref_id is None and r.person_id is not None]
     personal: dict[int, list[tuple[ConversationRef, Identity | None]]] = defaultdict(list)
     if person_ids:
+        kinds = ("personal", "unverified") if unverified else ("personal",)
         found = await session.execute(
             select(ConversationRef, Identity)
             .join(Identity, ConversationRef.identity_id == Identity.id)
-            .where(Identity.person_id.in_(person_ids), ConversationRef.kind == "personal")
-            .order_by(ConversationRef.updated_at.desc(), ConversationRef.id.desc())
+            .where(Identity.person_id.in_(person_ids), ConversationRef.kind.in_(kinds))
+            .order_by(
+                (ConversationRef.kind == "unverified").asc(),
+                ConversationRef.updated_at.desc(),
+                ConversationRef.id.desc(),
+            )
         )
         for ref, identity in found.all():
             personal[identity.person_id].append((ref, identity))

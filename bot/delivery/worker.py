@@ -53,6 +53,8 @@ class DeliveryWorker:
         messengers: Mapping[Platform, Messenger],
         composers: Mapping[str, Composer],
         gates: Sequence[Gate] = (),
+        *,
+        unverified_targets: bool = False,
     ) -> None:
         self.app = app
         self.db: Database = app.db
@@ -60,6 +62,7 @@ class DeliveryWorker:
         self.messengers = messengers
         self.composers = composers
         self.gates: tuple[Gate, ...] = (person_gate, *gates)
+        self.unverified_targets = unverified_targets  # the open demo web chat may be written to
         settings = app.settings
         self.max_attempts = settings.delivery_max_attempts
         self.lease = timedelta(seconds=settings.delivery_lease_seconds)
@@ -121,7 +124,7 @@ class DeliveryWorker:
             if person_ids:  # load the batch's people and preferences at once; gates read them from memory
                 await session.scalars(select(Person).where(Person.id.in_(person_ids)))
                 await preload_preferences(session, person_ids)
-            targets = await targets_for(session, rows, self.messengers)
+            targets = await targets_for(session, rows, self.messengers, unverified=self.unverified_targets)
             workspaces = {self.limits.workspace_key(t) for t in targets.values()} - {None}
             shared = await RateBucketRepository(session).lock(
                 workspaces, self.limits.workspace_burst, self.limits.monotonic()

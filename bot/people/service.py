@@ -15,10 +15,17 @@ class PeopleService:
         self.people = people
 
     async def identify(
-        self, address: Address, profile: Profile, now: datetime, *, active: bool = True
+        self,
+        address: Address,
+        profile: Profile,
+        now: datetime,
+        *,
+        active: bool = True,
+        verified: bool = True,
     ) -> Person:
         """The person behind `address`: known, linked by email, or created on first contact;
-        `active` records that they did something just now."""
+        `active` records that they did something just now, `verified` that the platform vouches
+        for who they are (else their conversation here is kept as an unverified one)."""
         identity = await self.people.identity(address.platform.value, address.workspace_id, address.user_id)
         if identity is not None:
             person = identity.person
@@ -36,6 +43,7 @@ class PeopleService:
             conversation_id=address.conversation_id,
             identity_id=identity.id,
             now=now,
+            kind="personal" if verified else "unverified",
         )
         return person
 

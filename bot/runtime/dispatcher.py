@@ -68,7 +68,9 @@ class Dispatcher:
         """Create or update the sender in a transaction of its own, kept even if the turn fails."""
         async with self.app.db.unit_of_work() as session:
             people = PeopleService(PeopleRepository(session))
-            person = await people.identify(event.address, event.profile, self.app.clock.now(), active=active)
+            person = await people.identify(
+                event.address, event.profile, self.app.clock.now(), active=active, verified=event.verified
+            )
             return person.id
 
 

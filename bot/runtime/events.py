@@ -43,6 +43,9 @@ class Event:
     fields: dict[str, str] = field(default_factory=dict, hash=False)
     profile: Profile = Profile()
     source_message_id: str | None = None
+    # False when the platform cannot vouch for the sender (the web chat's open demo mode): such a
+    # conversation is reached only where it is allowed and never before a verified one.
+    verified: bool = True
 
     @property
     def is_action(self) -> bool:

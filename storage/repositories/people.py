@@ -101,6 +101,10 @@ class PeopleRepository:
         elif reference is not None and reference != ref.reference:
             ref.reference = reference
             ref.updated_at = now
+        if ref.kind != kind and {ref.kind, kind} == {"personal", "unverified"}:
+            # Signing in makes a demo conversation the person's own; acting as them unverified undoes it.
+            ref.kind = kind
+            ref.updated_at = now
         await self.session.flush()
         return ref
 

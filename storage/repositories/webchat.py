@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import Person, WebchatMessage
+from storage.models import WebchatMessage
 
 
 class WebchatRepository:
@@ -60,13 +60,3 @@ class WebchatRepository:
             if action in str(message.reply):
                 return message
         return None
-
-    async def people(self, limit: int = 50) -> Sequence[Person]:
-        """People who have used the web chat, for the page's 'pick someone' list."""
-        result = await self.session.scalars(
-            select(Person)
-            .where(Person.id.in_(select(WebchatMessage.person_id).distinct()))
-            .order_by(Person.display_name)
-            .limit(limit)
-        )
-        return result.all()

@@ -1,7 +1,10 @@
-"""A tiny OpenID Connect provider for tests: discovery, authorize, token, JWKS (RS256)."""
+"""A tiny OpenID Connect provider for tests: discovery, authorize, token, JWKS (RS256); `forge`
+makes it hand out a bad ID token of a named kind, as a compromised or confused provider might."""
 
 from __future__ import annotations
 
+import base64
+import json
 import secrets
 import time
 from typing import Any
@@ -13,6 +16,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse
 from starlette.routing import Route
 
+FORGERIES = ("expired", "audience", "issuer", "nonce", "unverified_email", "wrong_key", "unsigned")
+
 
 class FakeProvider:
     """Signs in whoever `user` says; `base` must be set to the URL it is served on."""
@@ -23,6 +28,7 @@ class FakeProvider:
         self.user: dict[str, Any] = {"sub": "U1", "email": "hanne@example.org", "name": "Hanne"}
         self.key = RSAKey.generate_key(2048, parameters={"kid": "test-key"})
         self.nonces: dict[str, str] = {}
+        self.forge: str | None = None  # one of FORGERIES
         self.app = Starlette(
             routes=[
                 Route("/.well-known/openid-configuration", self.discovery),
@@ -65,10 +71,33 @@ class FakeProvider:
             "nonce": nonce,
             **self.user,
         }
-        id_token = jwt.encode({"alg": "RS256", "kid": "test-key"}, claims, self.key)
+        id_token = self._id_token(claims)
         return JSONResponse(
             {"access_token": "at", "token_type": "Bearer", "expires_in": 300, "id_token": id_token}
         )
 
+    def _id_token(self, claims: dict[str, Any]) -> str:
+        header = {"alg": "RS256", "kid": "test-key"}
+        match self.forge:
+            case "expired":
+                claims |= {"iat": claims["iat"] - 3600, "exp": claims["iat"] - 1800}
+            case "audience":
+                claims |= {"aud": "another-app"}
+            case "issuer":
+                claims |= {"iss": "https://issuer.invalid"}
+            case "nonce":
+                claims |= {"nonce": "replayed"}
+            case "unverified_email":
+                claims |= {"email_verified": False}
+            case "wrong_key":
+                return jwt.encode(header, claims, RSAKey.generate_key(2048, parameters={"kid": "test-key"}))
+            case "unsigned":
+                return f"{_segment({'alg': 'none'})}.{_segment(claims)}."
+        return jwt.encode(header, claims, self.key)
+
     async def jwks(self, _request: Request) -> JSONResponse:
         return JSONResponse({"keys": [self.key.as_dict(private=False)]})
+
+
+def _segment(data: dict[str, Any]) -> str:
+    return base64.urlsafe_b64encode(json.dumps(data).encode()).rstrip(b"=").decode()

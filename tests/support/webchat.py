@@ -1,4 +1,5 @@
-"""Talks to the web chat JSON API exactly as a person's browser does."""
+"""Talks to the web chat JSON API exactly as a person's browser does: in the open demo naming the
+person in each request, or signed in through a (fake) OpenID Connect provider with a session."""
 
 from __future__ import annotations
 
@@ -6,9 +7,13 @@ from typing import Any
 
 import httpx
 
+from tests.support.oidc import FakeProvider
+
 
 class ChatClient:
-    def __init__(self, http: httpx.AsyncClient, user: str, name: str | None = None) -> None:
+    """`user` names the person in the open demo; None: the session cookie in `http` says who."""
+
+    def __init__(self, http: httpx.AsyncClient, user: str | None, name: str | None = None) -> None:
         self.http = http
         self.user = user
         self.name = name
@@ -35,7 +40,8 @@ class ChatClient:
         raise AssertionError(f"no control labelled {label!r} in the conversation")
 
     async def history(self, after: int = 0) -> list[dict[str, Any]]:
-        response = await self.http.get("/chat/api/messages", params={"user": self.user, "after": after})
+        params: dict[str, str | int] = {"after": after} | ({"user": self.user} if self.user else {})
+        response = await self.http.get("/chat/api/messages", params=params)
         response.raise_for_status()
         return response.json()["messages"]
 
@@ -52,7 +58,8 @@ class ChatClient:
         return [*message["buttons"], *scale, *message["choices"]]
 
     async def _send(self, body: dict[str, Any]) -> list[dict[str, Any]]:
-        payload = {"user": self.user, **({"name": self.name} if self.name else {}), **body}
+        who = {"user": self.user} if self.user else {}
+        payload = {**who, **({"name": self.name} if self.name else {}), **body}
         response = await self.http.post("/chat/api/send", json=payload)
         response.raise_for_status()
         messages = response.json()["messages"]
@@ -60,3 +67,14 @@ class ChatClient:
         if messages:
             self.seen = max(self.seen, messages[-1]["n"])
         return [m for m in messages if m["from"] == "bot" and m["n"] > before]
+
+
+async def sign_in(
+    http: httpx.AsyncClient, provider: FakeProvider, email: str, name: str = "", via: str = "slack"
+) -> ChatClient:
+    """Sign `http` in to the web chat as `email` through the fake provider; a client for them."""
+    provider.user = {"sub": email, "email": email, "name": name or email.split("@")[0].title()}
+    page = await http.get(f"/chat/signin/{via}", follow_redirects=True)
+    assert page.status_code == 200 and str(page.url).endswith("/chat"), page.status_code
+    assert "stafet_chat" in http.cookies
+    return ChatClient(http, None)

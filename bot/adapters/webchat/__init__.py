@@ -1,1 +1,1 @@
-"""The built-in web chat: no credentials, the default way to try Stafet."""
+"""The built-in web chat: an open demo on loopback, or signed in with OpenID Connect, or off."""

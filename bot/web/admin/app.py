@@ -25,6 +25,7 @@ from bot.web.admin import (
 from bot.web.admin.guard import BadCsrf, LoginRequired, NotAllowed, csrf_checked, signed_in
 from bot.web.admin.render import HERE, Pages
 from bot.web.admin.session import Sessions
+from bot.web.oidc import OpenIdConnect
 from storage.repositories.admin import AuditRepository
 
 AUDIT_PAGE = 50
@@ -37,8 +38,9 @@ def build_dashboard(context: AppContext) -> FastAPI:
     dashboard = FastAPI(docs_url=None, redoc_url=None, openapi_url=None)
     dashboard.mount("/static", StaticFiles(directory=HERE / "static"), name="admin-static")
     csrf = csrf_checked(sessions)
-    found = providers(context.settings)
-    oidc_routes.install(dashboard, context, pages, sessions, found)
+    oidc = OpenIdConnect(providers(context.settings))
+    found = oidc.providers
+    oidc_routes.install(dashboard, context, pages, sessions, oidc)
 
     @dashboard.exception_handler(LoginRequired)
     async def to_login(_request: Request, _error: LoginRequired) -> Response:

@@ -23,20 +23,31 @@ SESSION_SECONDS = 12 * 3600
 
 
 class Sessions:
-    def __init__(self, settings: Settings) -> None:
+    """Signed session cookies on one path: the dashboard's, or (with its own cookie) the web chat's."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        cookie: str = SESSION_COOKIE,
+        path: str = "/admin",
+        salt: str = "stafet-admin",
+    ) -> None:
         secret = settings.secret_key
         if not secret:
             # Fine for one process; several replicas need STAFET_SECRET_KEY so sessions survive a hop.
-            log.warning("STAFET_SECRET_KEY is not set: dashboard sessions end when this process stops")
+            log.warning("STAFET_SECRET_KEY is not set: sessions on %s end when this process stops", path)
             secret = secrets.token_urlsafe(32)
         self.secret = secret
+        self.cookie = cookie
+        self.path = path
         self._key = secret.encode()
-        self._serializer = URLSafeTimedSerializer(secret, salt="stafet-admin-session")
+        self._serializer = URLSafeTimedSerializer(secret, salt=f"{salt}-session")
         self.secure = settings.admin_cookie_secure
 
     def payload(self, request: Request) -> dict[str, Any] | None:
         """What the session names: {"tid": token id} or {"email": ...} after OpenID Connect."""
-        raw = request.cookies.get(SESSION_COOKIE)
+        raw = request.cookies.get(self.cookie)
         if not raw:
             return None
         try:
@@ -47,12 +58,10 @@ class Sessions:
 
     def start(self, response: Response, **payload: Any) -> None:
         value = self._serializer.dumps({**payload, "n": secrets.token_hex(8)})
-        self._cookie(response, SESSION_COOKIE, value, SESSION_SECONDS)
+        self._cookie(response, self.cookie, value, SESSION_SECONDS)
 
     def end(self, response: Response) -> None:
-        response.delete_cookie(
-            SESSION_COOKIE, path="/admin", secure=self.secure, httponly=True, samesite="lax"
-        )
+        response.delete_cookie(self.cookie, path=self.path, secure=self.secure, httponly=True, samesite="lax")
 
     def csrf_for(self, request: Request) -> str:
         """The form token for this browser; a new browser gets its cookie set when the page renders."""
@@ -79,5 +88,5 @@ class Sessions:
 
     def _cookie(self, response: Response, name: str, value: str, max_age: int | None) -> None:
         response.set_cookie(
-            name, value, max_age=max_age, path="/admin", secure=self.secure, httponly=True, samesite="lax"
+            name, value, max_age=max_age, path=self.path, secure=self.secure, httponly=True, samesite="lax"
         )

@@ -1,9 +1,12 @@
 // Stafet web chat: renders every Reply element the server sends and streams new messages.
+// Signed in, the server knows who this is from the session; in the open demo the page says who.
 (function () {
   "use strict";
   const $ = (id) => document.getElementById(id);
-  let user = localStorage.getItem("stafet.user");
-  let name = localStorage.getItem("stafet.name");
+  const config = window.STAFET;
+  const open = config.mode === "open";
+  let user = open ? localStorage.getItem("stafet.user") : (config.me && config.me.email);
+  let name = open ? localStorage.getItem("stafet.name") : (config.me && config.me.name);
   let last = 0;
   let stream = null;
 
@@ -11,13 +14,30 @@
     return text.trim().toLowerCase().normalize("NFKD").replace(/[^\w.-]+/g, ".").replace(/^\.+|\.+$/g, "") || "guest";
   }
 
+  function who(params) {
+    // Only the open demo names the person in the request; a session needs no such field.
+    return open ? Object.assign({user: user}, params) : params;
+  }
+
+  function query(params) {
+    return new URLSearchParams(who(params)).toString();
+  }
+
+  function problem(status) {
+    if (status === 401) { location.reload(); return; }
+    const text = status === 413 || status === 422 ? config.texts.too_long
+      : status === 429 ? config.texts.too_fast : config.texts.offline;
+    $("status").textContent = text;
+    $("status").hidden = false;
+  }
+
   async function post(body) {
     const response = await fetch("/chat/api/send", {
       method: "POST",
       headers: {"Content-Type": "application/json"},
-      body: JSON.stringify(Object.assign({user: user, name: name, language: window.STAFET_LANGUAGE}, body)),
+      body: JSON.stringify(who(Object.assign(open ? {name: name} : {}, {language: config.language}, body))),
     });
-    if (!response.ok) { $("status").hidden = false; return; }
+    if (!response.ok) { problem(response.status); return; }
     $("status").hidden = true;
     const data = await response.json();
     data.messages.forEach(show);
@@ -79,7 +99,7 @@
       }
     }
     if (message.form) box.appendChild(renderForm(message));
-    if (message.chosen) box.appendChild(el("div", {class: "chosen"}, "✓ " + window.STAFET_CHOSEN.replace("{label}", message.chosen)));
+    if (message.chosen) box.appendChild(el("div", {class: "chosen"}, "✓ " + config.texts.chosen.replace("{label}", message.chosen)));
     return box;
   }
 
@@ -128,40 +148,47 @@
 
   async function refreshAnswered() {
     // A click updates the message it came from; fetch the whole log again to show that.
-    const response = await fetch("/chat/api/messages?user=" + encodeURIComponent(user) + "&after=0");
+    const response = await fetch("/chat/api/messages?" + query({after: 0}));
     if (response.ok) (await response.json()).messages.forEach(show);
   }
 
   function listen() {
     if (stream) stream.close();
-    stream = new EventSource("/chat/api/stream?user=" + encodeURIComponent(user) + "&after=" + last);
+    stream = new EventSource("/chat/api/stream?" + query({after: last}));
     stream.addEventListener("message", (e) => show(JSON.parse(e.data)));
-    stream.onerror = () => { $("status").hidden = false; };
+    stream.onerror = () => { $("status").textContent = config.texts.offline; $("status").hidden = false; };
     stream.onopen = () => { $("status").hidden = true; };
   }
 
   function enter() {
-    $("login").hidden = true;
+    if ($("login")) $("login").hidden = true;
     $("log").hidden = false;
     $("composer").hidden = false;
-    $("switch").hidden = false;
+    if ($("switch")) $("switch").hidden = false;
     $("me").hidden = false;
     $("me").textContent = name + " <" + user + ">";
     refreshAnswered().then(listen);
     $("text").focus();
   }
 
-  $("login").addEventListener("submit", (e) => {
-    e.preventDefault();
-    const typed = $("who").value.trim();
-    if (!typed) return;
-    const known = [...$("known").options].find((o) => o.value === typed || o.label === typed);
-    user = typed.includes("@") ? typed.toLowerCase() : (known ? known.value : slug(typed) + "@web.chat");
-    name = known ? known.label : (typed.includes("@") ? typed.split("@")[0] : typed);
-    localStorage.setItem("stafet.user", user);
-    localStorage.setItem("stafet.name", name);
-    enter();
-  });
+  if (open) {
+    $("login").addEventListener("submit", (e) => {
+      e.preventDefault();
+      const typed = $("who").value.trim();
+      if (!typed) return;
+      user = typed.includes("@") ? typed.toLowerCase() : slug(typed) + "@web.chat";
+      name = typed.includes("@") ? typed.split("@")[0] : typed;
+      localStorage.setItem("stafet.user", user);
+      localStorage.setItem("stafet.name", name);
+      enter();
+    });
+
+    $("switch").addEventListener("click", () => {
+      localStorage.removeItem("stafet.user");
+      if (stream) stream.close();
+      location.reload();
+    });
+  }
 
   $("composer").addEventListener("submit", (e) => {
     e.preventDefault();
@@ -169,16 +196,6 @@
     if (!text) return;
     $("text").value = "";
     post({text: text});
-  });
-
-  $("switch").addEventListener("click", () => {
-    localStorage.removeItem("stafet.user");
-    if (stream) stream.close();
-    location.reload();
-  });
-
-  fetch("/chat/api/people").then((r) => r.json()).then((data) => {
-    data.people.forEach((p) => $("known").appendChild(el("option", {value: p.email}, p.name)));
   });
 
   if (user) enter();
