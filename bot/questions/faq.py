@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from bot.questions import cards
+from bot.questions.limits import MESSAGE_LIMIT, QUESTION_LIMIT, within
 from bot.questions.service import QuestionService
 from bot.runtime.errors import UserFacingError
 from bot.runtime.replies import Reply
@@ -28,15 +29,14 @@ class FaqService(QuestionService):
         question = await self.questions.get(question_id)
         if question is None or question.owner_id != owner.id:
             raise UserFacingError("questions.not_for_you")
-        if not (question_text.strip() and answer.strip()):
-            raise UserFacingError("questions.empty")
+        question_text, answer = within(question_text, QUESTION_LIMIT), within(answer, MESSAGE_LIMIT)
         entry = await self.faq.add(
             FaqEntry(
                 question_id=question.id,
                 language=question.language,
                 topic=question.topic,
-                question=question_text.strip(),
-                answer=answer.strip(),
+                question=question_text,
+                answer=answer,
                 proposed_by=owner.id,
                 created_at=self.clock.now(),
             )
