@@ -52,12 +52,26 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(RequestValidationError)
     async def invalid(_request: Request, error: RequestValidationError) -> JSONResponse:
         first = error.errors()[0] if error.errors() else {}
+        if first.get("type") == "json_invalid":
+            return JSONResponse(body("malformed_json", "the body is not valid JSON"), 400)
         where = ".".join(str(p) for p in first.get("loc", ()))
         return JSONResponse(body("invalid_request", f"{where}: {first.get('msg', 'invalid')}"), 422)
 
 
-ERRORS: dict[int | str, dict[str, Any]] = {
-    401: {"model": ErrorResponse, "description": "No or unknown token"},
-    403: {"model": ErrorResponse, "description": "The token's role may not do this"},
-    422: {"model": ErrorResponse, "description": "Invalid request"},
+Responses = dict[int | str, dict[str, Any]]
+
+
+def _error(description: str) -> dict[str, Any]:
+    return {"model": ErrorResponse, "description": description}
+
+
+ERRORS: Responses = {
+    401: _error("No or unknown token"),
+    403: _error("The token's role may not do this"),
+    422: _error("Invalid request"),
 }
+MALFORMED: Responses = {400: _error("The body is not valid JSON")}
+NOT_FOUND: Responses = {404: _error("Nothing with that id")}
+CONFLICT: Responses = {409: _error("Not possible in its present state")}
+TOO_LARGE: Responses = {413: _error("The upload is too large")}
+CSV: Responses = {200: {"description": "CSV", "content": {"text/csv": {"schema": {"type": "string"}}}}}

@@ -11,7 +11,7 @@ from bot.admin import questions as view
 from bot.admin.audit import AuditLog
 from bot.admin.roles import Principal
 from bot.context import AppContext
-from bot.web.api import auth
+from bot.web.api import auth, errors
 from bot.web.api.errors import ApiError
 from bot.web.api.paging import Page, PageParams, page_params
 
@@ -60,7 +60,7 @@ def build_router(context: AppContext) -> APIRouter:
                 ]
             }
 
-    @router.post("/faq/{entry_id}/approve")
+    @router.post("/faq/{entry_id}/approve", responses=errors.NOT_FOUND)
     async def approve(entry_id: int = ENTRY_ID, who: Principal = Depends(auth.coordinator)) -> dict[str, Any]:
         async with context.db.unit_of_work() as session:
             entry = await view.approve(session, context.clock, entry_id)
