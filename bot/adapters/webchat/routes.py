@@ -28,7 +28,7 @@ from storage.repositories.webchat import WebchatRepository
 
 HERE = Path(__file__).resolve().parent
 POLL_SECONDS = 2.0  # other replicas may write to the log; the stream looks this often
-PAGE_KEYS = ("title", "who", "start", "placeholder", "send", "switch", "offline", "chosen")
+PAGE_KEYS = ("title", "who", "start", "placeholder", "message", "send", "switch", "offline", "chosen")
 
 
 def mount(app: Any, context: AppContext, dispatcher: Dispatcher, notifier: WebchatNotifier) -> None:
