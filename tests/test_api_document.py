@@ -16,7 +16,7 @@ def settings(db_url: str) -> Settings:
     return admin_settings(db_url)
 
 
-async def test_unknown_ids_wrong_states_and_malformed_json_are_documented(
+async def test_unknown_ids_wrong_states_malformed_json_and_typos_are_documented(
     app, http: httpx.AsyncClient
 ) -> None:  # type: ignore[no-untyped-def]
     hr = bearer(await make_token(app, "hr"))
@@ -27,6 +27,10 @@ async def test_unknown_ids_wrong_states_and_malformed_json_are_documented(
     assert malformed.json()["error"]["code"] == "malformed_json"
     unknown = await http.get("/api/v1/campaigns/77", headers=hr)
     assert unknown.status_code == 404 and unknown.json()["error"]["code"] == "unknown_campaign"
+
+    typo = await http.get("/api/v1/people", params={"limt": "5"}, headers=hr)
+    assert typo.status_code == 422 and typo.json()["error"]["code"] == "unknown_parameter"
+    assert (await http.get("/api/v1/people", params={"limit": "5"}, headers=hr)).status_code == 200
 
     paths = (await http.get("/api/v1/openapi.json")).json()["paths"]
     expected = {

@@ -10,6 +10,7 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 import schemathesis
@@ -36,9 +37,11 @@ CONFIG = SchemathesisConfig.from_dict(
         }
     }
 )
-# Left out: response time (the machine's load, not the API's), and accepting schema-violating data,
-# because the API ignores query parameters it does not know, as HTTP APIs do.
-LEFT_OUT = (max_response_time, negative_data_rejection)
+# Left out: response time, which measures the machine's load rather than the API. And for the CSV
+# upload, rejecting "schema-violating" bodies: a body schemathesis calls an integer, such as 5979,
+# is on the wire the same text as a valid CSV string.
+LEFT_OUT = (max_response_time,)
+CSV_UPLOAD = "POST /people/import"
 EXAMPLES = 4  # per operation and mode: bounded so the run stays well under a minute
 
 
@@ -79,19 +82,22 @@ def test_the_api_answers_only_what_its_document_says(api_server: tuple[str, str]
     operations = [result.ok() for result in schema.get_all_operations()]
     assert len(operations) >= 6
     load_all_checks()
-    checks = [check for check in CHECKS.get_all() if check not in LEFT_OUT]
-
     for operation in operations:
+        left_out = (*LEFT_OUT, negative_data_rejection) if operation.label == CSV_UPLOAD else LEFT_OUT
+        checks = [check for check in CHECKS.get_all() if check not in left_out]
         for mode in GenerationMode:
+            _conforms(operation, mode, checks, f"{url}/api/v1", token)
 
-            @given(case=operation.as_strategy(generation_mode=mode))
-            @settings(
-                max_examples=EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck), database=None
-            )
-            def conforms(case) -> None:  # type: ignore[no-untyped-def]
-                for headers in ({"Authorization": f"Bearer {token}"}, {}):
-                    response = case.call(base_url=f"{url}/api/v1", headers=headers)
-                    case.validate_response(response, checks=checks, headers=headers)
-                    assert response.status_code < 500, (case.operation.label, response.status_code)
 
-            conforms()
+def _conforms(operation: Any, mode: GenerationMode, checks: list[Any], base_url: str, token: str) -> None:
+    """Generated requests, with the token and without, answered as the document says."""
+
+    @given(case=operation.as_strategy(generation_mode=mode))
+    @settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck), database=None)
+    def conforms(case) -> None:  # type: ignore[no-untyped-def]
+        for headers in ({"Authorization": f"Bearer {token}"}, {}):
+            response = case.call(base_url=base_url, headers=headers)
+            case.validate_response(response, checks=checks, headers=headers)
+            assert response.status_code < 500, (case.operation.label, response.status_code)
+
+    conforms()
