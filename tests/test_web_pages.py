@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import io
+import json
 import re
+import zipfile
+from urllib.parse import urlsplit
 
 import httpx
 import pytest
 from fastapi import FastAPI
 
+from bot.adapters.teams.manifest import build_package
 from bot.app import create_app
 from bot.clock import FixedClock
 from bot.config import load_settings
@@ -54,3 +59,28 @@ async def test_the_chat_composer_has_a_label(http: httpx.AsyncClient) -> None:
     assert composer is not None
     assert '<label for="text">Besked</label>' in composer.group(0)
     assert "aria-label" not in composer.group(0)
+
+
+async def test_the_teams_manifest_links_to_pages_that_exist_within_its_limits(
+    http: httpx.AsyncClient,
+) -> None:
+    """The Teams 1.19 schema is not packaged for Python: its documented limits, checked by hand."""
+    package = zipfile.ZipFile(
+        io.BytesIO(build_package("00000000-0000-4000-8000-00000000b07a", "https://x.org"))
+    )
+    manifest = json.loads(package.read("manifest.json"))
+    assert manifest["manifestVersion"] == "1.19" and re.fullmatch(r"\d+\.\d+\.\d+", manifest["version"])
+    developer = manifest["developer"]
+    for key in ("websiteUrl", "privacyUrl", "termsOfUseUrl"):
+        assert developer[key].startswith("https://") and len(developer[key]) <= 2048
+    for key in ("privacyUrl", "termsOfUseUrl"):
+        path = urlsplit(developer[key]).path
+        assert (await http.get(path)).status_code == 200, path
+    assert len(manifest["name"]["short"]) <= 30 and len(manifest["name"]["full"]) <= 100
+    assert len(manifest["description"]["short"]) <= 80 and len(manifest["description"]["full"]) <= 4000
+    assert re.fullmatch(r"#[0-9A-Fa-f]{6}", manifest["accentColor"])
+    for bot in manifest["bots"]:
+        for group in bot["commandLists"]:
+            assert len(group["commands"]) <= 10
+            for command in group["commands"]:
+                assert len(command["title"]) <= 32 and len(command["description"]) <= 128
