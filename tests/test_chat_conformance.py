@@ -118,10 +118,13 @@ async def test_solved_beside_the_required_reply_sends_no_inputs_and_the_preview_
     send = action_titled(card, en("questions.thread.send"))
     assert "associatedInputs" not in send  # the form's own button does send the reply
 
-    too_long = {"stafet": {"action": "questions.answer", "value": str(question_id)}, "text": "x" * 4001}
+    too_long = {
+        "stafet": {"action": "questions.answer", "value": str(question_id)},
+        "text": "x" * (MESSAGE_LIMIT + 1),
+    }
     await bo.submit(too_long, reply_to="card-2")
     refused = connector.messages()[-1].body
-    assert refused["text"] == en("questions.too_long", limit=MESSAGE_LIMIT, length=4001)
+    assert refused["text"] == en("questions.too_long", limit=MESSAGE_LIMIT, length=MESSAGE_LIMIT + 1)
     async with context.db.unit_of_work() as session:
         stored = (await session.scalars(select(QuestionMessage.body))).all()
     assert stored == ["Open **Security**."]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from bot.runtime.errors import UserFacingError
 
 QUESTION_LIMIT = 2000  # characters; with the card around it well under Slack's and Teams' limits
-MESSAGE_LIMIT = 4000  # characters of an answer, a reply or an FAQ answer
+MESSAGE_LIMIT = 3000  # characters of an answer, a reply or an FAQ answer: what a Slack input box takes
 TAG_LIMIT = 80
 
 
