@@ -25,8 +25,11 @@ from bot.admin.tokens import TokenService
 from bot.app import create_app
 from bot.clock import FixedClock
 from bot.config import Settings
+from bot.context import AppContext
 from tests.conftest import START
 from tests.support.admin import admin_settings
+from tests.support.campaigns import start_campaign
+from tests.support.surveys import add_people, open_wave
 
 # A well-formed request may still name what does not exist (404), come at the wrong time (409) or
 # break a rule no schema can state, such as an unknown track or a CSV row without an email (422).
@@ -56,12 +59,21 @@ async def _hr_token(config: Settings) -> str:
         await database.dispose()
 
 
+async def _something_to_find(context: AppContext) -> None:
+    """Campaign 1 is active and wave 1 open, so small ids reach the 409 answers too."""
+    await start_campaign(context)
+    await add_people(context, {("A", "employee"): 6})
+    await open_wave(context, "digital-confidence")
+    await context.db.dispose()  # its connections belong to this loop, not the server's
+
+
 @pytest.fixture
 def api_server(sqlite_url: str) -> Iterator[tuple[str, str]]:
     """The app on a real port in its own thread and event loop (schemathesis calls it synchronously)."""
     config = admin_settings(sqlite_url)
     token = asyncio.run(_hr_token(config))
     app = create_app(config, clock=FixedClock(START), background=False)
+    asyncio.run(_something_to_find(app.state.context))
     sock = socket.socket()
     sock.bind(("127.0.0.1", 0))
     server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="on"))
