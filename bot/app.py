@@ -28,7 +28,7 @@ from bot.runtime.dispatcher import Dispatcher
 from bot.runtime.events import Platform
 from bot.runtime.router import Router
 from bot.scheduler import SchedulerState, build_scheduler
-from bot.web import health
+from bot.web import health, legal
 from bot.web.admin.app import build_dashboard
 from bot.web.api.app import build_api
 from storage.database import Database
@@ -139,6 +139,7 @@ def create_app(settings: Settings, *, clock: Clock | None = None, background: bo
     app.mount("/api/v1", build_api(context))
     app.mount("/admin", build_dashboard(context))
     app.include_router(health.build_router(context, scheduler_state, platforms))
+    app.include_router(legal.build_router(context))
 
     @app.get("/", include_in_schema=False)
     async def root() -> RedirectResponse:

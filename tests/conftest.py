@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import httpx
@@ -15,6 +16,7 @@ from bot.app import create_app
 from bot.clock import FixedClock
 from bot.config import Settings, load_settings
 from storage import migrate
+from tests.support.conformance import card_problems
 from tests.support.databases import (
     SKIP_REASON,
     fresh_sqlite,
@@ -61,6 +63,26 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path, sqlite_template: Path
 def sqlite_url(tmp_path: Path, sqlite_template: Path) -> str:
     """For tests where the database engine does not matter."""
     return fresh_sqlite(sqlite_template, tmp_path)
+
+
+@pytest.fixture(autouse=True)
+def cards_follow_the_schema(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Every Adaptive Card any test renders is checked against the Adaptive Card 1.5 schema."""
+    from bot.adapters.teams import render
+
+    produced: list[dict[str, Any]] = []
+
+    def keep(make: Callable[..., dict[str, Any]]) -> Callable[..., dict[str, Any]]:
+        def made(*args: Any) -> dict[str, Any]:
+            produced.append(make(*args))
+            return produced[-1]
+
+        return made
+
+    monkeypatch.setattr(render, "card", keep(render.card))
+    monkeypatch.setattr(render, "answered_card", keep(render.answered_card))
+    yield
+    assert [problem for card in produced for problem in card_problems(card)] == []
 
 
 @pytest.fixture

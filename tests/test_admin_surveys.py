@@ -160,3 +160,42 @@ async def test_plan_a_wave_from_the_api_and_the_dashboard(
         assert (await browser.post("/admin/surveys", data=form)).status_code == 303
         assert (await browser.post("/admin/surveys", data={**form, "template": "nope"})).status_code == 422
     assert (await http.get("/api/v1/surveys", headers=coordinator)).json()["total"] == 2
+
+
+async def test_an_open_wave_links_to_its_turnout(app: FastAPI, server: str) -> None:
+    from tests.test_role_matrix import login
+
+    context = app.state.context
+    people = await add_people(context, {("A", "employee"): 6})
+    wave_id = await open_wave(context, "digital-confidence")
+    await answer(context, wave_id, people[0], "everyday", "4")
+    async with httpx.AsyncClient(base_url=server) as browser:
+        await login(browser, await make_token(app, "viewer", "v"))
+        listing = (await browser.get("/admin/surveys")).text
+        assert f'href="/admin/surveys/{wave_id}"' in listing
+        page = await browser.get(f"/admin/surveys/{wave_id}")
+        assert page.status_code == 200
+        assert (
+            "1 of 6 answered (17%)" in page.text
+            and "Results are shown once the survey has closed." in page.text
+        )
+        assert (await browser.get("/admin/surveys/999")).status_code == 404
+
+
+async def test_several_charts_on_one_page_have_their_own_pattern_ids(
+    app: FastAPI, server: str, clock
+) -> None:  # type: ignore[no-untyped-def]
+    import re
+
+    from tests.test_role_matrix import login
+
+    await closed_wave(app, clock)
+    clock.advance(days=30)
+    second = await closed_wave(app, clock, "q")
+    async with httpx.AsyncClient(base_url=server) as browser:
+        await login(browser, await make_token(app, "viewer"))
+        page = (await browser.get(f"/admin/surveys/{second}")).text
+    ids = re.findall(r'\sid="([^"]+)"', page)
+    assert page.count("<svg") >= 2 and len(ids) == len(set(ids))
+    patterns = re.findall(r'<pattern id="([^"]+)"', page)
+    assert len(patterns) == page.count("<svg")

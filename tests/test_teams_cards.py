@@ -23,6 +23,7 @@ from bot.runtime.replies import Button, Choice, Field, Form, Option, Reply, Scal
 
 PAYLOADS = Path(__file__).parent / "payloads" / "teams"
 ROOT = Path(__file__).resolve().parent.parent
+LABELS = render.CardLabels("OK", "Show all")
 APP_ID = "00000000-0000-4000-8000-00000000b07a"
 
 
@@ -70,13 +71,13 @@ def test_installation_in_a_team_is_recognised() -> None:
 
 
 def test_plain_text_stays_text_and_controls_become_a_card() -> None:
-    assert render.message(Reply(text="Hello **there**"), "OK") == {
+    assert render.message(Reply(text="Hello **there**"), LABELS) == {
         "type": "message",
         "text": "Hello **there**",
         "textFormat": "markdown",
     }
     reply = Reply(title="Quiz", text="First.\n\nSecond.", buttons=(Button("Go", "x.go", "1", "danger"),))
-    card = render.message(reply, "OK")["attachments"][0]["content"]
+    card = render.message(reply, LABELS)["attachments"][0]["content"]
     assert card["$schema"].startswith("http://adaptivecards.io") and card["version"] == "1.5"
     assert [b["text"] for b in card["body"] if b["type"] == "TextBlock"] == ["Quiz", "First.", "Second."]
     [action] = card["body"][-1]["actions"]
@@ -101,7 +102,7 @@ def test_form_and_choice_render_as_inputs_with_one_submit() -> None:
         "Send",
         value="draft-3",
     )
-    body = render.card(Reply(form=form), "OK")["body"]
+    body = render.card(Reply(form=form), LABELS)["body"]
     kinds = [(item["type"], item.get("id")) for item in body]
     assert kinds == [
         ("TextBlock", None),
@@ -114,14 +115,14 @@ def test_form_and_choice_render_as_inputs_with_one_submit() -> None:
     [submit] = body[-1]["actions"]
     assert submit["title"] == "Send" and submit["data"]["stafet"]["value"] == "draft-3"
     choice = Choice("people.language", (Option("Dansk", "da"), Option("English", "en")), multiple=True)
-    chooser, actions = render.card(Reply(choice=choice), "OK")["body"]
+    chooser, actions = render.card(Reply(choice=choice), LABELS)["body"]
     assert chooser["isMultiSelect"] and chooser["style"] == "expanded"
     routing = actions["actions"][0]["data"]["stafet"]
     assert render.chosen_label(routing, "da,en", {}) == "Dansk, English"
 
 
 def test_scale_rows_and_answered_card() -> None:
-    body = render.card(Reply(text="Rate", scale=Scale("s.rate", 1, 5, "Low", "High")), "OK")["body"]
+    body = render.card(Reply(text="Rate", scale=Scale("s.rate", 1, 5, "Low", "High")), LABELS)["body"]
     assert [len(b["actions"]) for b in body if b["type"] == "ActionSet"] == [5]
     assert body[-1]["type"] == "ColumnSet"
     routing = body[1]["actions"][2]["data"]["stafet"]
@@ -134,7 +135,7 @@ async def test_rendered_messages_are_valid_bot_framework_activities() -> None:
     reply = Reply(title="Pulse", text="How are you?", scale=Scale("s.rate", 1, 5))
 
     async def logic(context: TurnContext) -> None:
-        await context.send_activity(Activity().deserialize(render.message(reply, "OK")))
+        await context.send_activity(Activity().deserialize(render.message(reply, LABELS)))
 
     adapter = TestAdapter(logic)
     await adapter.receive_activity("hi")

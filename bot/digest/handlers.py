@@ -34,10 +34,10 @@ async def digest(turn: Turn) -> Reply:
         return await turn_on(turn)
     _hr_only(turn)
     if await DigestRepository(turn.session).opted_out(turn.person.id):
-        return Reply(
-            text=turn.t("digest.state_off"), buttons=(Button(turn.t("digest.turn_on"), "digest.on"),)
-        )
-    return Reply(text=turn.t("digest.state_on"), buttons=(Button(turn.t("digest.turn_off"), "digest.off"),))
+        switch = Button(turn.t("digest.turn_on"), "digest.on", "on")
+        return Reply(text=turn.t("digest.state_off"), buttons=(switch,))
+    switch = Button(turn.t("digest.turn_off"), "digest.off", "off")
+    return Reply(text=turn.t("digest.state_on"), buttons=(switch,))
 
 
 async def turn_off(turn: Turn) -> Reply:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bot.questions.limits import MESSAGE_LIMIT, QUESTION_LIMIT, TAG_LIMIT
 from bot.questions.notices import Translate
 from bot.questions.search import Hit
 from bot.runtime.replies import Button, Field, Form, Option, Reply
@@ -43,10 +44,20 @@ def self_help(t: Translate, question: Question, hits: list[Hit]) -> Reply:
 
 
 def details_form(t: Translate, question: Question) -> Reply:
+    """Topic and anonymity; a suggested topic that is no listed one is offered as the own tag."""
     options = tuple(Option(topic_label(t, topic), topic) for topic in TOPICS)
+    listed = question.topic in TOPICS
     fields = (
-        Field("topic", t("questions.form.topic"), "select", options, initial=question.topic),
-        Field("tag", t("questions.form.tag"), placeholder=t("questions.form.tag_hint")),
+        Field(
+            "topic", t("questions.form.topic"), "select", options, initial=question.topic if listed else ""
+        ),
+        Field(
+            "tag",
+            t("questions.form.tag"),
+            placeholder=t("questions.form.tag_hint"),
+            initial="" if listed else question.topic,
+            max_length=TAG_LIMIT,
+        ),
         Field("anonymous", t("questions.form.anonymous"), "checkbox"),
     )
     form = Form(
@@ -67,7 +78,7 @@ def card(t: Translate, question: Question, who: str, *, group: bool = False) -> 
 
 
 def write_form(t: Translate, question: Question, action: str) -> Form:
-    field = Field("text", t("questions.thread.message"), "textarea", required=True)
+    field = Field("text", t("questions.thread.message"), "textarea", required=True, max_length=MESSAGE_LIMIT)
     return Form(
         action,
         t("questions.thread.title", id=question.id),
@@ -101,8 +112,22 @@ def rating(t: Translate, question: Question) -> Reply:
 
 def propose_form(t: Translate, question: Question, answer: str) -> Reply:
     fields = (
-        Field("question", t("questions.faq.question"), "textarea", required=True, initial=question.text),
-        Field("answer", t("questions.faq.answer"), "textarea", required=True, initial=answer),
+        Field(
+            "question",
+            t("questions.faq.question"),
+            "textarea",
+            required=True,
+            initial=question.text,
+            max_length=QUESTION_LIMIT,
+        ),
+        Field(
+            "answer",
+            t("questions.faq.answer"),
+            "textarea",
+            required=True,
+            initial=answer,
+            max_length=MESSAGE_LIMIT,
+        ),
     )
     form = Form(
         "questions.propose_submit",

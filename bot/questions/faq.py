@@ -7,13 +7,13 @@ from __future__ import annotations
 from datetime import timedelta
 
 from bot.questions import cards
+from bot.questions.limits import MESSAGE_LIMIT, QUESTION_LIMIT, within
 from bot.questions.service import QuestionService
 from bot.runtime.errors import UserFacingError
 from bot.runtime.replies import Reply
 from storage.models import FaqEntry, Person
 
 REVIEW_AFTER = timedelta(days=90)
-MAX_FAQ_TEXT = 4000
 
 
 class FaqService(QuestionService):
@@ -137,9 +137,4 @@ def _coordinator(person: Person) -> Person:
 
 
 def _checked(question_text: str, answer: str) -> tuple[str, str]:
-    asked, answered = question_text.strip(), answer.strip()
-    if not (asked and answered):
-        raise UserFacingError("questions.empty")
-    if len(asked) > MAX_FAQ_TEXT or len(answered) > MAX_FAQ_TEXT:
-        raise UserFacingError("questions.faq.too_long", limit=MAX_FAQ_TEXT)
-    return asked, answered
+    return within(question_text, QUESTION_LIMIT), within(answer, MESSAGE_LIMIT)

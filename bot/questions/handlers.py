@@ -9,6 +9,7 @@ from bot.questions import cards, home
 from bot.questions.availability import choose_availability, set_availability
 from bot.questions.faq import FaqService
 from bot.questions.jobs import JOBS as QUESTION_JOBS
+from bot.questions.limits import QUESTION_LIMIT
 from bot.questions.service import QuestionService
 from bot.questions.thread import ThreadService
 from bot.runtime.errors import UserFacingError
@@ -67,7 +68,7 @@ def _id(turn: Turn) -> int:
 async def ask(turn: Turn) -> Reply:
     if turn.args:
         return await _draft(turn, turn.args)
-    field = Field("text", turn.t("questions.ask.label"), "textarea", required=True)
+    field = Field("text", turn.t("questions.ask.label"), "textarea", required=True, max_length=QUESTION_LIMIT)
     form = Form("questions.draft", turn.t("questions.ask.title"), (field,), turn.t("questions.form.next"))
     return Reply(text=turn.t("questions.ask.prompt"), form=form)
 

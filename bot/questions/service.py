@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.context import AppContext
 from bot.questions import cards
+from bot.questions.limits import QUESTION_LIMIT, TAG_LIMIT, within
 from bot.questions.notices import Notices, Translate
 from bot.questions.routing import Need, available, choose
 from bot.questions.search import Hit, glossary, self_help, synonyms
@@ -34,13 +35,12 @@ class QuestionService:
 
     async def draft(self, asker: Person, text: str, language: str) -> tuple[Question, list[Hit]]:
         """Record the question and find self-help; the topic suggested is the best FAQ hit's."""
-        if not text.strip():
-            raise UserFacingError("questions.empty")
+        text = within(text, QUESTION_LIMIT)
         content_dir = self.app.settings.content_dir
         hits = await self_help(self.faq, glossary(content_dir), synonyms(content_dir), text, language)
         topic = next((hit.topic for hit in hits if hit.topic), DEFAULT_TOPIC)
         question = Question(
-            asker_id=asker.id, language=language, topic=topic, text=text.strip(), created_at=self.clock.now()
+            asker_id=asker.id, language=language, topic=topic, text=text, created_at=self.clock.now()
         )
         await self.questions.add(question)
         return question, hits
@@ -63,7 +63,7 @@ class QuestionService:
     async def submit(self, question_id: int, asker: Person, topic: str, anonymous: bool) -> Question:
         """The asker chose topic and anonymity: the question goes to a person."""
         question = await self.mine(question_id, asker, "draft")
-        question.topic = topic.strip().lower()[:80] or question.topic
+        question.topic = topic.strip().lower()[:TAG_LIMIT] or question.topic
         question.anonymous = anonymous
         question.asker_department = asker.department
         question.status, question.routed_at = "open", self.clock.now()

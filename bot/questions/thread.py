@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot.questions import cards
+from bot.questions.limits import MESSAGE_LIMIT, within
 from bot.questions.service import QuestionService
 from bot.runtime.errors import UserFacingError
 from storage.models import Person, Question
@@ -18,9 +19,8 @@ class ThreadService(QuestionService):
     async def answer(self, question_id: int, owner: Person, body: str) -> None:
         """The owner writes; the asker receives it from the bot, never the owner's address."""
         question = await self.owned(question_id, owner)
-        if not body.strip():
-            raise UserFacingError("questions.empty")
-        message = await self.questions.add_message(question, "ambassador", body.strip(), self.clock.now())
+        body = within(body, MESSAGE_LIMIT)
+        message = await self.questions.add_message(question, "ambassador", body, self.clock.now())
         question.answered_at = question.answered_at or message.created_at
         asker = await self.session.get(Person, question.asker_id) if question.asker_id else None
         if asker is None:
@@ -31,9 +31,8 @@ class ThreadService(QuestionService):
     async def reply(self, question_id: int, asker: Person, body: str) -> None:
         """The asker writes back; the owner sees only the anonymity marker (or the name)."""
         question = await self.mine(question_id, asker, "claimed")
-        if not body.strip():
-            raise UserFacingError("questions.empty")
-        message = await self.questions.add_message(question, "asker", body.strip(), self.clock.now())
+        body = within(body, MESSAGE_LIMIT)
+        message = await self.questions.add_message(question, "asker", body, self.clock.now())
         owner = await self.session.get(Person, question.owner_id) if question.owner_id else None
         assert owner is not None
         who = await self.who(question)

@@ -10,9 +10,11 @@ from pydantic import TypeAdapter
 
 @dataclass(frozen=True, slots=True)
 class Button:
+    """A click that sends `value` to `action`; never empty, as Slack drops an empty value."""
+
     label: str
     action: str
-    value: str = ""
+    value: str
     style: Literal["default", "primary", "danger"] = "default"
 
 
@@ -56,6 +58,7 @@ class Field:
     required: bool = False
     placeholder: str = ""
     initial: str = ""
+    max_length: int = 0  # characters a text field takes; 0 for the platform's own limit
 
 
 @dataclass(frozen=True, slots=True)

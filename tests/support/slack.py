@@ -18,6 +18,8 @@ from urllib.parse import urlencode
 import httpx
 from aiohttp import WSMsgType, web
 
+from tests.support.conformance import slack_call_problems
+
 SIGNING_SECRET = "8f742231b10e8888abcd99yyyzzz85a5"
 BOT_TOKEN = "xoxb-1111-2222-secrettokenvalue"
 TEAM = "T0001"
@@ -73,6 +75,7 @@ class FakeSlack:
     tokens: dict[str, str] = field(default_factory=lambda: {BOT_TOKEN: TEAM, APP_TOKEN: TEAM})  # -> team
     socket: FakeSocket = field(default_factory=FakeSocket)
     history: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # channel -> newest first
+    refused: list[str] = field(default_factory=list)  # what slack_sdk's Block Kit models would refuse
     _ts: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
 
     def add_user(
@@ -111,6 +114,7 @@ class FakeSlack:
         if token not in self.tokens:
             return web.json_response({"ok": False, "error": "not_authed"})
         self.calls.append(Call(method, args, token))
+        self.refused += [f"{method}: {problem}" for problem in slack_call_problems(method, args)]
         if method == "auth.test":
             bot = "BBOT" if self.tokens[token] == TEAM else "BBOT2"
             return web.json_response(

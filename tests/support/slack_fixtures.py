@@ -30,6 +30,7 @@ async def fake_slack() -> AsyncIterator[FakeSlack]:
     fake.add_user("U0BO", "bo@example.org", "Bo Berg")
     async with fake_slack_server(fake):
         yield fake
+    assert fake.refused == [], "Block Kit that Slack would refuse"
 
 
 @pytest.fixture

@@ -19,6 +19,7 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from storage.models import ConversationRef, Person
+from tests.support.conformance import activity_problems
 from tests.support.server import live_server
 
 TENANT = "72f988bf-0000-4000-8000-000000000001"
@@ -43,6 +44,7 @@ class FakeConnector:
     members: dict[str, dict[str, Any]] = field(default_factory=dict)
     failures: list[tuple[int, dict[str, str]]] = field(default_factory=list)
     member_lookups: int = 0
+    refused: list[str] = field(default_factory=list)  # cards that break the Adaptive Card 1.5 schema
     _ids: itertools.count = field(default_factory=lambda: itertools.count(1))
 
     def fail_next(self, status: int, headers: dict[str, str] | None = None, times: int = 1) -> None:
@@ -62,6 +64,7 @@ class FakeConnector:
             params = request.path_params
             new_id = params["aid"] if request.method == "PUT" else f"msg-{next(self._ids)}"
             body = await request.json()
+            self.refused += activity_problems(body)
             self.sent.append(Recorded(request.method, params["cid"], params.get("aid"), body, new_id))
             return JSONResponse({"id": new_id})
 
@@ -156,6 +159,7 @@ class TeamsUser:
 async def connector() -> AsyncIterator[FakeConnector]:
     async with fake_connector() as running:
         yield running
+    assert running.refused == [], "cards that break the Adaptive Card 1.5 schema"
 
 
 @pytest.fixture

@@ -14,6 +14,8 @@ from bot.runtime.replies import Button, Choice, Field, Form, Reply
 
 Block = dict[str, Any]
 SECTION_LIMIT = 3000
+TEXT_LIMIT = 12000  # of a message's text in all its sections: Slack refuses much more (msg_blocks_too_long)
+INPUT_LIMIT = 3000  # the most a plain_text_input may be set to take
 MESSAGE_BLOCKS = 50
 HOME_BLOCKS = 100
 VALUE_LIMIT = 2000
@@ -44,6 +46,8 @@ def blocks(reply: Reply) -> list[Block]:
     if reply.title:
         out.append({"type": "header", "text": plain(reply.title, 150)})
     text = mrkdwn(reply.text)
+    if len(text) > TEXT_LIMIT:
+        text = text[: TEXT_LIMIT - 1] + "…"
     for start in range(0, len(text), SECTION_LIMIT):
         out.append(
             {"type": "section", "text": {"type": "mrkdwn", "text": text[start : start + SECTION_LIMIT]}}
@@ -151,6 +155,8 @@ def _input(field: Field) -> Block:
         element = {"type": "plain_text_input", "multiline": field.kind == "textarea"}
         if field.initial:
             element["initial_value"] = field.initial
+        if field.max_length:
+            element["max_length"] = min(field.max_length, INPUT_LIMIT)
     elif field.kind == "checkbox":
         element = {"type": "checkboxes", "options": [_option(field.label, "true")]}
         if field.initial == "true":

@@ -20,6 +20,7 @@ from bot.adapters.teams.translate import (
     to_event,
 )
 from bot.context import AppContext
+from bot.i18n import Catalogue
 from bot.people.service import PeopleService
 from bot.runtime.dispatcher import Dispatcher, Outcome
 from bot.runtime.events import Event, Profile
@@ -70,16 +71,16 @@ class TeamsBot:
         await self._send(context, outcome)
 
     async def _send(self, context: TurnContext, outcome: Outcome) -> None:
-        label = self._submit_label(outcome.language)
+        labels = card_labels(self.app.catalogue, outcome.language)
         for reply in outcome.replies:
-            await context.send_activity(Activity().deserialize(render.message(reply, label)))
+            await context.send_activity(Activity().deserialize(render.message(reply, labels)))
 
     async def _redraw(self, context: TurnContext, event: Event, outcome: Outcome) -> None:
         """Replace the answered card: the handler's new version, or the card with the choice shown."""
         activity = context.activity
         routing = activity.value.get(ROUTING_KEY) or {}
         if outcome.source_update is not None:
-            card = render.card(outcome.source_update, self._submit_label(outcome.language))
+            card = render.card(outcome.source_update, card_labels(self.app.catalogue, outcome.language))
         else:
             card = render.answered_card(routing, render.chosen_label(routing, event.value, event.fields))
         attachment = Attachment(content_type=render.CONTENT_TYPE, content=card)
@@ -140,5 +141,9 @@ class TeamsBot:
                 "teams", activity_id, self.app.clock.now()
             )
 
-    def _submit_label(self, language: str) -> str:
-        return self.app.catalogue.text(language, "teams.submit")
+
+def card_labels(catalogue: Catalogue, language: str) -> render.CardLabels:
+    """The card's own words in `language`."""
+    return render.CardLabels(
+        catalogue.text(language, "teams.submit"), catalogue.text(language, "teams.show_all")
+    )

@@ -9,7 +9,7 @@ from botbuilder.core import BotAdapter, CloudAdapterBase, TurnContext
 from botbuilder.schema import Activity, ConversationReference
 from msrest.exceptions import ClientRequestError, HttpOperationError
 
-from bot.adapters.teams.render import message
+from bot.adapters.teams.render import CardLabels, message
 from bot.clock import Clock
 from bot.delivery.messenger import DeliveryError, Target
 from bot.runtime.replies import Reply
@@ -19,18 +19,18 @@ GONE = {401, 403, 404}  # uninstalled, blocked or deleted: retrying cannot help
 
 
 class TeamsMessenger:
-    def __init__(self, adapter: CloudAdapterBase, app_id: str, clock: Clock, submit_label: str) -> None:
+    def __init__(self, adapter: CloudAdapterBase, app_id: str, clock: Clock, labels: CardLabels) -> None:
         self.adapter = adapter
         self.app_id = app_id  # without it Teams refuses the proactive send ("Invalid app_id")
         self.clock = clock
-        self.submit_label = submit_label
+        self.labels = labels
 
     async def send(self, target: Target, reply: Reply) -> str:
         if not target.reference:
             raise DeliveryError("no Teams conversation reference stored", permanent=True)
         reference = ConversationReference().deserialize(target.reference)
         tenant = reference.conversation.tenant_id if reference.conversation else None
-        outgoing = Activity().deserialize(message(reply, self.submit_label))
+        outgoing = Activity().deserialize(message(reply, self.labels))
         if tenant:
             outgoing.channel_data = {"tenant": {"id": tenant}}
         sent: list[str] = []

@@ -2,10 +2,14 @@
 
 Every Action.Submit carries a routing key (`stafet`: action, value) and what is needed to
 redraw the card once answered (`label`, `echo`), since Teams sends back only the data.
+A button sends no inputs (`associatedInputs: none`): Teams would otherwise refuse it until
+every required input on the card is filled in.
 """
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass
 from typing import Any
 
 from bot.adapters.teams.translate import ROUTING_KEY
@@ -18,30 +22,49 @@ ROW = 6  # Teams shows at most six actions in a row before hiding the rest in a 
 CHOICE_INPUT = "choice"
 ECHO_LIMIT = 600
 STYLES = {"primary": "positive", "danger": "destructive"}
+PREVIEW = 1200  # characters of a long text shown before "Show all"
+MORE_ID = "more"
+SUMMARY_LIMIT = 100
+_MARKUP = re.compile(r"\*\*(.+?)\*\*|\[([^\]]+)\]\([^)\s]+\)|(?<!\w)_(.+?)_(?!\w)")
 
 Json = dict[str, Any]
 
 
-def message(reply: Reply, submit_label: str) -> Json:
+@dataclass(frozen=True, slots=True)
+class CardLabels:
+    """The card's own words, in the reader's language."""
+
+    submit: str  # the button under a choice list
+    show_all: str  # reveals the rest of a long text
+
+
+def message(reply: Reply, labels: CardLabels) -> Json:
     """The activity to send: plain Markdown text when nothing is interactive, else a card."""
     if not (reply.interactive or reply.title):
         return {"type": "message", "text": reply.text, "textFormat": "markdown"}
     return {
         "type": "message",
-        "summary": _clip(reply.title or reply.text)[:100],
-        "attachments": [{"contentType": CONTENT_TYPE, "content": card(reply, submit_label)}],
+        "summary": summary(reply.title or reply.text),
+        "attachments": [{"contentType": CONTENT_TYPE, "content": card(reply, labels)}],
     }
 
 
-def card(reply: Reply, submit_label: str) -> Json:
-    """The whole reply as one card; `submit_label` is the button under a choice list."""
+def summary(text: str) -> str:
+    """The notification preview is plain text: no Markdown marks, one line, short."""
+    plain = _MARKUP.sub(lambda m: next(g for g in m.groups() if g is not None), text)
+    plain = " ".join(plain.split())
+    return plain if len(plain) <= SUMMARY_LIMIT else plain[: SUMMARY_LIMIT - 1].rstrip() + "…"
+
+
+def card(reply: Reply, labels: CardLabels) -> Json:
+    """The whole reply as one card; a long text shows its beginning and a "Show all" toggle."""
     echo = {"title": reply.title, "text": _clip(reply.text)}
-    body = _text_blocks(reply.title, reply.text)
+    body = _text_blocks(reply.title, reply.text, labels.show_all)
     body += _action_rows([_submit(b, echo) for b in reply.buttons])
     if reply.scale:
         body += _scale(reply.scale, echo)
     if reply.choice:
-        body += _choice(reply.choice, submit_label, echo)
+        body += _choice(reply.choice, labels.submit, echo)
     if reply.form:
         body += _form(reply.form, echo)
     return _card(body)
@@ -72,22 +95,44 @@ def _card(body: list[Json]) -> Json:
     return {"type": "AdaptiveCard", "$schema": SCHEMA, "version": VERSION, "body": body}
 
 
-def _text_blocks(title: str, text: str) -> list[Json]:
+def _text_blocks(title: str, text: str, show_all: str = "") -> list[Json]:
     blocks: list[Json] = []
     if title:
         blocks.append(
             {"type": "TextBlock", "text": title, "weight": "Bolder", "size": "Medium", "wrap": True}
         )
-    for paragraph in (p.strip() for p in text.split("\n\n")):
-        if paragraph:
-            blocks.append({"type": "TextBlock", "text": paragraph, "wrap": True})
+    shown, rest = _split(text) if show_all else (text, "")
+    blocks += _paragraphs(shown)
+    if rest:
+        blocks.append({"type": "Container", "id": MORE_ID, "isVisible": False, "items": _paragraphs(rest)})
+        toggle = {"type": "Action.ToggleVisibility", "title": show_all, "targetElements": [MORE_ID]}
+        blocks.append({"type": "ActionSet", "actions": [toggle]})
     return blocks
+
+
+def _paragraphs(text: str) -> list[Json]:
+    return [
+        {"type": "TextBlock", "text": paragraph, "wrap": True}
+        for paragraph in (p.strip() for p in text.split("\n\n"))
+        if paragraph
+    ]
+
+
+def _split(text: str) -> tuple[str, str]:
+    """A long text's beginning (cut at a paragraph, line or word end) and the rest."""
+    if len(text) <= PREVIEW * 5 // 4:
+        return text, ""
+    head = text[:PREVIEW]
+    cut = max(head.rfind("\n\n"), head.rfind("\n"), head.rfind(" "))
+    cut = cut if cut > PREVIEW // 2 else PREVIEW
+    return text[:cut].rstrip() + " …", "… " + text[cut:].lstrip()
 
 
 def _submit(button: Button, echo: Json) -> Json:
     action: Json = {
         "type": "Action.Submit",
         "title": button.label,
+        "associatedInputs": "none",
         "data": {
             ROUTING_KEY: {"action": button.action, "value": button.value, "label": button.label, "echo": echo}
         },
@@ -183,16 +228,25 @@ def _input(field: Field) -> Json:
             "choices": [{"title": o.label, "value": o.value} for o in field.options],
             "isMultiSelect": multiple,
             "style": "expanded" if multiple else "compact",
-            "value": field.initial,
+            "value": _offered(field),
             **({"placeholder": field.placeholder} if field.placeholder else {}),
         }
-    return {
+    text: Json = {
         **common,
         "type": "Input.Text",
         "isMultiline": field.kind == "textarea",
         "placeholder": field.placeholder,
         "value": field.initial,
     }
+    if field.max_length:
+        text["maxLength"] = field.max_length
+    return text
+
+
+def _offered(field: Field) -> str:
+    """Only values the list offers may be preset; Teams shows anything else as a blank choice."""
+    offered = {o.value for o in field.options}
+    return ",".join(v for v in field.initial.split(",") if v in offered)
 
 
 def _clip(text: str) -> str:

@@ -15,7 +15,7 @@ from botbuilder.schema import Activity
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse
 
-from bot.adapters.teams.bot import TeamsBot
+from bot.adapters.teams.bot import TeamsBot, card_labels
 from bot.adapters.teams.messenger import TeamsMessenger
 from bot.config import Settings
 from bot.context import AppContext
@@ -47,8 +47,8 @@ def build_adapter(settings: Settings) -> CloudAdapter:
 
 def build_messenger(adapter: CloudAdapter, context: AppContext) -> TeamsMessenger:
     settings = context.settings
-    label = context.catalogue.text(settings.default_language, "teams.submit")
-    return TeamsMessenger(adapter, settings.microsoft_app_id, context.clock, label)
+    labels = card_labels(context.catalogue, settings.default_language)
+    return TeamsMessenger(adapter, settings.microsoft_app_id, context.clock, labels)
 
 
 def health(settings: Settings) -> dict[str, Any]:

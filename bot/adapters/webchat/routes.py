@@ -26,6 +26,7 @@ PAGE_KEYS = (
     "who",
     "start",
     "placeholder",
+    "message",
     "send",
     "switch",
     "offline",

@@ -5,6 +5,7 @@ A value of None is a suppressed cell: it is drawn as a hatched gap with the call
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -12,6 +13,7 @@ from markupsafe import Markup, escape
 
 COLOURS = ("#1f6feb", "#e8a33d", "#2da44e", "#8250df", "#cf222e")
 MUTED = "#5b6475"
+_PATTERNS = itertools.count(1)  # ids unique per process, so several charts on one page never share one
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,13 +36,17 @@ def _value(value: object) -> str:
     return str(round(value, 1) if isinstance(value, float) else value)
 
 
-def _hatch() -> Markup:
+def _hatch_id() -> str:
+    return f"hatch-{next(_PATTERNS)}"
+
+
+def _hatch(pattern_id: str) -> Markup:
     stripe = el("line", x1=0, y1=0, x2=0, y2=6, stroke="#c3c8d0", stroke_width=2)
     cell = el("rect", width=6, height=6, fill="#eef0f3")
     pattern = el(
         "pattern",
         cell + stripe,
-        id="hatch",
+        id=pattern_id,
         width=6,
         height=6,
         patternUnits="userSpaceOnUse",
@@ -49,8 +55,8 @@ def _hatch() -> Markup:
     return el("defs", pattern)
 
 
-def _svg(width: int, height: int, title: str, body: list[Markup]) -> Markup:
-    inner = el("title", title) + _hatch() + Markup("").join(body)
+def _svg(width: int, height: int, title: str, body: list[Markup], hatch: str) -> Markup:
+    inner = el("title", title) + _hatch(hatch) + Markup("").join(body)
     return el(
         "svg",
         inner,
@@ -68,8 +74,8 @@ def _number(value: float, unit: str = "") -> str:
     return f"{value:.0f}{unit}" if float(value).is_integer() or abs(value) >= 10 else f"{value:.1f}{unit}"
 
 
-def _gap(x: float, y: float, w: float, h: float, suppressed: str) -> Markup:
-    return el("rect", el("title", suppressed), x=x, y=y, width=w, height=h, fill="url(#hatch)")
+def _gap(x: float, y: float, w: float, h: float, suppressed: str, hatch: str) -> Markup:
+    return el("rect", el("title", suppressed), x=x, y=y, width=w, height=h, fill=f"url(#{hatch})")
 
 
 def bars(
@@ -82,6 +88,7 @@ def bars(
     unit: str = "",
 ) -> Markup:
     """Horizontal bars, one group per label and one bar per series (before/after, waves...)."""
+    hatch = _hatch_id()
     label_width, bar_h, gap, width = 190, 16, 10, 640
     plot = width - label_width - 60
     top = 8 + (18 if len(series) > 1 else 0)
@@ -102,7 +109,7 @@ def bars(
             y = y0 + n * bar_h
             value = s.values[row] if row < len(s.values) else None
             if value is None:
-                parts.append(_gap(label_width, y, plot, bar_h - 2, suppressed))
+                parts.append(_gap(label_width, y, plot, bar_h - 2, suppressed, hatch))
                 parts.append(el("text", suppressed, x=label_width + 6, y=y + 12, font_size=11, fill=MUTED))
                 continue
             length = max(plot * float(value) / peak, 1.0)
@@ -119,13 +126,14 @@ def bars(
                 )
             )
             parts.append(el("text", _number(value, unit), x=label_width + length + 4, y=y + 12, font_size=11))
-    return _svg(width, height, title, parts)
+    return _svg(width, height, title, parts, hatch)
 
 
 def trend(
     title: str, points: Sequence[str], series: Sequence[Series], *, maximum: float, suppressed: str
 ) -> Markup:
     """A line per series across waves; a suppressed point breaks the line and is marked."""
+    hatch = _hatch_id()
     width, height, left, bottom, top = 640, 220, 40, 30, 24
     plot_w, plot_h = width - left - 20, height - top - bottom
     step = plot_w / max(len(points) - 1, 1)
@@ -142,7 +150,7 @@ def trend(
         for i, value in enumerate(s.values):
             x = left + i * step
             if value is None:
-                parts.append(_gap(x - 5, top + plot_h - 12, 10, 10, suppressed))
+                parts.append(_gap(x - 5, top + plot_h - 12, 10, 10, suppressed, hatch))
                 segment = _flush(parts, segment, colour)
                 continue
             y = top + plot_h - plot_h * float(value) / (maximum or 1)
@@ -151,7 +159,7 @@ def trend(
             parts.append(el("circle", tip, cx=x, cy=y, r=3.5, fill=colour))
         _flush(parts, segment, colour)
         parts.append(el("text", s.name, x=left + 4 + 120 * n, y=14, font_size=11, fill=colour))
-    return _svg(width, height, title, parts)
+    return _svg(width, height, title, parts, hatch)
 
 
 def _flush(parts: list[Markup], segment: list[str], colour: str) -> list[str]:
@@ -169,6 +177,7 @@ def heatmap(
     suppressed: str,
 ) -> Markup:
     """Rows × columns shaded by a share between 0 and 1; None cells are suppressed groups."""
+    hatch = _hatch_id()
     label_width, cell_w, cell_h, head = 230, 92, 26, 40
     width = label_width + cell_w * max(len(columns), 1) + 10
     height = head + cell_h * max(len(rows), 1) + 6
@@ -190,7 +199,7 @@ def heatmap(
             x = label_width + c * cell_w
             value = cells[r][c] if c < len(cells[r]) else None
             if value is None:
-                parts.append(_gap(x, y, cell_w - 2, cell_h - 2, suppressed))
+                parts.append(_gap(x, y, cell_w - 2, cell_h - 2, suppressed, hatch))
                 continue
             share = min(max(float(value), 0.0), 1.0)
             fill = f"hsl(215, 70%, {95 - int(share * 55)}%)"
@@ -208,4 +217,4 @@ def heatmap(
                     fill=ink,
                 )
             )
-    return _svg(width, height, title, parts)
+    return _svg(width, height, title, parts, hatch)

@@ -9,7 +9,8 @@ from bot.admin import questions as view
 from bot.admin.audit import AuditLog
 from bot.admin.roles import Principal, Role
 from bot.context import AppContext
-from bot.questions.faq import MAX_FAQ_TEXT, FaqService
+from bot.questions.faq import FaqService
+from bot.questions.limits import MESSAGE_LIMIT, QUESTION_LIMIT
 from bot.questions.themes import themes
 from bot.runtime.errors import UserFacingError
 from bot.web.admin import charts
@@ -62,8 +63,8 @@ def build_router(context: AppContext, pages: Pages, sessions: Sessions) -> APIRo
     async def decide(
         entry: int = Form(..., ge=1, le=2**31 - 1),
         decision: str = Form(...),
-        question: str = Form("", max_length=MAX_FAQ_TEXT),
-        answer: str = Form("", max_length=MAX_FAQ_TEXT),
+        question: str = Form("", max_length=QUESTION_LIMIT),
+        answer: str = Form("", max_length=MESSAGE_LIMIT),
         reason: str = Form("", max_length=500),
         who: Principal = Depends(coordinator),
     ) -> Response:

@@ -75,6 +75,10 @@ def build_router(context: AppContext, pages: Pages, sessions: Sessions) -> APIRo
             try:
                 found = await wave_results(session, wave_id, k=k, templates=templates, language=language)
             except UserFacingError as error:
+                wave = await SurveyRepository(session).wave(wave_id)
+                if wave is not None:  # not closed yet: how many have answered so far
+                    [summary] = await wave_summaries(session, [wave], templates, k, language)
+                    return pages.render(request, "survey_turnout.html", who, wave=summary)
                 return pages.render(
                     request, "error.html", who, 404, message_key=error.key, params=error.params
                 )

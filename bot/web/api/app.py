@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 
 from bot.context import AppContext
 from bot.web.api import audit, campaigns, delivery, errors, insights, people, questions, surveys
@@ -18,6 +18,7 @@ def build_api(context: AppContext) -> FastAPI:
         docs_url=None,
         redoc_url=None,
         responses=errors.ERRORS,
+        dependencies=[Depends(errors.known_query_only)],
     )
     api.state.context = context
     errors.install(api)

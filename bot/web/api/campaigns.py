@@ -16,7 +16,7 @@ from bot.campaigns.spec import KnownContent, spec_of
 from bot.context import AppContext
 from bot.runtime.errors import UserFacingError
 from bot.surveys.templates import load_templates
-from bot.web.api import auth
+from bot.web.api import auth, errors
 from bot.web.api.errors import ApiError
 from bot.web.api.paging import Page, PageParams, page_params
 
@@ -49,7 +49,7 @@ def build_router(context: AppContext) -> APIRouter:
         items = [campaign_json(c) for c in every[params.offset : params.offset + params.limit]]
         return Page[dict[str, Any]].of(items, len(every), params)
 
-    @router.post("", status_code=201)
+    @router.post("", status_code=201, responses=errors.MALFORMED)
     async def create(body: CampaignIn, who: Principal = Depends(auth.coordinator)) -> dict[str, Any]:
         """A new campaign, in draft until resumed. A broken rule answers 422 with a code such as
         `campaigns_unknown_track`, `campaigns_unknown_template`, `campaigns_bad_phase`,
@@ -62,7 +62,7 @@ def build_router(context: AppContext) -> APIRouter:
             await AuditLog(session, context.clock).record(who, "campaign.create", f"campaign:{campaign.id}")
             return campaign_json(campaign)
 
-    @router.put("/{campaign_id}")
+    @router.put("/{campaign_id}", responses={**errors.MALFORMED, **errors.NOT_FOUND})
     async def edit(
         body: CampaignIn, campaign_id: int = CAMPAIGN_ID, who: Principal = Depends(auth.coordinator)
     ) -> dict[str, Any]:
@@ -78,7 +78,7 @@ def build_router(context: AppContext) -> APIRouter:
             await AuditLog(session, context.clock).record(who, "campaign.edit", f"campaign:{campaign.id}")
             return campaign_json(campaign)
 
-    @router.get("/{campaign_id}")
+    @router.get("/{campaign_id}", responses=errors.NOT_FOUND)
     async def show(campaign_id: int = CAMPAIGN_ID, _: Principal = Depends(auth.viewer)) -> dict[str, Any]:
         """Settings and results: delivery counts and the before/after pulse comparison."""
         async with context.db.unit_of_work() as session:
@@ -99,7 +99,7 @@ def build_router(context: AppContext) -> APIRouter:
             },
         }
 
-    @router.get("/{campaign_id}/preview")
+    @router.get("/{campaign_id}/preview", responses=errors.NOT_FOUND)
     async def preview(
         campaign_id: int = CAMPAIGN_ID,
         days: int = Query(14, ge=1, le=31),
@@ -111,7 +111,7 @@ def build_router(context: AppContext) -> APIRouter:
             lines = await preview_json(session, context, campaign, context.settings.default_language, days)
         return {"campaign": campaign.id, "days": days, "occurrences": lines}
 
-    @router.post("/{campaign_id}/{action}")
+    @router.post("/{campaign_id}/{action}", responses={**errors.NOT_FOUND, **errors.CONFLICT})
     async def move(
         action: Literal["pause", "resume", "finish"],
         campaign_id: int = CAMPAIGN_ID,

@@ -12,7 +12,7 @@ from pydantic import BaseModel, Field
 from bot.admin import delivery
 from bot.admin.roles import Principal
 from bot.context import AppContext
-from bot.web.api import auth
+from bot.web.api import auth, errors
 from bot.web.api.paging import Page, PageParams, page_params
 
 
@@ -48,7 +48,7 @@ def build_router(context: AppContext) -> APIRouter:
             letters, total = await delivery.dead_letters(session, params.limit, params.offset)
         return Page[DeadLetterOut].of([DeadLetterOut(**asdict(d)) for d in letters], total, params)
 
-    @router.post("/dead-letters/retry")
+    @router.post("/dead-letters/retry", responses=errors.MALFORMED)
     async def retry(body: RetryIn, who: Principal = Depends(auth.hr)) -> dict[str, int]:
         """Queue dead letters again, now, with a fresh attempt count."""
         async with context.db.unit_of_work() as session:

@@ -13,7 +13,7 @@ from bot.admin.people import PeopleAdminService, UnknownPerson
 from bot.admin.roles import Principal
 from bot.context import AppContext
 from bot.web.api import auth
-from bot.web.api.errors import ApiError, body
+from bot.web.api.errors import MALFORMED, NOT_FOUND, TOO_LARGE, ApiError, body
 from bot.web.api.paging import Page, PageParams, page_params
 
 MAX_UPLOAD = 20 * 1024 * 1024
@@ -89,7 +89,7 @@ def build_router(context: AppContext) -> APIRouter:
             ]
         return Page[PersonOut].of(items, total, params)
 
-    @router.post("/import", response_model=ImportOut, openapi_extra=CSV_BODY)
+    @router.post("/import", response_model=ImportOut, openapi_extra=CSV_BODY, responses=TOO_LARGE)
     async def import_people(
         request: Request,
         dry_run: bool = Query(False, description="check only; nothing is imported"),
@@ -118,7 +118,7 @@ def build_router(context: AppContext) -> APIRouter:
             updated=result.updated,
         )
 
-    @router.post("/export")
+    @router.post("/export", responses={**MALFORMED, **NOT_FOUND})
     async def export_person(request: EmailIn, who: Principal = Depends(auth.hr)) -> dict[str, Any]:
         """Everything stored about one person (right of access)."""
         async with context.db.unit_of_work() as session:
@@ -127,7 +127,7 @@ def build_router(context: AppContext) -> APIRouter:
             except UnknownPerson:
                 raise ApiError(404, "unknown_person", "no person has that email") from None
 
-    @router.post("/forget")
+    @router.post("/forget", responses={**MALFORMED, **NOT_FOUND})
     async def forget_person(request: EmailIn, who: Principal = Depends(auth.hr)) -> dict[str, Any]:
         """Erase one person's personal data and identities; anonymous aggregates stay (right to erasure)."""
         async with context.db.unit_of_work() as session:

@@ -13,20 +13,18 @@ from bot.admin import questions as view
 from bot.admin.audit import AuditLog
 from bot.admin.roles import Principal
 from bot.context import AppContext
-from bot.questions.faq import MAX_FAQ_TEXT, FaqService
+from bot.questions.faq import FaqService
+from bot.questions.limits import MESSAGE_LIMIT, QUESTION_LIMIT
 from bot.questions.themes import themes
 from bot.runtime.errors import UserFacingError
-from bot.web.api import auth
-from bot.web.api.errors import ApiError, ErrorResponse
+from bot.web.api import auth, errors
+from bot.web.api.errors import ApiError
 from bot.web.api.paging import Page, PageParams, page_params
 from storage.models import FaqEntry
 from storage.repositories.questions import FaqRepository
 
 ENTRY_ID = Path(ge=1, le=2**31 - 1)
-ERRORS: dict[int | str, dict[str, Any]] = {
-    404: {"model": ErrorResponse, "description": "No such FAQ entry"},
-    409: {"model": ErrorResponse, "description": "The entry is not in a state that allows this"},
-}
+ERRORS: errors.Responses = {**errors.NOT_FOUND, **errors.CONFLICT}
 
 
 class RejectIn(BaseModel):
@@ -34,8 +32,8 @@ class RejectIn(BaseModel):
 
 
 class EditIn(BaseModel):
-    question: str = Field(min_length=1, max_length=MAX_FAQ_TEXT)
-    answer: str = Field(min_length=1, max_length=MAX_FAQ_TEXT)
+    question: str = Field(min_length=1, max_length=QUESTION_LIMIT)
+    answer: str = Field(min_length=1, max_length=MESSAGE_LIMIT)
 
 
 def faq_json(entry: FaqEntry) -> dict[str, Any]:

@@ -15,7 +15,7 @@ from bot.context import AppContext
 from bot.runtime.errors import UserFacingError
 from bot.surveys.results import WaveResults, wave_results
 from bot.surveys.templates import load_templates
-from bot.web.api import auth
+from bot.web.api import auth, errors
 from bot.web.api.errors import ApiError
 from bot.web.api.paging import Page, PageParams, page_params
 from storage.repositories.surveys import SurveyRepository
@@ -52,7 +52,7 @@ def build_router(context: AppContext) -> APIRouter:
             items = [asdict(s) for s in await wave_summaries(session, chosen, templates, k, "en")]
         return Page[dict[str, Any]].of(items, len(every), params)
 
-    @router.post("", status_code=201)
+    @router.post("", status_code=201, responses=errors.MALFORMED)
     async def schedule(body: WaveIn, who: Principal = Depends(auth.coordinator)) -> dict[str, Any]:
         """Plan a wave: opens 09:00, closes 16:00 in the organisation's zone; invites when it opens."""
         async with context.db.unit_of_work() as session:
@@ -66,7 +66,7 @@ def build_router(context: AppContext) -> APIRouter:
             await AuditLog(session, context.clock).record(who, "survey.schedule", f"wave:{wave_id}")
         return {"id": wave_id, "status": "scheduled"}
 
-    @router.get("/{wave_id}")
+    @router.get("/{wave_id}", responses={**errors.NOT_FOUND, **errors.CONFLICT})
     async def results(
         wave_id: int = WAVE_ID,
         language: Literal["da", "en", "nb"] = Query("en"),
@@ -78,7 +78,11 @@ def build_router(context: AppContext) -> APIRouter:
             history = await trend_json(session, found.template_id, templates, k)
         return {**results_json(found), "trend": history}
 
-    @router.get("/{wave_id}/results.csv", response_class=Response)
+    @router.get(
+        "/{wave_id}/results.csv",
+        response_class=Response,
+        responses={**errors.CSV, **errors.NOT_FOUND, **errors.CONFLICT},
+    )
     async def results_as_csv(
         wave_id: int = WAVE_ID,
         language: Literal["da", "en", "nb"] = Query("en"),
