@@ -53,7 +53,8 @@ class Database:
 
     def __init__(self, url: str, *, echo: bool = False) -> None:
         self.url = url
-        kwargs: dict[str, Any] = {"echo": echo}
+        # Parameters (answers, question texts, emails) stay out of error messages and the log.
+        kwargs: dict[str, Any] = {"echo": echo, "hide_parameters": True}
         if async_url(url).get_backend_name() == "postgresql":
             kwargs.update(pool_size=10, max_overflow=10, pool_pre_ping=True)
         self.engine: AsyncEngine = create_async_engine(async_url(url), **kwargs)

@@ -80,7 +80,7 @@ def create(
             session, SystemClock(), template_id=template, audience=audience,
             opens_at=_when(opens, settings), closes_at=_when(closes, settings), anonymous=anonymous,
             campaign_id=campaign, questions_per_person=questions, live_results=live,
-            export_comments=comment_export,
+            export_comments=comment_export, min_audience=settings.min_group_size,
         )  # fmt: skip
 
     typer.echo(f"Survey wave {_run(settings, work)} planned.")

@@ -10,9 +10,11 @@ from storage.models.questions import Ambassador, FaqEntry, Question, QuestionMes
 from storage.models.slack import slack_bots, slack_installations, slack_oauth_states
 from storage.models.surveys import (
     SurveyAnswer,
+    SurveyAnswerBuffer,
     SurveyCell,
     SurveyExposure,
     SurveyParticipation,
+    SurveySnapshot,
     SurveyTurnout,
     SurveyWave,
 )
@@ -41,9 +43,11 @@ __all__ = [
     "QuizAnswer",
     "RateBucket",
     "SurveyAnswer",
+    "SurveyAnswerBuffer",
     "SurveyCell",
     "SurveyExposure",
     "SurveyParticipation",
+    "SurveySnapshot",
     "SurveyTurnout",
     "SurveyWave",
     "WebchatMessage",

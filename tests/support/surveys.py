@@ -26,10 +26,25 @@ async def add_people(context: AppContext, groups: dict[tuple[str, str], int], pr
             for i in range(count):
                 email = f"{prefix}.{department}.{role}.{i}@example.org".lower()
                 person = await repo.add_person(
-                    context.clock.now(), email=email, department=department, role=role
+                    context.clock.now(),
+                    email=email,
+                    department=department,
+                    role=role,
+                    imported_at=context.clock.now(),
                 )
                 ids.append(person.id)
     return ids
+
+
+async def imported(context: AppContext, *emails: str) -> list[int]:
+    """People as HR's import creates them: they count towards a survey's minimum audience."""
+    async with context.db.unit_of_work() as session:
+        repo = PeopleRepository(session)
+        now = context.clock.now()
+        return [(await repo.add_person(now, email=e, imported_at=now)).id for e in emails]
+
+
+SILENT = tuple(f"colleague{i}@example.org" for i in range(4))  # imported, never in the web chat
 
 
 async def open_wave(context: AppContext, template_id: str, days: int = 7, **kwargs: Any) -> int:
@@ -51,7 +66,14 @@ async def open_wave(context: AppContext, template_id: str, days: int = 7, **kwar
 
 async def answer(context: AppContext, wave_id: int, person_id: int, question_id: str, raw: str) -> None:
     async with context.db.unit_of_work() as session:
-        service = AnsweringService(session, context.clock, TEMPLATES, context.settings.survey_secret)
+        service = AnsweringService(
+            session,
+            context.clock,
+            TEMPLATES,
+            context.settings.survey_secret,
+            db=context.db,
+            k=context.settings.min_group_size,
+        )
         await service.answer(wave_id, person_id, question_id, raw)
 
 
@@ -59,4 +81,7 @@ async def close(context: AppContext, clock: FixedClock, wave_id: int) -> None:
     async with context.db.unit_of_work() as session:
         wave = await session.get(__import__("storage.models", fromlist=["SurveyWave"]).SurveyWave, wave_id)
         clock.set(wave.closes_at)
-        assert wave_id in await waves.close_due(session, clock)
+        settings = context.settings
+        assert wave_id in await waves.close_due(
+            session, clock, settings.survey_secret, settings.min_group_size
+        )

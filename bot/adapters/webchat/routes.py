@@ -62,13 +62,16 @@ def build_router(context: AppContext, dispatcher: Dispatcher, notifier: WebchatN
             raise HTTPException(422, "send a text or an action")
         event = to_event(request)
         person_id = await dispatcher.identify(event)
+        private = dispatcher.is_private(event)
         async with context.db.unit_of_work() as session:
             log = WebchatRepository(session)
-            source = await _source(log, person_id, event)
-            label = _chosen_label(source.reply if source else None, event)
-            user_text = label or event.value if event.is_action and source is None else label or event.text
-            incoming = await log.add(person_id, "user", context.clock.now(), text=user_text)
-            first = incoming.id
+            if private:  # a survey answer: the transcript keeps no line of what was chosen
+                first = await log.last_id(person_id) + 1
+            else:
+                source = await _source(log, person_id, event)
+                label = _chosen_label(source.reply if source else None, event)
+                text = label or event.value if event.is_action and source is None else label or event.text
+                first = (await log.add(person_id, "user", context.clock.now(), text=text)).id
         outcome = await dispatcher.handle(event)
         async with context.db.unit_of_work() as session:
             log = WebchatRepository(session)
@@ -77,7 +80,11 @@ def build_router(context: AppContext, dispatcher: Dispatcher, notifier: WebchatN
                 source = await _source(log, person_id, event)
                 if source is not None:
                     updated.append(source)
-                    source.chosen = _chosen_label(source.reply, event) or event.value
+                    source.chosen = (
+                        context.catalogue.text(outcome.language, "chat.answer_recorded")
+                        if private
+                        else _chosen_label(source.reply, event) or event.value
+                    )
                     if outcome.source_update is not None:
                         source.reply = outcome.source_update.to_json()
                         source.text = outcome.source_update.text
