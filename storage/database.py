@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -59,6 +60,10 @@ class Database:
             kwargs.update(pool_size=10, max_overflow=10, pool_pre_ping=True)
         self.engine: AsyncEngine = create_async_engine(async_url(url), **kwargs)
         configure_sqlite(self.engine)
+        if self.engine.dialect.name == "sqlite":
+            # aiosqlite's DEBUG lines carry every statement's parameters: answers and emails.
+            quiet = logging.getLogger("aiosqlite")
+            quiet.setLevel(max(quiet.getEffectiveLevel(), logging.INFO))
         self.sessions = async_sessionmaker(self.engine, expire_on_commit=False)
 
     @property

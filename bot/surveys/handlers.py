@@ -30,9 +30,10 @@ HR_ROLES = ("hr", "admin")
 def register(router: Router) -> None:
     router.command("survey", show_surveys, help_key="help.command.survey")
     router.command("survey_results", show_results, help_key=None)
-    router.action("surveys.start", start)
-    router.action("surveys.restart", restart)
-    # Private: the transcript and the clicked message say that an answer was recorded, not which.
+    # Private: the transcript and the clicked message say that an answer was recorded, not which,
+    # and keep no line of the person's own that would outlive the wave as a sign they took part.
+    router.action("surveys.start", start, private=True)
+    router.action("surveys.restart", restart, private=True)
     router.action("surveys.answer", answer, private=True)
     router.action("surveys.skip", skip, private=True)
     router.action("surveys.comment", comment, private=True)
