@@ -28,7 +28,7 @@ from bot.surveys.results import wave_results
 from storage.models import Question, SurveyParticipation, SurveyWave
 from tests.questions_support import ambassador, open_question, person
 from tests.support.admin import admin_settings, bearer, make_token
-from tests.support.surveys import TEMPLATES, add_people, answer, close, imported, open_wave
+from tests.support.surveys import TEMPLATES, add_people, answer, answered_in_chat, close, imported, open_wave
 
 RECORDED = "✓ Answer recorded"
 
@@ -36,27 +36,6 @@ RECORDED = "✓ Answer recorded"
 @pytest.fixture
 def settings(db_url: str) -> Settings:
     return admin_settings(db_url)
-
-
-async def _answered_in_chat(app: FastAPI, chat, deliver) -> tuple[int, list[Any], list[str]]:  # type: ignore[no-untyped-def]
-    """Five imported colleagues answer an eNPS wave in the web chat, each with a unique comment."""
-    context = app.state.context
-    emails = [f"emp{i}@example.org" for i in range(5)]
-    await imported(context, *emails)
-    people = [chat(email) for email in emails]
-    for someone in people:
-        await someone.say("hi")
-    wave_id = await open_wave(context, "enps")
-    await deliver()
-    for someone in people:
-        await someone.new_messages()
-    comments = [f"unique-comment-{i}-zebra" for i in range(5)]
-    for i, (someone, comment) in enumerate(zip(people, comments, strict=True)):
-        [form] = await someone.press(str(3 + i))
-        await someone.click("surveys.comment", form["form"]["value"], fields={"comment": comment})
-    await people[0].press("Change my answers")
-    await people[0].press("10")  # a changed answer
-    return wave_id, people, comments
 
 
 async def _export(app: FastAPI, email: str) -> dict[str, Any]:
@@ -68,7 +47,7 @@ async def _export(app: FastAPI, email: str) -> dict[str, Any]:
 async def test_transcript_and_export_hold_no_answer_and_forget_the_wave(  # type: ignore[no-untyped-def]
     app: FastAPI, chat, clock, deliver
 ) -> None:
-    wave_id, people, comments = await _answered_in_chat(app, chat, deliver)
+    wave_id, people, comments = await answered_in_chat(app, chat, deliver)
     for someone in people:
         exported = await _export(app, someone.user)
         text = json.dumps(exported, ensure_ascii=False)

@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
+from fastapi import FastAPI
+
 from bot.clock import FixedClock
 from bot.config import DEFAULT_CONTENT_DIR
 from bot.context import AppContext
@@ -85,3 +87,24 @@ async def close(context: AppContext, clock: FixedClock, wave_id: int) -> None:
         assert wave_id in await waves.close_due(
             session, clock, settings.survey_secret, settings.min_group_size
         )
+
+
+async def answered_in_chat(app: FastAPI, chat, deliver) -> tuple[int, list[Any], list[str]]:  # type: ignore[no-untyped-def]
+    """Five imported colleagues answer an eNPS wave in the web chat, each with a unique comment."""
+    context = app.state.context
+    emails = [f"emp{i}@example.org" for i in range(5)]
+    await imported(context, *emails)
+    people = [chat(email) for email in emails]
+    for someone in people:
+        await someone.say("hi")
+    wave_id = await open_wave(context, "enps")
+    await deliver()
+    for someone in people:
+        await someone.new_messages()
+    comments = [f"unique-comment-{i}-zebra" for i in range(5)]
+    for i, (someone, comment) in enumerate(zip(people, comments, strict=True)):
+        [form] = await someone.press(str(3 + i))
+        await someone.click("surveys.comment", form["form"]["value"], fields={"comment": comment})
+    await people[0].press("Change my answers")
+    await people[0].press("10")  # a changed answer
+    return wave_id, people, comments
