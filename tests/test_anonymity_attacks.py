@@ -28,9 +28,21 @@ from bot.surveys.results import wave_results
 from storage.models import Question, SurveyParticipation, SurveyWave
 from tests.questions_support import ambassador, open_question, person
 from tests.support.admin import admin_settings, bearer, make_token
-from tests.support.surveys import TEMPLATES, add_people, answer, answered_in_chat, close, imported, open_wave
+from tests.support.surveys import (
+    SILENT,
+    TEMPLATES,
+    add_people,
+    answer,
+    answered_in_chat,
+    close,
+    imported,
+    open_wave,
+)
+from tests.support.teams import action_titled, card_of, connector, teams, texts
 
-RECORDED = "✓ Answer recorded"
+__all__ = ["connector", "teams"]  # fixtures
+
+RECORDED = "Answer recorded"
 
 
 @pytest.fixture
@@ -93,6 +105,20 @@ async def test_another_persons_export_never_names_the_anonymous_asker(app: FastA
     assert "quiet" not in json.dumps(await _export(app, "bo@example.org"))
     own = await _export(app, "quiet@example.org")
     assert own["questions"]["asked"][0]["anonymous"] is True
+
+
+async def test_teams_card_redrawn_after_an_answer_does_not_show_it(app: FastAPI, teams, connector) -> None:  # type: ignore[no-untyped-def]
+    context = app.state.context
+    await imported(context, "anna@example.org", *SILENT)
+    connector.members["29:anna"] = {"id": "29:anna", "name": "Anna", "email": "anna@example.org"}
+    anna = teams("29:anna", "Anna")
+    await open_wave(context, "enps")
+    await anna.say("survey")
+    [question] = connector.messages()
+    await anna.submit(action_titled(card_of(question.body), "7")["data"], reply_to=question.id)
+    [update] = connector.updates()
+    redrawn = texts(card_of(update.body))
+    assert redrawn[-1] == f"✓ {RECORDED}" and "✓ 7" not in redrawn
 
 
 async def test_live_results_move_only_by_k_answers_and_hide_comments(  # type: ignore[no-untyped-def]

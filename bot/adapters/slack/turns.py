@@ -132,7 +132,7 @@ class SlackTurns:
         else:
             catalogue = self.context.catalogue
             note = (
-                catalogue.text(outcome.language, "chat.answer_recorded")
+                "✓ " + catalogue.text(outcome.language, "chat.answer_recorded")
                 if outcome.private
                 else catalogue.text(outcome.language, "slack.chosen", label=source.label)
             )
