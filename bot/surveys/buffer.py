@@ -22,6 +22,7 @@ from typing import Any
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.runtime.errors import UserFacingError
 from bot.surveys.anonymity import answer_id
 from storage.models import SurveyWave
 from storage.repositories.survey_buffer import AnswerBufferRepository
@@ -80,7 +81,8 @@ async def record(session: AsyncSession, wave_id: int, secret: str, k: int, entry
     the buffer to the answers once it holds answers from k people. Its own transaction."""
     buffer = AnswerBufferRepository(session)
     wave = await buffer.lock_wave(wave_id)
-    assert wave is not None
+    if wave is None or wave.status != "open":  # closed while this turn ran: its flush is done
+        raise UserFacingError("surveys.error.closed")
     seal = Seal(secret, wave)
     held = [(row_id, seal.open(sealed)) for row_id, sealed in await buffer.sealed(wave.id)]
     same = [row_id for row_id, e in held if (e.token, e.question_id) == (entry.token, entry.question_id)]
@@ -99,6 +101,7 @@ async def record(session: AsyncSession, wave_id: int, secret: str, k: int, entry
 async def flush(session: AsyncSession, wave: SurveyWave, secret: str, k: int) -> None:
     """At close: whatever is buffered goes to the answers, however few people it comes from."""
     buffer = AnswerBufferRepository(session)
+    await buffer.lock_wave(wave.id)  # an answer being buffered now lands before this, or fails
     seal = Seal(secret, wave)
     held = [(row_id, seal.open(sealed)) for row_id, sealed in await buffer.sealed(wave.id)]
     if held:
