@@ -17,6 +17,7 @@ import asyncio
 import contextlib
 import json
 import os
+import secrets
 import subprocess
 import sys
 import tempfile
@@ -59,7 +60,10 @@ def fake_platform(limit: int | None) -> Iterator[str]:
 async def run_phase(url: str, messages: int, workspaces: int, limit: int | None) -> dict[str, float]:
     rate = str(limit) if limit else "1000000"
     settings = load_settings(
-        STAFET_DATABASE_URL=url, STAFET_RATE_PER_WORKSPACE=rate, STAFET_RATE_PER_CONVERSATION="1000"
+        STAFET_DATABASE_URL=url,
+        STAFET_RATE_PER_WORKSPACE=rate,
+        STAFET_RATE_PER_CONVERSATION="1000",
+        STAFET_SURVEY_SECRET=secrets.token_hex(16),
     )
     context = build_context(settings)
     now = SystemClock().now()

@@ -7,7 +7,7 @@ a throwaway database is created next to it and dropped afterwards).
 Last line, one JSON object: `seconds` (median time of the results page of the closed wave, read
 from the cells its close aggregated), `first_seconds` (the first run), `compare_seconds` (two waves
 compared), `close_aggregate_seconds` (the one GROUP BY over every answer that closing runs),
-`live_group_by_seconds` (the same GROUP BY as a live wave's page runs on each view), `answers`,
+`live_group_by_seconds` (the same GROUP BY over one wave's answers, as a live snapshot runs it), `answers`,
 `answer_rows` (each answer is stored once per dimension), `people`, `departments`, `load_seconds`,
 `peak_rss_mb`, `db`, `shown_cells`, `suppressed_cells`.
 """

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import secrets
 from pathlib import Path
 from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -28,7 +30,8 @@ class Settings(BaseSettings):
     content_dir: Path = Field(DEFAULT_CONTENT_DIR, alias="STAFET_CONTENT_DIR")
     daily_item_cap: int = Field(3, alias="STAFET_DAILY_ITEM_CAP", ge=1)
     min_group_size: int = Field(5, alias="STAFET_MIN_GROUP_SIZE", ge=3)
-    survey_secret: str = Field("", alias="STAFET_SURVEY_SECRET")  # peppers anonymous survey tokens
+    # Peppers respondent tokens and seals buffered answers; never stored in the database.
+    survey_secret: str = Field("", alias="STAFET_SURVEY_SECRET", validate_default=True)
     question_retention_days: int = Field(30, alias="STAFET_QUESTION_RETENTION_DAYS", ge=0)
     question_department_preference: Literal["none", "same", "other"] = Field(
         "none", alias="STAFET_QUESTION_DEPARTMENT_PREFERENCE"
@@ -87,6 +90,17 @@ class Settings(BaseSettings):
             raise ValueError(f"expected an IANA time zone such as Europe/Copenhagen, got {value!r}") from None
         return value
 
+    @field_validator("survey_secret")
+    @classmethod
+    def _secret_with_postgres(cls, value: str, info: ValidationInfo) -> str:
+        url = str(info.data.get("database_url", ""))
+        if url.startswith(("postgresql", "postgres://")) and len(value) < MIN_SURVEY_SECRET:
+            raise ValueError(
+                f"required with PostgreSQL, at least {MIN_SURVEY_SECRET} characters "
+                "(e.g. `openssl rand -hex 32`), so no database reader can rebuild respondent tokens"
+            )
+        return value
+
     @field_validator("microsoft_app_password")
     @classmethod
     def _secret_with_app_id(cls, value: str, info: ValidationInfo) -> str:
@@ -124,6 +138,9 @@ class Settings(BaseSettings):
         return ZoneInfo(self.default_timezone)
 
 
+MIN_SURVEY_SECRET = 16
+
+
 class ConfigError(Exception):
     """A configuration value is missing or wrong; the message is one line for a person."""
 
@@ -131,7 +148,7 @@ class ConfigError(Exception):
 def load_settings(**overrides: object) -> Settings:
     """Build the settings, turning validation errors into one readable line per variable."""
     try:
-        return Settings(**overrides)  # type: ignore[arg-type]
+        settings = Settings(**overrides)  # type: ignore[arg-type]
     except ValidationError as exc:
         lines = []
         for error in exc.errors():
@@ -141,6 +158,25 @@ def load_settings(**overrides: object) -> Settings:
             detail = f" (got {given!r})" if given is not None and "got" not in message else ""
             lines.append(f"{name}: {message}{detail}")
         raise ConfigError("; ".join(lines)) from None
+    if not settings.survey_secret:
+        settings.survey_secret = _sqlite_survey_secret(settings.database_url)
+    return settings
+
+
+def _sqlite_survey_secret(url: str) -> str:
+    """On SQLite without STAFET_SURVEY_SECRET: a random secret kept in a file beside the database."""
+    path = url.split("///", 1)[1].split("?", 1)[0] if "///" in url else ""
+    if not path or path == ":memory:":
+        return secrets.token_hex(32)
+    file = Path(path + ".survey-secret")
+    file.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        descriptor = os.open(file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return file.read_text().strip()
+    with os.fdopen(descriptor, "w") as out:
+        out.write(secrets.token_hex(32))
+    return file.read_text().strip()
 
 
 def _variable_name(loc: tuple[object, ...]) -> str:

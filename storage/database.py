@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -53,11 +54,16 @@ class Database:
 
     def __init__(self, url: str, *, echo: bool = False) -> None:
         self.url = url
-        kwargs: dict[str, Any] = {"echo": echo}
+        # Parameters (answers, question texts, emails) stay out of error messages and the log.
+        kwargs: dict[str, Any] = {"echo": echo, "hide_parameters": True}
         if async_url(url).get_backend_name() == "postgresql":
             kwargs.update(pool_size=10, max_overflow=10, pool_pre_ping=True)
         self.engine: AsyncEngine = create_async_engine(async_url(url), **kwargs)
         configure_sqlite(self.engine)
+        if self.engine.dialect.name == "sqlite":
+            # aiosqlite's DEBUG lines carry every statement's parameters: answers and emails.
+            quiet = logging.getLogger("aiosqlite")
+            quiet.setLevel(max(quiet.getEffectiveLevel(), logging.INFO))
         self.sessions = async_sessionmaker(self.engine, expire_on_commit=False)
 
     @property

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import AsyncIterator, Callable, Iterator
 from datetime import datetime
 from pathlib import Path
@@ -19,6 +20,7 @@ from storage import migrate
 from tests.support.conformance import card_problems
 from tests.support.databases import (
     SKIP_REASON,
+    TEST_SURVEY_SECRET,
     fresh_sqlite,
     migrated_sqlite_template,
     postgres_base_url,
@@ -29,6 +31,7 @@ from tests.support.server import live_server
 from tests.support.webchat import ChatClient
 
 pytest_plugins = ["tests.support.slack_fixtures"]
+os.environ.setdefault("STAFET_SURVEY_SECRET", TEST_SURVEY_SECRET)
 
 # Monday 23 November 2026, 09:00 in Copenhagen: a working morning.
 START = datetime(2026, 11, 23, 9, 0, tzinfo=ZoneInfo("Europe/Copenhagen"))

@@ -39,6 +39,7 @@ def _closed_wave(url: str) -> int:
 def test_create_list_results_and_export(sqlite_url: str) -> None:
     runner = CliRunner()
     env = {"STAFET_DATABASE_URL": sqlite_url}
+    wave_id = _closed_wave(sqlite_url)  # imports the people the planned wave is for
     planned = runner.invoke(
         cli, ["survey", "create", "enps", "--opens", "2026-12-01T09:00", "--closes", "2026-12-08T09:00",
               "--department", "A"], env=env,
@@ -49,7 +50,6 @@ def test_create_list_results_and_export(sqlite_url: str) -> None:
         cli, ["survey", "create", "nope", "--opens", "2026-12-01", "--closes", "2026-12-02"], env=env
     )
     assert unknown.exit_code == 1
-    wave_id = _closed_wave(sqlite_url)
     listed = runner.invoke(cli, ["survey", "list"], env=env)
     assert "enps\tscheduled" in listed.output and "enps\tclosed" in listed.output
     summary = runner.invoke(cli, ["survey", "results", str(wave_id)], env=env)

@@ -64,6 +64,7 @@ class PeopleAdminService:
             person.language = row.language or person.language
             person.timezone = row.timezone or person.timezone
             person.is_ambassador = row.is_ambassador
+            person.imported_at = now
         await self.session.flush()
         for row in parsed.rows:
             if row.is_ambassador:

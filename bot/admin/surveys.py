@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import io
 from dataclasses import asdict, dataclass
 from datetime import date, datetime, time
@@ -15,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.clock import Clock
 from bot.people.audience import Audience
 from bot.surveys import waves
+from bot.surveys.export import SafeWriter
 from bot.surveys.results import Cell, WaveResults, trend
 from bot.surveys.templates import Template
 from storage.models import SurveyWave
@@ -31,9 +31,15 @@ class WaveIn(BaseModel):
 
 
 async def schedule_wave(
-    session: AsyncSession, clock: Clock, wave: WaveIn, templates: dict[str, Template], zone: ZoneInfo
+    session: AsyncSession,
+    clock: Clock,
+    wave: WaveIn,
+    templates: dict[str, Template],
+    zone: ZoneInfo,
+    k: int,
 ) -> int:
-    """Opens at 09:00 and closes at 16:00 local time on the given days (the organisation's zone)."""
+    """Opens at 09:00 and closes at 16:00 local time on the given days (the organisation's zone);
+    an audience of fewer than k imported or verified people is refused."""
     if wave.template_id not in templates:
         raise ValueError(f"unknown survey template {wave.template_id!r}")
     audience = Audience(everyone=not wave.departments, departments=tuple(wave.departments))
@@ -44,6 +50,7 @@ async def schedule_wave(
         audience=audience,
         opens_at=datetime.combine(wave.opens_on, time(9), zone),
         closes_at=datetime.combine(wave.closes_on, time(16), zone),
+        min_audience=k,
     )
 
 
@@ -138,7 +145,7 @@ def _row(question: str, text: str, dimension: str, cell: Cell, k: int) -> list[A
 def results_csv(results: WaveResults) -> str:
     """Aggregates only (no answers, no comments): one line per question and group."""
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = SafeWriter(out)
     writer.writerow(
         ["question", "text", "dimension", "group", "n", "mean", "favourable", "enps", "distribution"]
     )

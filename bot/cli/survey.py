@@ -81,7 +81,7 @@ def create(
             session, clock, template_id=template, audience=audience,
             opens_at=opens_at, closes_at=closes_at, anonymous=anonymous,
             campaign_id=campaign, questions_per_person=questions, live_results=live,
-            export_comments=comment_export,
+            export_comments=comment_export, min_audience=settings.min_group_size,
         )  # fmt: skip
         await AuditLog(session, clock).record(CLI, "survey.schedule", f"wave:{wave_id}")
         return wave_id

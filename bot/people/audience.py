@@ -5,9 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Select, false, or_, select
+from sqlalchemy import Select, exists, false, or_, select
 
-from storage.models import Person
+from storage.models import Identity, Person
+
+# Platforms whose signed requests vouch that an identity belongs to a real account.
+VERIFYING_PLATFORMS = ("slack", "teams")
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,3 +62,9 @@ class Audience:
         if self.emails:
             conditions.append(Person.email.in_(self.emails))
         return query.where(or_(*conditions) if conditions else false())
+
+    def vouched_ids(self) -> Select[tuple[int]]:
+        """Only the people in the audience whom HR imported or a platform verified: anyone can
+        make up web chat people, and their answers must not make a survey look k-anonymous."""
+        verified = exists().where(Identity.person_id == Person.id, Identity.platform.in_(VERIFYING_PLATFORMS))
+        return self.person_ids().where(or_(Person.imported_at.is_not(None), verified))

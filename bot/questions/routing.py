@@ -40,13 +40,21 @@ def available(ambassador: Ambassador, now: datetime) -> bool:
 def choose(
     need: Need, pool: list[tuple[Ambassador, Person]], load: dict[int, int], now: datetime
 ) -> Decision:
-    """Topic, then language, then working now, then department preference, load, fair rotation."""
+    """Topic, then language, then working now, then department preference, load, fair rotation.
+
+    The recorded number of candidates counts the eligible ambassadors as if anyone had asked:
+    leaving out an asker who is an ambassador would tell who asked."""
+    eligible = [
+        ambassador
+        for ambassador, _person in pool
+        if ambassador.person_id not in need.passed_by
+        and available(ambassador, now)
+        and load.get(ambassador.person_id, 0) < ambassador.cap
+    ]
     ranked = []
-    for ambassador, _person in pool:
+    for ambassador in eligible:
         pid = ambassador.person_id
-        if pid == need.asker_id or pid in need.passed_by or not available(ambassador, now):
-            continue
-        if load.get(pid, 0) >= ambassador.cap:
+        if pid == need.asker_id:
             continue
         topic = need.topic in ambassador.topics
         language = need.language in ambassador.languages
@@ -57,7 +65,7 @@ def choose(
         key = (not topic, not language, not working, not preferred, load.get(pid, 0), last, pid)
         ranked.append((key, ambassador, topic, language, working, preferred))
     if not ranked:
-        return Decision(None, ("no eligible ambassador",), 0)
+        return Decision(None, ("no eligible ambassador",), len(eligible))
     ranked.sort(key=lambda item: item[0])
     key, ambassador, topic, language, working, preferred = ranked[0]
     reasons = [
@@ -70,4 +78,4 @@ def choose(
     ]
     if need.preference != "none":
         reasons.insert(3, "department preference met" if preferred else "department preference not met")
-    return Decision(ambassador.person_id, tuple(reasons), len(ranked))
+    return Decision(ambassador.person_id, tuple(reasons), len(eligible))

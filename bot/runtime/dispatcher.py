@@ -26,6 +26,7 @@ class Outcome:
     language: str
     replies: tuple[Reply, ...]
     source_update: Reply | None = None
+    private: bool = False  # what was chosen must not be echoed (see Router.action)
 
 
 class Dispatcher:
@@ -54,15 +55,18 @@ class Dispatcher:
                 replies = _as_tuple(await route.handler(turn))
             if turn.sent_proactively:
                 self.app.delivery_wakeup.set()
-            return Outcome(person_id, language, replies, turn.source_update)
+            return Outcome(person_id, language, replies, turn.source_update, self.is_private(event))
         except UserFacingError as error:
             text = self.app.catalogue.text(language, error.key, **error.params)
-            return Outcome(person_id, language, (Reply(text=text),))
+            return Outcome(person_id, language, (Reply(text=text),), private=self.is_private(event))
         except Exception:
             log.exception("handler failed for %s event (action=%s)", event.address.platform, event.action)
             self.app.metrics.handler_errors.inc()
             apology = self.app.catalogue.text(language, "error.generic")
-            return Outcome(person_id, language, (Reply(text=apology),))
+            return Outcome(person_id, language, (Reply(text=apology),), private=self.is_private(event))
+
+    def is_private(self, event: Event) -> bool:
+        return self.router.is_private(event)
 
     async def identify(self, event: Event, *, active: bool = True) -> int:
         """Create or update the sender in a transaction of its own, kept even if the turn fails."""

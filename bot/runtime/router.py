@@ -38,6 +38,7 @@ class Router:
         self.commands: dict[str, Command] = {}
         self._words: dict[str, str] = {}
         self._actions: dict[str, Handler] = {}
+        self._private: set[str] = set()
         self._intents: list[tuple[str, IntentMatcher, Handler]] = []
         self._fallback: Handler | None = None
 
@@ -63,10 +64,17 @@ class Router:
                 raise ValueError(f"command word {word!r} used by {self._words[word]!r} and {name!r}")
             self._words[word] = name
 
-    def action(self, action_id: str, handler: Handler) -> None:
+    def action(self, action_id: str, handler: Handler, *, private: bool = False) -> None:
+        """`private`: what the person chose (a survey answer) is never echoed or kept in a
+        transcript; adapters show only that it was recorded."""
         if action_id in self._actions:
             raise ValueError(f"action {action_id!r} registered twice")
         self._actions[action_id] = handler
+        if private:
+            self._private.add(action_id)
+
+    def is_private(self, event: Event) -> bool:
+        return event.action is not None and event.action in self._private
 
     def intent(self, name: str, matches: IntentMatcher, handler: Handler) -> None:
         """Free text that is no command but that `matches` recognises, e.g. a question."""

@@ -8,8 +8,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
 from bot.runtime.errors import UserFacingError
-from bot.surveys.anonymity import answer_id, respondent_token
+from bot.surveys import buffer
+from bot.surveys.anonymity import respondent_token
+from bot.surveys.buffer import Entry
 from bot.surveys.templates import Question, Template
+from storage.database import Database
 from storage.models import SurveyParticipation, SurveyWave
 from storage.repositories.surveys import SurveyRepository
 
@@ -28,13 +31,25 @@ class Step:
 
 
 class AnsweringService:
+    """Answers go through the sealed buffer in a transaction of their own (`db`), while this
+    turn's `session` only moves the person's place in the wave."""
+
     def __init__(
-        self, session: AsyncSession, clock: Clock, templates: dict[str, Template], pepper: str
+        self,
+        session: AsyncSession,
+        clock: Clock,
+        templates: dict[str, Template],
+        pepper: str,
+        *,
+        db: Database,
+        k: int,
     ) -> None:
         self.repo = SurveyRepository(session)
         self.clock = clock
         self.templates = templates
         self.pepper = pepper
+        self.db = db
+        self.k = k
 
     async def step(self, wave_id: int, person_id: int, *, restart: bool = False) -> Step:
         wave, participation, template = await self._open(wave_id, person_id)
@@ -47,33 +62,40 @@ class AnsweringService:
         wave, participation, template = await self._open(wave_id, person_id)
         question = self._asked(participation, template, question_id)
         value, comment = _parse(question, raw)
-        await self._withdraw(wave, participation, question_id)
+        await self._buffer(wave, participation, question, value, comment)
         if value is not None or comment:
-            day = self.clock.now().date()
-            token = respondent_token(wave.token_key, self.pepper, wave.id, person_id)
-            rows = [
-                _row(
-                    wave.id, question_id, "department", participation.department, value, comment, token, day
-                ),
-            ]
-            if question.type != "text":
-                rows.append(_row(wave.id, question_id, "role", participation.role, value, None, None, None))
-            await self.repo.add_answers(rows)
             participation.answered = True
         return self._advance(wave, participation, template, question_id)
 
     async def skip(self, wave_id: int, person_id: int, question_id: str) -> Step:
         """Skipping withdraws an earlier answer to the question, if there was one."""
         wave, participation, template = await self._open(wave_id, person_id)
-        self._asked(participation, template, question_id)
-        await self._withdraw(wave, participation, question_id)
+        question = self._asked(participation, template, question_id)
+        await self._buffer(wave, participation, question, None, None)
         return self._advance(wave, participation, template, question_id)
 
-    async def _withdraw(self, wave: SurveyWave, participation: SurveyParticipation, question_id: str) -> None:
-        token = respondent_token(wave.token_key, self.pepper, wave.id, participation.person_id)
-        old = await self.repo.previous_answer(wave.id, token, question_id)
-        if old is not None:
-            await self.repo.remove_answer(old, participation.role)
+    async def _buffer(
+        self,
+        wave: SurveyWave,
+        participation: SurveyParticipation,
+        question: Question,
+        value: int | None,
+        comment: str | None,
+    ) -> None:
+        now = self.clock.now()
+        entry = Entry(
+            token=respondent_token(wave.token_key, self.pepper, wave.id, participation.person_id),
+            question_id=question.id,
+            department=participation.department,
+            role=participation.role,
+            value=value,
+            comment=comment,
+            day=now.date().isoformat(),
+            text=question.type == "text",
+            at=now.isoformat(),
+        )
+        async with self.db.unit_of_work() as session:
+            await buffer.record(session, wave.id, self.pepper, self.k, entry)
 
     def _advance(
         self, wave: SurveyWave, participation: SurveyParticipation, template: Template, question_id: str
@@ -126,17 +148,3 @@ def _parse(question: Question, raw: str) -> tuple[int | None, str | None]:
     if question.type == "single":
         return ids.index(picked[0]), None
     return sum(1 << ids.index(p) for p in set(picked)), None
-
-
-def _row(wave_id, question_id, dimension, grp, value, comment, token, day):  # type: ignore[no-untyped-def]
-    return {
-        "id": answer_id(),
-        "wave_id": wave_id,
-        "question_id": question_id,
-        "dimension": dimension,
-        "grp": grp,
-        "value": value,
-        "comment": comment,
-        "respondent": token,
-        "answered_on": day,
-    }

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.runtime.replies import Button, Choice, Field, Form, Option, Reply, Scale
@@ -13,6 +14,24 @@ from bot.surveys.answering import Step
 from bot.surveys.templates import Template, load_templates
 
 Translate = Callable[..., str]
+SURVEY_ACTIONS = "surveys."  # every survey control's action id starts so
+
+
+def offers_wave(wave_id: int) -> Callable[[dict[str, Any]], bool]:
+    """Whether a stored reply has a control of this wave: a question, its thanks, an invitation."""
+
+    def offers(data: dict[str, Any]) -> bool:
+        reply = Reply.from_json(data)
+        values = [b.value for b in reply.buttons if b.action.startswith(SURVEY_ACTIONS)]
+        if reply.scale is not None and reply.scale.action.startswith(SURVEY_ACTIONS):
+            values.append(reply.scale.prefix)
+        if reply.choice is not None and reply.choice.action.startswith(SURVEY_ACTIONS):
+            values += [o.value for o in reply.choice.options]
+        if reply.form is not None and reply.form.action.startswith(SURVEY_ACTIONS):
+            values.append(reply.form.value)
+        return any(v == str(wave_id) or v.startswith(f"{wave_id}|") for v in values)
+
+    return offers
 
 
 @lru_cache(maxsize=4)

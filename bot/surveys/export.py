@@ -24,7 +24,7 @@ HEADER = [
 def results_csv(results: WaveResults, *, include_comments: bool = True) -> str:
     """One row per shown or suppressed cell; comments only if the wave and the caller allow them."""
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = SafeWriter(out)
     writer.writerow(HEADER)
     base = [results.wave_id, results.template_id]
     for dimension, cells in [("turnout", [results.turnout]), *results.turnout_by.items()]:
@@ -46,6 +46,27 @@ def results_csv(results: WaveResults, *, include_comments: bool = True) -> str:
             for comment in question.comments:
                 writer.writerow([*base, question.question_id, "comment", "", "", "", "", "", comment])
     return out.getvalue()
+
+
+# Cells a spreadsheet would read as a formula (OWASP "CSV injection"): text starting with these.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(value: object) -> object:
+    """Text that a spreadsheet would run as a formula gets a leading quote; numbers stay numbers."""
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
+class SafeWriter:
+    """A csv writer whose every text cell is spreadsheet-safe."""
+
+    def __init__(self, out: io.StringIO) -> None:
+        self.writer = csv.writer(out)
+
+    def writerow(self, row: list[object]) -> None:
+        self.writer.writerow([spreadsheet_safe(value) for value in row])
 
 
 def _cell(cell: Cell, k: int) -> list[object]:

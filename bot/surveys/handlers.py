@@ -30,17 +30,28 @@ HR_ROLES = ("hr", "admin")
 def register(router: Router) -> None:
     router.command("survey", show_surveys, help_key="help.command.survey")
     router.command("survey_results", show_results, help_key=None)
-    router.action("surveys.start", start)
-    router.action("surveys.restart", restart)
-    router.action("surveys.answer", answer)
-    router.action("surveys.skip", skip)
-    router.action("surveys.comment", comment)
+    # Private: the transcript and the clicked message say that an answer was recorded, not which,
+    # and keep no line of the person's own that would outlive the wave as a sign they took part.
+    router.action("surveys.start", start, private=True)
+    router.action("surveys.restart", restart, private=True)
+    router.action("surveys.answer", answer, private=True)
+    router.action("surveys.skip", skip, private=True)
+    router.action("surveys.comment", comment, private=True)
 
 
 def _service(turn: Turn) -> AnsweringService:
-    app = turn.app
+    return answering(turn.session, turn.app)
+
+
+def answering(session: AsyncSession, app: AppContext) -> AnsweringService:
+    settings = app.settings
     return AnsweringService(
-        turn.session, app.clock, templates_in(app.settings.content_dir), app.settings.survey_secret
+        session,
+        app.clock,
+        templates_in(settings.content_dir),
+        settings.survey_secret,
+        db=app.db,
+        k=settings.min_group_size,
     )
 
 
@@ -153,11 +164,8 @@ async def _compose(
     participation = await SurveyRepository(session).participation(wave_id, person.id)
     if participation is None or participation.responded:
         return None
-    service = AnsweringService(
-        session, app.clock, templates_in(app.settings.content_dir), app.settings.survey_secret
-    )
     try:
-        step = await service.step(wave_id, person.id)
+        step = await answering(session, app).step(wave_id, person.id)
     except UserFacingError:
         return None
     language = person.language or app.settings.default_language

@@ -25,7 +25,8 @@ async def remind(app: AppContext) -> None:
 
 async def close_waves(app: AppContext) -> None:
     async with app.db.unit_of_work() as session:
-        await waves.close_due(session, app.clock)
+        settings = app.settings
+        await waves.close_due(session, app.clock, settings.survey_secret, settings.min_group_size)
 
 
 JOBS = [

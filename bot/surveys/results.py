@@ -62,6 +62,8 @@ class WaveResults:
     turnout_by: dict[str, list[Turnout]]
     questions: list[QuestionResult]
     export_comments: bool
+    # final (closed), live (open, snapshots that change only by k answers), turnout (open: no figures)
+    figures: str = "final"
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,20 +96,22 @@ class Comparison:
 async def wave_results(
     session: AsyncSession, wave_id: int, *, k: int, templates: dict[str, Template], language: str = "en"
 ) -> WaveResults:
-    """Everything about one wave HR may see. Before close only if the wave shows live results."""
+    """Everything about one wave HR may see. While it is open: turnout only, or with live results
+    the latest snapshots (comments still wait for the close)."""
     repo = SurveyRepository(session)
     wave = await repo.wave(wave_id)
     if wave is None:
         raise UserFacingError("surveys.error.no_wave", wave=wave_id)
-    if wave.status == "scheduled" or (wave.status == "open" and not wave.live_results):
+    if wave.status not in ("open", "closed"):
         raise UserFacingError("surveys.error.results_after_close")
+    figures = "final" if wave.status == "closed" else "live" if wave.live_results else "turnout"
     template = _template(templates, wave)
-    counts = index_counts(await repo.value_counts([wave]))
+    counts = index_counts(await repo.value_counts([wave])) if figures != "turnout" else {}
     questions = []
-    for question in template.questions:
+    for question in template.questions if figures != "turnout" else ():
         overall, breakdowns = question_cells(counts, wave.id, question, k)
         comments = None
-        if question.type == "text" and comments_allowed(overall.n or 0, k):
+        if figures == "final" and question.type == "text" and comments_allowed(overall.n or 0, k):
             comments = await repo.comments(wave.id, question.id)
         text = question.text.get(language) or question.text["en"]
         questions.append(QuestionResult(question.id, question.type, text, overall, breakdowns, comments))
@@ -124,7 +128,7 @@ async def wave_results(
     return WaveResults(
         wave.id, wave.template_id, title, wave.status, wave.anonymous, wave.campaign_id, wave.opens_at,
         wave.closes_at, k, Turnout("", invited, responded, suppressed=invited < k), turnout_by, questions,
-        wave.export_comments,
+        wave.export_comments, figures,
     )  # fmt: skip
 
 

@@ -18,6 +18,10 @@ def summary_reply(t: Callable[..., str], results: WaveResults) -> Reply:
         lines.append(
             t("surveys.summary.turnout", responded=turnout.responded, invited=turnout.invited, rate=rate)
         )
+    if results.figures == "turnout":
+        lines.append(t("surveys.summary.figures_after_close"))
+    elif results.figures == "live":
+        lines.append(t("surveys.summary.figures_live", k=results.k))
     for question in results.questions:
         cell = question.overall
         if question.type == "text":

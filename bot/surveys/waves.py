@@ -7,16 +7,20 @@ from collections import Counter
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import Select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
 from bot.delivery.outbox import Outbox
 from bot.people.audience import Audience
 from bot.runtime.errors import UserFacingError
+from bot.surveys import buffer
 from bot.surveys.anonymity import new_key
+from bot.surveys.chat import SURVEY_ACTIONS, offers_wave
 from bot.surveys.templates import Template
 from storage.models import SurveyWave
 from storage.repositories.surveys import SurveyRepository
+from storage.repositories.webchat import WebchatRepository
 
 log = logging.getLogger(__name__)
 
@@ -38,14 +42,20 @@ async def schedule_wave(
     questions_per_person: int | None = None,
     live_results: bool = False,
     export_comments: bool = True,
+    min_audience: int | None = None,
 ) -> int:
-    """Plan a wave; the open job invites its audience once `opens_at` has come."""
+    """Plan a wave; the open job invites its audience once `opens_at` has come. With
+    `min_audience` (k) an audience of fewer vouched-for people is refused now, not only at opening."""
     if opens_at.tzinfo is None or closes_at.tzinfo is None:
         raise ValueError("opens_at and closes_at must be timezone-aware")
     if closes_at <= opens_at:
         raise UserFacingError("surveys.error.close_before_open")
     if questions_per_person is not None and questions_per_person < 1:
         raise UserFacingError("surveys.error.questions_per_person")
+    if min_audience is not None:
+        size = await SurveyRepository(session).count(audience.vouched_ids())
+        if size < min_audience:
+            raise UserFacingError("surveys.error.audience_too_small", k=min_audience, n=size)
     wave = SurveyWave(
         template_id=template_id,
         audience=audience.to_json(),
@@ -71,7 +81,12 @@ async def open_due(session: AsyncSession, clock: Clock, templates: dict[str, Tem
         if template is None:
             log.error("survey wave %s: unknown template %r, not opened", wave.id, wave.template_id)
             continue
-        await _invite(repo, wave, template, k)
+        audience = Audience.from_json(wave.audience).vouched_ids()
+        if await repo.count(audience) < k:
+            log.warning("survey wave %s cancelled: fewer than %s people in its audience", wave.id, k)
+            wave.status = "cancelled"
+            continue
+        await _invite(repo, wave, template, audience, k)
         wave.status = "open"
         wave.token_key = new_key() if wave.anonymous else None
         outbox = Outbox(session, clock)
@@ -86,9 +101,11 @@ async def open_due(session: AsyncSession, clock: Clock, templates: dict[str, Tem
     return opened
 
 
-async def _invite(repo: SurveyRepository, wave: SurveyWave, template: Template, k: int) -> None:
+async def _invite(
+    repo: SurveyRepository, wave: SurveyWave, template: Template, audience: Select[tuple[int]], k: int
+) -> None:
     """Participation rows with each person's group, generalised to NULL when smaller than k."""
-    people = await repo.audience_people(Audience.from_json(wave.audience).person_ids())
+    people = await repo.audience_people(audience)
     departments = Counter(d for _, d, _ in people)
     roles = Counter(r for _, _, r in people)
     question_ids = [q.id for q in template.questions]
@@ -153,10 +170,14 @@ async def remind_due(session: AsyncSession, clock: Clock, zone: ZoneInfo) -> int
     return sent
 
 
-async def close_due(session: AsyncSession, clock: Clock) -> list[int]:
+async def close_due(session: AsyncSession, clock: Clock, secret: str, k: int) -> list[int]:
+    """Close due waves: buffered answers are written, then links to people are dropped."""
     repo = SurveyRepository(session)
     closed = []
     for wave in await repo.waves(status="open", due_before=clock.now()):
+        await buffer.flush(session, wave, secret, k)
+        if wave.anonymous:
+            await WebchatRepository(session).forget_offers(SURVEY_ACTIONS, offers_wave(wave.id))
         await repo.close(wave)
         closed.append(wave.id)
     return closed

@@ -10,9 +10,11 @@ from storage.models.questions import Ambassador, FaqAlias, FaqEntry, Question, Q
 from storage.models.slack import slack_bots, slack_installations, slack_oauth_states
 from storage.models.surveys import (
     SurveyAnswer,
+    SurveyAnswerBuffer,
     SurveyCell,
     SurveyExposure,
     SurveyParticipation,
+    SurveySnapshot,
     SurveyTurnout,
     SurveyWave,
 )
@@ -42,9 +44,11 @@ __all__ = [
     "QuizAnswer",
     "RateBucket",
     "SurveyAnswer",
+    "SurveyAnswerBuffer",
     "SurveyCell",
     "SurveyExposure",
     "SurveyParticipation",
+    "SurveySnapshot",
     "SurveyTurnout",
     "SurveyWave",
     "WebchatMessage",

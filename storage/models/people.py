@@ -27,6 +27,9 @@ class Person(Base):
     is_ambassador: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     last_active_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # When HR's import (or a directory) vouched for this person; people who only introduced
+    # themselves in the web chat have none, and do not count towards a survey's minimum audience.
+    imported_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     identities: Mapped[list[Identity]] = relationship(
         back_populates="person", cascade="all, delete-orphan", lazy="selectin"

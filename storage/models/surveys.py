@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import BigInteger, Date, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import BigInteger, Date, ForeignKey, Index, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from storage.base import Base, JsonType
@@ -118,3 +118,27 @@ class SurveyCell(Base):
     grp: Mapped[str | None] = mapped_column(String(200))
     value: Mapped[int | None] = mapped_column()
     answers: Mapped[int] = mapped_column()
+
+
+class SurveyAnswerBuffer(Base):
+    """Answers not yet written to `survey_answers`, sealed with a key the database does not hold.
+
+    They are written in a transaction of their own and moved, in random order, once they come
+    from at least k people (or at close), so no transaction id, row position or order pairs an
+    answer with the participation row of the person who gave it."""
+
+    __tablename__ = "survey_answer_buffer"
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    wave_id: Mapped[int] = mapped_column(ForeignKey("survey_waves.id", ondelete="CASCADE"), index=True)
+    sealed: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class SurveySnapshot(Base):
+    """Answers that arrived for a question since its live figures last changed."""
+
+    __tablename__ = "survey_snapshots"
+
+    wave_id: Mapped[int] = mapped_column(ForeignKey("survey_waves.id", ondelete="CASCADE"), primary_key=True)
+    question_id: Mapped[str] = mapped_column(String(100), primary_key=True)
+    pending: Mapped[int] = mapped_column(default=0)

@@ -16,7 +16,9 @@ class WebchatMessage(Base):
     """One line of a web chat; its id is the `n` that `/chat/api/messages?after=n` pages by."""
 
     __tablename__ = "webchat_messages"
-    __table_args__ = (Index("ix_webchat_messages_person", "person_id", "id"),)
+    # Ids never come back after a purge (SQLite reuses the highest deleted id otherwise), so a
+    # client paging with `after=n` never skips a new message.
+    __table_args__ = (Index("ix_webchat_messages_person", "person_id", "id"), {"sqlite_autoincrement": True})
 
     id: Mapped[int] = mapped_column(primary_key=True)
     person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"))

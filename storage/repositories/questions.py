@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import (
@@ -16,9 +16,11 @@ from storage.models import (
     Person,
     Question,
     QuestionMessage,
+    WebchatMessage,
 )
 
 OPEN_STATES = ("open", "claimed", "escalated")
+MIN_QUOTED = 8  # shorter thread lines ("ok", "thanks") would match unrelated transcript lines
 
 
 class QuestionRepository:
@@ -98,9 +100,25 @@ class QuestionRepository:
                     OutboxMessage.key.like(f"questions:{question.id}:%"),
                 )
             )
+            await self._forget_in_transcript(question)
             question.asker_id = None
         await self.session.flush()
         return len(due)
+
+    async def _forget_in_transcript(self, question: Question) -> None:
+        """The asker's web chat lines that hold the question or its thread: kept next to the
+        asker, they would outlive the link that retention just cut."""
+        bodies = await self.session.scalars(
+            select(QuestionMessage.body).where(QuestionMessage.question_id == question.id)
+        )
+        texts = {t.strip() for t in (question.text, *bodies) if len(t.strip()) >= MIN_QUOTED}
+        if texts:
+            await self.session.execute(
+                delete(WebchatMessage).where(
+                    WebchatMessage.person_id == question.asker_id,
+                    or_(*(WebchatMessage.text.contains(t, autoescape=True) for t in texts)),
+                )
+            )
 
     async def ambassadors(self) -> list[tuple[Ambassador, Person]]:
         rows = await self.session.execute(

@@ -47,6 +47,9 @@ class SurveyRepository:
         await self.session.flush()
         return wave.id
 
+    async def count(self, person_ids: Select[tuple[int]]) -> int:
+        return int(await self.session.scalar(select(func.count()).select_from(person_ids.subquery())) or 0)
+
     async def audience_people(self, person_ids: Select[tuple[int]]) -> list[tuple[int, str, str]]:
         rows = await self.session.execute(
             select(Person.id, Person.department, Person.role).where(Person.id.in_(person_ids))
@@ -239,23 +242,18 @@ class SurveyRepository:
     async def value_counts(self, waves: Sequence[SurveyWave]) -> list[CountRow]:
         """(wave, dimension, question, group, value, answers): every number results are made of.
 
-        Closed waves read their stored cells; open ones are counted from the answers."""
-        closed = [w.id for w in waves if w.status == "closed"]
-        live = [w.id for w in waves if w.status != "closed"]
-        rows: list[CountRow] = []
-        if closed:
-            c = SurveyCell
-            found = await self.session.execute(
-                select(c.wave_id, c.dimension, c.question_id, c.grp, c.value, c.answers).where(
-                    c.wave_id.in_(closed)
-                )
+        Closed waves read the cells their close aggregated; open ones the latest snapshot of each
+        question, which changes only once k more answers have arrived (never answer by answer)."""
+        c = SurveyCell
+        found = await self.session.execute(
+            select(c.wave_id, c.dimension, c.question_id, c.grp, c.value, c.answers).where(
+                c.wave_id.in_([w.id for w in waves])
             )
-            rows += [tuple(r) for r in found]  # type: ignore[misc]
-        if live:
-            rows += await self.answer_counts(live)
-        return rows
+        )
+        return [tuple(r) for r in found]  # type: ignore[misc]
 
     async def answer_counts(self, wave_ids: Sequence[int]) -> list[CountRow]:
+        """The same counts straight from the answers (what a snapshot or a close computes)."""
         a = SurveyAnswer
         found = await self.session.execute(
             select(a.wave_id, a.dimension, a.question_id, a.grp, a.value, func.count())

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Text, cast, delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import WebchatMessage
+
+CHUNK = 5_000
 
 
 class WebchatRepository:
@@ -29,6 +31,12 @@ class WebchatRepository:
         self.session.add(message)
         await self.session.flush()
         return message
+
+    async def last_id(self, person_id: int) -> int:
+        found = await self.session.scalar(
+            select(func.max(WebchatMessage.id)).where(WebchatMessage.person_id == person_id)
+        )
+        return int(found or 0)
 
     async def after(self, person_id: int, after: int, limit: int = 500) -> Sequence[WebchatMessage]:
         result = await self.session.scalars(
@@ -60,3 +68,20 @@ class WebchatRepository:
             if action in str(message.reply):
                 return message
         return None
+
+    async def forget_offers(self, marker: str, offers: Callable[[dict[str, Any]], bool]) -> int:
+        """Delete the bot's messages whose controls `offers` claims (e.g. one survey wave's, at its
+        close), looking only at those whose stored reply mentions `marker`."""
+        rows = await self.session.execute(
+            select(WebchatMessage.id, WebchatMessage.reply).where(
+                WebchatMessage.sender == "bot",
+                WebchatMessage.reply.is_not(None),
+                cast(WebchatMessage.reply, Text).contains(marker, autoescape=True),
+            )
+        )
+        ids = [message_id for message_id, reply in rows if reply and offers(reply)]
+        for start in range(0, len(ids), CHUNK):
+            await self.session.execute(
+                delete(WebchatMessage).where(WebchatMessage.id.in_(ids[start : start + CHUNK]))
+            )
+        return len(ids)

@@ -18,6 +18,9 @@ from storage.base import Base
 
 POSTGRES_ENV = "STAFET_TEST_POSTGRES_URL"
 SKIP_REASON = f"PostgreSQL tests need {POSTGRES_ENV} (set by .ci/run)"
+# PostgreSQL refuses to start without a survey secret; every test process (and the `stafet`
+# processes tests start) gets this one unless a test sets its own.
+TEST_SURVEY_SECRET = "test-survey-secret-not-for-production"
 
 
 def postgres_base_url() -> str | None:

@@ -55,12 +55,39 @@ class RedactTokens(logging.Filter):
         return True
 
 
+# What follows these words in bolt's messages is (part of) a request body: who clicked what.
+_BODY = re.compile(r"(body: ?|Unhandled request \(|response for the request \()(.*)", re.DOTALL)
+
+
+class RedactBodies(logging.Filter):
+    """Bolt logs request bodies (a stale request's, an unhandled one's); they hold who answered
+    what, so only the words before the body reach the log."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        if _BODY.search(message):
+            record.msg, record.args = _BODY.sub(r"\1[request body not logged]", message), None
+        return True
+
+
 def sdk_logger(name: str) -> logging.Logger:
-    """The logger handed to the SDKs, with tokens redacted from every record."""
+    """The logger handed to the SDKs, with tokens and request bodies redacted from every record."""
     logger = logging.getLogger(f"bot.adapters.slack.sdk.{name}")
-    if not any(isinstance(f, RedactTokens) for f in logger.filters):
-        logger.addFilter(RedactTokens())
+    for kind in (RedactTokens, RedactBodies):
+        if not any(isinstance(f, kind) for f in logger.filters):
+            logger.addFilter(kind())
     return logger
+
+
+def redact_bolt_logs() -> None:
+    """Bolt's own loggers (`slack_bolt.*`, one per middleware) copy the app logger's filters only
+    when they have none; make sure each has both."""
+    for name in list(logging.Logger.manager.loggerDict):
+        if name.startswith("slack_bolt"):
+            logger = logging.getLogger(name)
+            for kind in (RedactTokens, RedactBodies):
+                if not any(isinstance(f, kind) for f in logger.filters):
+                    logger.addFilter(kind())
 
 
 # Libraries that log SQL parameters at DEBUG, which for Slack installations include bot tokens.

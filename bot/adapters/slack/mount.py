@@ -18,6 +18,7 @@ from bot.adapters.slack import listeners
 from bot.adapters.slack.client import (
     delivery_client,
     interactive_client,
+    redact_bolt_logs,
     redact_library_logs,
     sdk_logger,
 )
@@ -90,6 +91,7 @@ def build(context: AppContext, dispatcher: Dispatcher) -> SlackAdapter:
         process_before_response=True,
         logger=sdk_logger("bolt"),
     )
+    redact_bolt_logs()
     turns = SlackTurns(context, dispatcher, SlackDirectory())
     work = listeners.BackgroundWork()
     listeners.register(bolt, turns, work)

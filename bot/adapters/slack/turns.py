@@ -130,7 +130,12 @@ class SlackTurns:
         if outcome.source_update is not None:
             content = render.message(outcome.source_update)
         else:
-            note = self.context.catalogue.text(outcome.language, "slack.chosen", label=source.label)
+            catalogue = self.context.catalogue
+            note = (
+                "✓ " + catalogue.text(outcome.language, "chat.answer_recorded")
+                if outcome.private
+                else catalogue.text(outcome.language, "slack.chosen", label=source.label)
+            )
             content = {"text": note, "blocks": render.answered(source.blocks, note)}
         await _call(client, "chat.update", channel=source.channel, ts=source.ts, **content)
 

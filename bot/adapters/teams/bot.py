@@ -82,7 +82,12 @@ class TeamsBot:
         if outcome.source_update is not None:
             card = render.card(outcome.source_update, card_labels(self.app.catalogue, outcome.language))
         else:
-            card = render.answered_card(routing, render.chosen_label(routing, event.value, event.fields))
+            chosen = (
+                self.app.catalogue.text(outcome.language, "chat.answer_recorded")
+                if outcome.private
+                else render.chosen_label(routing, event.value, event.fields)
+            )
+            card = render.answered_card(routing, chosen)
         attachment = Attachment(content_type=render.CONTENT_TYPE, content=card)
         update = Activity(type=ActivityTypes.message, id=activity.reply_to_id, attachments=[attachment])
         try:

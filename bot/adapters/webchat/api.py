@@ -85,13 +85,16 @@ async def _turn(
 ) -> list[dict[str, Any]]:
     """Log what the person sent, run the turn, log the replies; the messages that changed."""
     person_id = await dispatcher.identify(event)
+    private = dispatcher.is_private(event)
     async with context.db.unit_of_work() as session:
         log = WebchatRepository(session)
-        source = await _source(log, person_id, event)
-        label = _chosen_label(source.reply if source else None, event)
-        user_text = label or event.value if event.is_action and source is None else label or event.text
-        incoming = await log.add(person_id, "user", context.clock.now(), text=user_text)
-        first = incoming.id
+        if private:  # a survey answer: the transcript keeps no line of what was chosen
+            first = await log.last_id(person_id) + 1
+        else:
+            source = await _source(log, person_id, event)
+            label = _chosen_label(source.reply if source else None, event)
+            text = label or event.value if event.is_action and source is None else label or event.text
+            first = (await log.add(person_id, "user", context.clock.now(), text=text)).id
     outcome = await dispatcher.handle(event)
     async with context.db.unit_of_work() as session:
         log = WebchatRepository(session)
@@ -100,7 +103,11 @@ async def _turn(
             source = await _source(log, person_id, event)
             if source is not None:
                 updated.append(source)
-                source.chosen = _chosen_label(source.reply, event) or event.value
+                source.chosen = (
+                    context.catalogue.text(outcome.language, "chat.answer_recorded")
+                    if private
+                    else _chosen_label(source.reply, event) or event.value
+                )
                 if outcome.source_update is not None:
                     source.reply = outcome.source_update.to_json()
                     source.text = outcome.source_update.text

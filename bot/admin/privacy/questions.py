@@ -18,8 +18,9 @@ def _iso(value: Any) -> Any:
 
 
 async def _export(session: AsyncSession, person: Person) -> dict[str, Any]:
-    # Anonymous questions stay out: whoever runs the export must not learn who asked them.
-    mine = select(Question).where(Question.asker_id == person.id, Question.anonymous.is_(False))
+    # The asker's own anonymous questions are theirs to see while the link to them exists (it is
+    # cut at retention); no one else's export ever names the asker.
+    mine = select(Question).where(Question.asker_id == person.id)
     asked = list(await session.scalars(mine.order_by(Question.id)))
     threads: dict[int, list[dict[str, Any]]] = {}
     if asked:
@@ -38,6 +39,7 @@ async def _export(session: AsyncSession, person: Person) -> dict[str, Any]:
         "asked": [
             {
                 "text": q.text,
+                "anonymous": q.anonymous,
                 "topic": q.topic,
                 "status": q.status,
                 "asked_at": _iso(q.created_at),
@@ -49,7 +51,6 @@ async def _export(session: AsyncSession, person: Person) -> dict[str, Any]:
         if ambassador is None
         else {"topics": ambassador.topics, "languages": ambassador.languages, "status": ambassador.status},
         "faq_entries": [{"id": e.id, "question": e.question, "status": e.status} for e in faq],
-        "anonymous_questions": "not listed: their link to you is only used to relay answers",
     }
 
 

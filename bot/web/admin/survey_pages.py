@@ -50,7 +50,9 @@ def build_router(context: AppContext, pages: Pages, sessions: Sessions) -> APIRo
                 closes_on=form.get("closes_on", ""),
             )
             async with context.db.unit_of_work() as session:
-                wave_id = await schedule_wave(session, context.clock, wave, templates, context.settings.zone)
+                wave_id = await schedule_wave(
+                    session, context.clock, wave, templates, context.settings.zone, k
+                )
                 await AuditLog(session, context.clock).record(who, "survey.schedule", f"wave:{wave_id}")
         except (UserFacingError, ValidationError, ValueError) as error:
             message = (

@@ -57,7 +57,9 @@ def build_router(context: AppContext) -> APIRouter:
         """Plan a wave: opens 09:00, closes 16:00 in the organisation's zone; invites when it opens."""
         async with context.db.unit_of_work() as session:
             try:
-                wave_id = await schedule_wave(session, context.clock, body, templates, context.settings.zone)
+                wave_id = await schedule_wave(
+                    session, context.clock, body, templates, context.settings.zone, k
+                )
             except UserFacingError as error:
                 message = context.catalogue.text("en", error.key, **error.params)
                 raise ApiError(422, error.key.replace(".", "_"), message) from None
