@@ -81,10 +81,9 @@ async def nudges_sent(
         return
     person_ids = sorted({r.person_id for r in nudges if r.person_id is not None})
     people = {p.id: p for p in await session.scalars(select(Person).where(Person.id.in_(person_ids)))}
-    campaigns = {
-        c.id: c
-        for c in await session.scalars(select(Campaign).where(Campaign.id.in_({r.campaign_id for r in nudges})))
-    }
+    campaign_ids = {r.campaign_id for r in nudges}
+    found = await session.scalars(select(Campaign).where(Campaign.id.in_(campaign_ids)))
+    campaigns = {c.id: c for c in found}
     await preload_preferences(session, person_ids)
     repo = CampaignRepository(session)
     for row in nudges:

@@ -45,6 +45,8 @@ class RateBucketRepository:
         """Buckets untouched since `idle_since` have refilled: a missing bucket is made full, so
         they go (one per conversation ever written to would otherwise pile up)."""
         result = await self.session.execute(
-            delete(RateBucket).where(RateBucket.updated_at < idle_since, RateBucket.blocked_until < idle_since)
+            delete(RateBucket).where(
+                RateBucket.updated_at < idle_since, RateBucket.blocked_until < idle_since
+            )
         )
         return int(result.rowcount or 0)  # type: ignore[attr-defined]
