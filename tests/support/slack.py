@@ -73,6 +73,7 @@ class FakeSlack:
     tokens: dict[str, str] = field(default_factory=lambda: {BOT_TOKEN: TEAM, APP_TOKEN: TEAM})  # -> team
     socket: FakeSocket = field(default_factory=FakeSocket)
     history: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # channel -> newest first
+    failures: dict[str, list[web.Response]] = field(default_factory=dict)
     _ts: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
 
     def add_user(
@@ -91,6 +92,13 @@ class FakeSlack:
     def rate_limit(self, method: str, retry_after: float, times: int = 1) -> None:
         """The next `times` calls of `method` get HTTP 429 with Retry-After."""
         self.limits.setdefault(method, []).extend([retry_after] * times)
+
+    def fail(
+        self, method: str, status: int, body: str, content_type: str = "text/html", **headers: str
+    ) -> None:
+        """The next call of `method` gets this answer, as a proxy or an outage in front of Slack gives."""
+        answer = web.Response(status=status, text=body, content_type=content_type, headers=headers)
+        self.failures.setdefault(method, []).append(answer)
 
     def called(self, method: str) -> list[dict[str, Any]]:
         return [c.args for c in self.calls if c.method == method]
@@ -116,6 +124,8 @@ class FakeSlack:
             return web.json_response(
                 {"ok": True, "team_id": self.tokens[token], "user_id": "UBOT", "bot_id": bot}
             )
+        if self.failures.get(method):
+            return self.failures[method].pop(0)
         if self.limits.get(method):
             wait = self.limits[method].pop(0)
             return web.json_response(

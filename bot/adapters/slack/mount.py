@@ -45,10 +45,15 @@ class SlackAdapter:
 
     @contextlib.asynccontextmanager
     async def running(self, socket_mode_token: str = "") -> AsyncIterator[None]:
-        """One pooled HTTP session for every Web API call (no TLS handshake per call), Socket Mode
-        if asked for; turns in flight finish on shutdown."""
-        session = aiohttp.ClientSession()
-        self.bolt.client.session = self.messenger.client.session = session
+        """Pooled HTTP sessions (no TLS handshake per call), one for turns and one for delivery,
+        each with its client's timeout (slack_sdk applies its own only to sessions it makes, and
+        aiohttp's default is five minutes); Socket Mode if asked for; turns in flight finish on
+        shutdown."""
+        sessions = [
+            aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=client.timeout))
+            for client in (self.bolt.client, self.messenger.client)
+        ]
+        self.bolt.client.session, self.messenger.client.session = sessions
         handler, connecting = None, None
         if socket_mode_token:
             from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
@@ -69,7 +74,8 @@ class SlackAdapter:
                 log.warning(
                     "Slack turns still running after %s s at shutdown were cancelled", SHUTDOWN_SECONDS
                 )
-            await session.close()
+            for session in sessions:
+                await session.close()
 
 
 def build(context: AppContext, dispatcher: Dispatcher) -> SlackAdapter:

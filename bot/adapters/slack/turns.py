@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import dataclasses
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
+import aiohttp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
@@ -21,6 +23,7 @@ from bot.runtime.replies import Form, Reply
 from storage.repositories.platform_events import ProcessedEventRepository
 
 log = logging.getLogger(__name__)
+UNAVAILABLE = (SlackApiError, aiohttp.ClientError, TimeoutError)  # Slack down, slow or erring
 
 
 class SlackTurns:
@@ -41,11 +44,30 @@ class SlackTurns:
         """One turn: skipped if seen before; replies in the DM, modals opened, clicked message updated."""
         address = interaction.event.address
         async with self._one_at_a_time(address.workspace_id, address.user_id):
-            if await self.first_time(interaction.dedup_key):
-                await self._handle(interaction, client)
+            if not await self.first_time(interaction.dedup_key):
+                return
+            try:
+                event = await self._complete(interaction.event, client)
+            except UNAVAILABLE as error:
+                await self._not_handled(interaction, client, error)
+                return
+            await self._handle(interaction, event, client)
 
-    async def _handle(self, interaction: Interaction, client: AsyncWebClient) -> None:
-        event = await self._complete(interaction.event, client)
+    async def _not_handled(self, interaction: Interaction, client: AsyncWebClient, error: Exception) -> None:
+        """Slack failed a lookup before the turn began: its id is forgotten, so a redelivery is
+        served, and the person is asked to send it again. Never a silent drop."""
+        log.warning("Slack turn not handled, Slack unavailable: %s", type(error).__name__)
+        async with self.context.db.unit_of_work() as session:
+            await ProcessedEventRepository(session).forget("slack", interaction.dedup_key)
+        address = interaction.event.address
+        channel = address.conversation_id
+        if not channel.startswith("D"):
+            channel = self.directory.known_dm(address.workspace_id, address.user_id) or address.user_id
+        text = self.context.catalogue.text(self.context.settings.default_language, "slack.try_again")
+        with contextlib.suppress(*UNAVAILABLE):
+            await _call(client, "chat.postMessage", channel=channel, text=text)
+
+    async def _handle(self, interaction: Interaction, event: Event, client: AsyncWebClient) -> None:
         outcome = await self.dispatcher.handle(event)
         replies = await self._open_modal(client, outcome.replies, interaction.trigger_id, event)
         if interaction.source is not None:
@@ -151,5 +173,6 @@ async def _call(client: AsyncWebClient, method: str, **arguments: object) -> boo
         await client.api_call(method, json=arguments)
         return True
     except SlackApiError as error:
-        log.warning("Slack %s failed: %s", method, error.response.get("error"))
+        data = error.response.data if isinstance(error.response.data, dict) else {}
+        log.warning("Slack %s failed: %s", method, data.get("error") or f"HTTP {error.response.status_code}")
         return False
