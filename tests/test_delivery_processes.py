@@ -7,13 +7,17 @@ import asyncio
 import os
 import signal
 import sys
+import time
 from collections.abc import AsyncIterator
 from pathlib import Path
 
+import httpx
 import pytest
 from sqlalchemy import func, select
 
+from bot.app import create_app
 from bot.clock import SystemClock
+from bot.config import load_settings
 from bot.leader import Leadership
 from storage.database import Database
 from storage.models import OutboxMessage
@@ -104,3 +108,23 @@ async def test_when_the_leader_dies_another_replica_takes_over(postgres_session_
         await asyncio.sleep(0.1)
     assert second.is_leader
     await second.release()
+
+
+async def test_healthz_shows_the_new_leader_within_five_seconds(
+    pg: Database, postgres_session_url: str
+) -> None:
+    first = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "tests.support.leader_process", postgres_session_url,
+        cwd=ROOT, stdout=asyncio.subprocess.PIPE, env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )  # fmt: skip
+    assert first.stdout is not None
+    assert await asyncio.wait_for(first.stdout.readline(), 30) == b"leader\n"
+    app = create_app(load_settings(STAFET_DATABASE_URL=postgres_session_url))
+    async with live_server(app) as url, httpx.AsyncClient(base_url=url) as http:
+        assert (await http.get("/healthz")).json()["scheduler"]["leader"] is False
+        first.send_signal(signal.SIGKILL)
+        await first.wait()
+        moved = time.monotonic()
+        while not (await http.get("/healthz")).json()["scheduler"]["leader"]:
+            assert time.monotonic() - moved < 5
+            await asyncio.sleep(0.1)

@@ -29,7 +29,6 @@ from bot.adapters.slack.turns import SlackTurns
 from bot.context import AppContext
 from bot.delivery.messenger import Target
 from bot.runtime.dispatcher import Dispatcher
-from bot.runtime.events import Event
 
 log = logging.getLogger(__name__)
 PATH = "/slack/events"
@@ -102,8 +101,8 @@ def build(context: AppContext, dispatcher: Dispatcher) -> SlackAdapter:
 
     def refresh_home(web: AsyncWebClient, target: Target) -> None:
         """A nudge, a survey or a routed question changes what App Home shows: re-publish it."""
-        if turns.has_home(target.address):
-            work.spawn(turns.refresh_home(web, Event(address=target.address), passive=True))
+        if turns.home_views.may_have(target.address):
+            work.spawn(turns.refresh_home_if_seen(web, target.address))
 
     messenger = SlackMessenger(delivery_client(settings), SlackDirectory(), tokens, refresh_home)
     return SlackAdapter(bolt, turns, messenger, work)

@@ -15,6 +15,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.adapters.slack import render
 from bot.adapters.slack.directory import SlackDirectory
+from bot.adapters.slack.home_views import HomeViews
 from bot.adapters.slack.translate import Interaction
 from bot.context import AppContext
 from bot.runtime.dispatcher import Dispatcher, Outcome
@@ -32,8 +33,7 @@ class SlackTurns:
         self.dispatcher = dispatcher
         self.directory = directory
         self._locks: dict[tuple[str, str], tuple[asyncio.Lock, int]] = {}
-        # People who opened App Home since this process started: only their home is kept fresh.
-        self._home_seen: set[tuple[str, str]] = set()
+        self.home_views = HomeViews(context)  # only the homes of those who opened one are kept fresh
 
     async def first_time(self, key: str) -> bool:
         """A unique insert: Slack's retries and duplicate deliveries of `key` are handled once."""
@@ -78,7 +78,7 @@ class SlackTurns:
         channel = event.address.conversation_id
         for reply in replies:
             await _call(client, "chat.postMessage", channel=channel, **render.message(reply))
-        if interaction.from_home or (event.is_action and self.has_home(event.address)):
+        if interaction.from_home or (event.is_action and await self.home_views.has(event.address)):
             await self.refresh_home(client, event)
 
     async def open_form(self, interaction: Interaction, form: Form, client: AsyncWebClient) -> None:
@@ -156,14 +156,15 @@ class SlackTurns:
             content = {"text": note, "blocks": render.answered(source.blocks, note)}
         await _call(client, "chat.update", channel=source.channel, ts=source.ts, **content)
 
-    def has_home(self, address: Address) -> bool:
-        """Whether this person opened App Home since this process started (its view may go stale)."""
-        return (address.workspace_id, address.user_id) in self._home_seen
+    async def refresh_home_if_seen(self, client: AsyncWebClient, address: Address) -> None:
+        """A message from Stafet reached this person: their App Home, if they have one, is redrawn."""
+        if await self.home_views.has(address):
+            await self.refresh_home(client, Event(address=address), passive=True)
 
     async def _publish_home(
         self, client: AsyncWebClient, event: Event, replies: tuple[Reply, ...] | list[Reply]
     ) -> None:
-        self._home_seen.add((event.address.workspace_id, event.address.user_id))
+        await self.home_views.seen(event.address)
         await _call(client, "views.publish", user_id=event.address.user_id, view=render.home(replies))
 
 
