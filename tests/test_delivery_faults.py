@@ -193,3 +193,24 @@ async def test_replicas_share_each_conversations_limit(app: FastAPI, clock: Fixe
         assert await first.run_once() == 0
         await messenger.close()
     assert len(platform.received) == 4
+
+
+async def test_slack_workspaces_and_teams_tenants_have_their_own_rates(
+    app: FastAPI, clock: FixedClock
+) -> None:
+    context = app.state.context
+    await add_people(context.db, 60, clock.now())
+    await add_people(context.db, 60, clock.now(), start=60, platform="teams")
+    await queue_messages(context.db, clock.now())
+    platform = FakePlatform()
+    async with live_server(platform.app) as url:
+        messenger = FakePlatformMessenger(url)
+        worker = DeliveryWorker(context, {Platform.SLACK: messenger, Platform.TEAMS: messenger}, {})
+        settings = context.settings
+        assert (settings.delivery_workspace_rate, settings.delivery_tenant_rate) == (10, 40)
+        assert await worker.run_once() == 10 + 40
+        clock.advance(seconds=1)
+        assert await worker.run_once() == 10 + 20  # the rest of the Teams people
+        await messenger.close()
+    platforms = {r.platform for r in await outbox(context) if r.status == "sent"}
+    assert platforms == {"slack", "teams"}
