@@ -158,8 +158,10 @@ class DeliveryWorker:
                 query = query.with_for_update(skip_locked=True)
             rows = (await session.scalars(query)).all()
             person_ids = sorted({r.person_id for r in rows if r.person_id is not None})
+            people: dict[int, Person] = {}
             if person_ids:  # load the batch's people and preferences at once; gates read them from memory
-                await session.scalars(select(Person).where(Person.id.in_(person_ids)))
+                found = await session.scalars(select(Person).where(Person.id.in_(person_ids)))
+                people = {person.id: person for person in found}  # held: the session only keeps weak refs
                 await preload_preferences(session, person_ids)
             targets = await targets_for(session, rows, self.messengers)
             buckets = RateBucketRepository(session)
@@ -169,7 +171,8 @@ class DeliveryWorker:
             for key, bucket in shared.items():
                 self.limits.adopt(key, bucket.tokens, bucket.updated_at, bucket.blocked_until)
             for row in rows:
-                item = await self._prepare(session, row, targets.get(row.id), now)
+                person = people.get(row.person_id) if row.person_id is not None else None
+                item = await self._prepare(session, row, targets.get(row.id), person, now)
                 if item is not None:
                     claimed.append(item)
             for key, bucket in shared.items():
@@ -180,7 +183,12 @@ class DeliveryWorker:
         return claimed
 
     async def _prepare(
-        self, session: AsyncSession, row: OutboxMessage, target: Target | None, now: datetime
+        self,
+        session: AsyncSession,
+        row: OutboxMessage,
+        target: Target | None,
+        person: Person | None,
+        now: datetime,
     ) -> Claimed | None:
         """Decide one due row: drop, defer, rate-limit, or lease it for sending."""
         if target is None:
@@ -194,7 +202,6 @@ class DeliveryWorker:
         if wait > 0:  # left as it is (no write): a later round takes it when a token is free
             self.next_wait = wait if not self.next_wait else min(self.next_wait, wait)
             return None
-        person = await session.get(Person, row.person_id) if row.person_id else None
         if person is not None:
             for gate in self.gates:
                 decision = await gate(session, row, person, now, self.app)
