@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import logging
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -109,19 +110,22 @@ class DeliveryWorker:
 
     async def _send(self, item: Claimed) -> Outcome:
         async with self.concurrency:
+            # The outcome must be recorded while the lease holds: a send that waited long for its
+            # slot gets less time, and none at all when a send's worth of lease is all that is left.
             left = (item.lease_until - self.clock.now()).total_seconds()
-            if left < 2 * self.send_timeout:  # waited too long for a slot: let the next claim take it
+            timeout = min(self.send_timeout, left - self.send_timeout)
+            if timeout <= 0:
                 return DeliveryError("lease ran short before sending", retry_after=0)
             messenger = self.messengers[item.target.address.platform]
             try:
                 if item.look_first:
-                    return await self._look(messenger, item)
+                    return await asyncio.wait_for(self._look(messenger, item), timeout)
                 blocked = self.limits.blocked_for(item.target)
                 if blocked > 0:  # a 429 came while this waited its turn: don't knock again
                     return DeliveryError("rate limited (429 on this workspace)", retry_after=blocked)
-                return await asyncio.wait_for(messenger.send(item.target, item.reply), self.send_timeout)
+                return await asyncio.wait_for(messenger.send(item.target, item.reply), timeout)
             except TimeoutError:
-                return DeliveryError(f"no answer within {self.send_timeout:g} s", unknown=True)
+                return DeliveryError(f"no answer within {timeout:g} s", unknown=True)
             except DeliveryError as error:
                 key = self.limits.workspace_key(item.target)
                 if error.retry_after is not None and key is not None:
@@ -131,10 +135,11 @@ class DeliveryWorker:
                 log.exception("sending outbox message %s failed", item.row_id)
                 return DeliveryError(f"{type(error).__name__}: {error}")
 
-    async def _look(self, messenger: Messenger, item: Claimed) -> Outcome:
+    @staticmethod
+    async def _look(messenger: Messenger, item: Claimed) -> Outcome:
         """A retried row: its message, if the platform has it; else it goes again, as if new."""
         finder = getattr(messenger, "already_sent", None)
-        found = await asyncio.wait_for(finder(item.target), self.send_timeout) if finder else None
+        found = await finder(item.target) if finder else None
         return found if found is not None else DeliveryError("not found on the platform", retry_after=0)
 
     async def _claim(self) -> list[Claimed]:
@@ -170,11 +175,18 @@ class DeliveryWorker:
             shared = await buckets.lock({key: self.limits.full(key) for key in keys}, clock)
             for key, bucket in shared.items():
                 self.limits.adopt(key, bucket.tokens, bucket.updated_at, bucket.blocked_until)
+            leased: list[OutboxMessage] = []
             for row in rows:
                 person = people.get(row.person_id) if row.person_id is not None else None
                 item = await self._prepare(session, row, targets.get(row.id), person, now)
                 if item is not None:
                     claimed.append(item)
+                    leased.append(row)
+            # The lease runs from the commit, when other workers can see it, not from the start.
+            lease_until = self.clock.now() + self.lease
+            for row in leased:
+                row.lease_until = lease_until
+            claimed = [dataclasses.replace(item, lease_until=lease_until) for item in claimed]
             for key, bucket in shared.items():
                 bucket.tokens, bucket.updated_at, bucket.blocked_until = self.limits.shared(key)
             if clock - self.pruned_at > PRUNE_SECONDS:
@@ -190,14 +202,12 @@ class DeliveryWorker:
         person: Person | None,
         now: datetime,
     ) -> Claimed | None:
-        """Decide one due row: drop, defer, rate-limit, or lease it for sending."""
+        """Decide one due row: drop, defer, rate-limit, or claim it (the caller sets the lease)."""
         if target is None:
             row.status, row.last_error = "undeliverable", "no conversation on a configured platform"
             return None
-        lease_until = now + self.lease
         if row.status == "sending" and hasattr(self.messengers[target.address.platform], "already_sent"):
-            row.lease_until = lease_until  # its outcome is unknown: looked up first, outside this transaction
-            return Claimed(row.id, target, Reply(), lease_until, look_first=True)
+            return Claimed(row.id, target, Reply(), now, look_first=True)  # outcome unknown: look first
         wait = self.limits.wait(target)
         if wait > 0:  # left as it is (no write): a later round takes it when a token is free
             self.next_wait = wait if not self.next_wait else min(self.next_wait, wait)
@@ -213,9 +223,8 @@ class DeliveryWorker:
         if reply is None:
             row.status = "skipped"
             return None
-        row.status, row.lease_until = "sending", lease_until
-        row.platform = target.address.platform.value
-        return Claimed(row.id, target, reply, lease_until)
+        row.status, row.platform = "sending", target.address.platform.value
+        return Claimed(row.id, target, reply, now)
 
     async def _record(self, outcomes: Sequence[tuple[Claimed, Outcome]]) -> None:
         """Sent rows become sent (and what follows from that happens once); a failure is
