@@ -95,3 +95,12 @@ async def test_a_message_met_by_a_users_info_outage_is_not_lost(
     assert fake_slack.methods()[0] == "users.info"
     [answer] = fake_slack.called("chat.postMessage")
     assert answer["channel"] == "D0ANNA" and answer["text"] != TRY_AGAIN
+
+
+async def test_the_shared_http_sessions_carry_the_clients_timeouts(
+    slack: SlackSender, slack_app: FastAPI
+) -> None:
+    """slack_sdk applies its timeout only to sessions it makes; aiohttp's own default is 300 s."""
+    adapter = slack_app.state.slack
+    assert adapter.bolt.client.session.timeout.total == adapter.bolt.client.timeout == 10
+    assert adapter.messenger.client.session.timeout.total == adapter.messenger.client.timeout == 15
