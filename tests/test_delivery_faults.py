@@ -18,8 +18,10 @@ from bot import features
 from bot.campaigns.jobs import plan_due
 from bot.clock import FixedClock
 from bot.context import AppContext
+from bot.delivery.outbox import Outbox
 from bot.delivery.worker import DeliveryWorker
 from bot.runtime.events import Platform
+from bot.runtime.replies import Reply
 from storage.models import CampaignParticipant, OutboxMessage
 from tests.support.campaigns import lesson, outbox, start_campaign
 from tests.support.fake_platform import FakePlatform, FakePlatformMessenger
@@ -214,3 +216,35 @@ async def test_slack_workspaces_and_teams_tenants_have_their_own_rates(
         await messenger.close()
     platforms = {r.platform for r in await outbox(context) if r.status == "sent"}
     assert platforms == {"slack", "teams"}
+
+
+async def test_the_worker_claims_and_sends_more_while_a_call_hangs(
+    app: FastAPI, clock: FixedClock, fake: tuple[FakePlatform, FakePlatformMessenger]
+) -> None:
+    platform, messenger = fake
+    platform.limit = None
+    context = app.state.context
+    await add_people(context.db, 5, clock.now())
+    await queue_messages(context.db, clock.now())
+    platform.hang = {"test:1"}
+    worker = _worker(context, messenger)
+    running = asyncio.create_task(worker.run_forever(context.delivery_wakeup, 60, lambda _sent: None))
+    await _until_sent(context, 4)
+    async with context.db.unit_of_work() as session:
+        outbox_ = Outbox(session, clock)
+        for person in range(2, 6):
+            await outbox_.enqueue(key=f"later:{person}", person_id=person, reply=Reply(text="later"))
+    context.delivery_wakeup.set()
+    await _until_sent(context, 8)  # the next batch went while the first call still hangs
+    assert platform.received["test:1"] == 1
+    assert {r.key for r in await outbox(context) if r.status == "sending"} == {"test:1"}
+    running.cancel()
+    await asyncio.gather(running, return_exceptions=True)
+
+
+async def _until_sent(context: AppContext, count: int) -> None:
+    for _ in range(1000):  # noqa: ASYNC110 - the worker runs in the background
+        if [r.status for r in await outbox(context)].count("sent") >= count:
+            return
+        await asyncio.sleep(0.01)
+    raise AssertionError(f"fewer than {count} sent")
