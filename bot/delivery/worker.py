@@ -75,8 +75,8 @@ class DeliveryWorker:
         settings = app.settings
         self.max_attempts = settings.delivery_max_attempts
         self.lease = timedelta(seconds=settings.delivery_lease_seconds)
-        # A send gets a third of the lease at most, and starts only with two thirds left:
-        # whatever it does, its outcome is recorded before another worker may take the row.
+        # A send gets a third of the lease at most, and always ends a send's time before the lease
+        # does: whatever happens, its outcome is recorded before another worker may take the row.
         self.send_timeout = min(settings.delivery_send_timeout, settings.delivery_lease_seconds / 3)
         self.limits = RateLimits(
             {Platform.SLACK: settings.delivery_workspace_rate, Platform.TEAMS: settings.delivery_tenant_rate},
