@@ -5,9 +5,9 @@
 Phase 1 sends every message with no limits (messages a second for one worker process).
 Phase 2 sends them again through a platform that allows `--limit` messages a second per
 workspace (in fixed one-second windows) and answers 429 with a Retry-After of the rest of the
-window beyond that; the figure is the share of the allowed rate achieved. The workspace
-buckets are the shared ones in the database, as with several replicas. The last line is one
-JSON object.
+window beyond that; the figure is the share of the allowed rate achieved. The workspace and
+conversation buckets are the shared ones in the database, as with several replicas. The last
+line is one JSON object.
 """
 
 from __future__ import annotations

@@ -75,10 +75,11 @@ def create_app(settings: Settings, *, clock: Clock | None = None, background: bo
         messengers,
         features.composers(),
         features.gates(),
+        features.after_sent(),
         unverified_targets=mode is WebchatMode.OPEN,
     )
-    scheduler_state = SchedulerState()
     leadership = Leadership(settings.database_url)
+    scheduler_state = SchedulerState(lambda: leadership.is_leader)
 
     @contextlib.asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
@@ -98,7 +99,7 @@ def create_app(settings: Settings, *, clock: Clock | None = None, background: bo
                 )
             )
             if settings.scheduler_enabled:
-                scheduler_state.leader = await leadership.check()
+                await leadership.check()
                 tasks.append(asyncio.create_task(leadership.run()))
                 scheduler = build_scheduler(
                     context, features.jobs(), scheduler_state, lambda: leadership.is_leader

@@ -41,9 +41,11 @@ class Settings(BaseSettings):
     delivery_interval_seconds: float = Field(2.0, alias="STAFET_DELIVERY_INTERVAL", gt=0)
     delivery_max_attempts: int = Field(5, alias="STAFET_DELIVERY_MAX_ATTEMPTS", ge=1)
     delivery_lease_seconds: float = Field(120, alias="STAFET_DELIVERY_LEASE", gt=0)
-    delivery_workspace_rate: float = Field(10, alias="STAFET_RATE_PER_WORKSPACE", gt=0)
+    delivery_workspace_rate: float = Field(10, alias="STAFET_RATE_PER_WORKSPACE", gt=0)  # Slack
+    delivery_tenant_rate: float = Field(40, alias="STAFET_RATE_PER_TENANT", gt=0)  # Teams
     delivery_conversation_rate: float = Field(1, alias="STAFET_RATE_PER_CONVERSATION", gt=0)
     delivery_concurrency: int = Field(16, alias="STAFET_DELIVERY_CONCURRENCY", ge=1)
+    delivery_send_timeout: float = Field(20, alias="STAFET_DELIVERY_SEND_TIMEOUT", gt=0)
 
     webchat: Literal["", "open", "signin", "off"] = Field("", alias="STAFET_WEBCHAT")  # "": by situation
     webchat_sends_per_minute: int = Field(30, alias="STAFET_WEBCHAT_SENDS_PER_MINUTE", ge=1, le=10_000)

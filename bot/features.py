@@ -9,7 +9,7 @@ from types import ModuleType
 from bot import admin, help, home
 from bot.campaigns import handlers as campaigns
 from bot.delivery.compose import Composer
-from bot.delivery.policy import Gate
+from bot.delivery.policy import AfterSent, Gate
 from bot.digest import handlers as digest
 from bot.learning import handlers as learning
 from bot.people import handlers as people
@@ -45,3 +45,8 @@ def composers() -> dict[str, Composer]:
 def gates() -> list[Gate]:
     """Send-time rules features add to the delivery worker (optional `GATES`)."""
     return [gate for feature in FEATURES for gate in getattr(feature, "GATES", [])]
+
+
+def after_sent() -> list[AfterSent]:
+    """What features do once a message is recorded as sent (optional `AFTER_SENT`)."""
+    return [hook for feature in FEATURES for hook in getattr(feature, "AFTER_SENT", [])]

@@ -1,6 +1,7 @@
 """One scheduler across replicas: on PostgreSQL the replica holding a session-level advisory
 lock, on a connection of its own, leads. If it dies its connection closes, the lock goes, and
-another replica's next attempt (every `interval` seconds) takes over. SQLite: one process leads."""
+another replica's next attempt (every `interval` seconds) takes over; `/healthz` reads
+`is_leader` live, so it shows the new leader within that interval. SQLite: one process leads."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from storage.database import async_url
 log = logging.getLogger(__name__)
 
 LOCK_KEY = 0x5374_6166  # "Staf": the scheduler's advisory lock
-INTERVAL_SECONDS = 15.0
+INTERVAL_SECONDS = 2.0  # one cheap query a replica every 2 s; a new leader shows within that
 
 
 class Leadership:

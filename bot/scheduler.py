@@ -29,12 +29,16 @@ class RecurringJob:
 
 
 class SchedulerState:
-    """What `/healthz` reports about the scheduler."""
+    """What `/healthz` reports about the scheduler; `leader` is asked live, never a stale copy."""
 
-    def __init__(self) -> None:
+    def __init__(self, leads: Callable[[], bool] = lambda: False) -> None:
         self.running = False
         self.last_heartbeat: datetime | None = None
-        self.leader = False
+        self.leads = leads
+
+    @property
+    def leader(self) -> bool:
+        return self.running and self.leads()
 
 
 def build_scheduler(
@@ -48,7 +52,6 @@ def build_scheduler(
 
     async def heartbeat(_context: AppContext) -> None:
         state.last_heartbeat = context.clock.now()
-        state.leader = leads()
 
     scheduler.add_job(
         heartbeat,

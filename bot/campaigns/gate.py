@@ -1,18 +1,23 @@
 """Send-time rules for campaign rows: campaign state, participation, the recipient's window,
-one reminder for an unanswered nudge, and a pause (with one question) after three ignored."""
+one reminder for an unanswered nudge, and a pause (with one question) after three ignored.
+
+The gate only decides; what a sent nudge changes (the ignored streak, its reminder) is recorded
+by `nudges_sent` once the platform has accepted it."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.campaigns.timing import LocalRules, in_window, next_window_start, resolve, window_end
 from bot.context import AppContext
 from bot.delivery.outbox import Outbox
-from bot.delivery.policy import Decision, preference_of
+from bot.delivery.policy import Decision, preference_of, preload_preferences
 from bot.runtime.replies import Button, Reply
-from storage.models import Campaign, OutboxMessage, Person
+from storage.models import Campaign, CampaignParticipant, OutboxMessage, Person
 from storage.repositories.campaigns import CampaignRepository
 
 REMINDER_AFTER = timedelta(hours=2)
@@ -41,31 +46,63 @@ async def campaign_gate(
         return Decision("drop", reason="missed its day")
     if not in_window(rules, now):
         return Decision("defer", next_window_start(rules, now), "outside the send window")
-    payload = row.payload or {}
-    if payload.get("reminder"):
+    if (row.payload or {}).get("reminder"):
         nudged = participant.last_nudge_at
         answered = nudged is None or (person.last_active_at is not None and person.last_active_at >= nudged)
         return Decision("drop", reason="answered before the reminder") if answered else None
-    if participant.last_nudge_at is not None:
-        answered = person.last_active_at is not None and person.last_active_at >= participant.last_nudge_at
-        participant.ignored_streak = 0 if answered else participant.ignored_streak + 1
-    participant.updated_at = now
-    if participant.ignored_streak >= IGNORED_BEFORE_PAUSE:
-        participant.status, participant.asked_at = "paused", now
+    if streak_if_sent(participant, person) >= IGNORED_BEFORE_PAUSE:
+        participant.status, participant.asked_at, participant.updated_at = "paused", now, now
         await repo.drop_pending_for(campaign.id, person.id, "participation paused after three ignored")
         await _ask_to_continue(session, app, campaign, person, now)
         return Decision("drop", reason="three nudges ignored: asked whether to continue")
-    participant.last_nudge_at = now
-    if now + REMINDER_AFTER < window_end(rules, now):
-        await Outbox(session, app.clock).enqueue(
-            key=f"{row.key}:reminder",
-            person_id=person.id,
-            kind="nudge",
-            campaign_id=campaign.id,
-            payload={**payload, "reminder": True},
-            due_at=now + REMINDER_AFTER,
-        )
     return None
+
+
+def streak_if_sent(participant: CampaignParticipant, person: Person) -> int:
+    """The ignored streak once another nudge goes: the last one counts unless answered since."""
+    if participant.last_nudge_at is None:
+        return participant.ignored_streak
+    answered = person.last_active_at is not None and person.last_active_at >= participant.last_nudge_at
+    return 0 if answered else participant.ignored_streak + 1
+
+
+async def nudges_sent(
+    session: AsyncSession, rows: Sequence[OutboxMessage], now: datetime, app: AppContext
+) -> None:
+    """A nudge counts (ignored streak, last nudge, its reminder) when recorded as sent, never when
+    claimed: a 429, a timeout or a crash retries the row without anyone looking ignored."""
+    nudges = [
+        r
+        for r in rows
+        if r.campaign_id is not None and r.kind == "nudge" and r.person_id is not None
+        and not (r.payload or {}).get("reminder")
+    ]  # fmt: skip
+    if not nudges:
+        return
+    person_ids = sorted({r.person_id for r in nudges if r.person_id is not None})
+    people = {p.id: p for p in await session.scalars(select(Person).where(Person.id.in_(person_ids)))}
+    campaign_ids = {r.campaign_id for r in nudges}
+    found = await session.scalars(select(Campaign).where(Campaign.id.in_(campaign_ids)))
+    campaigns = {c.id: c for c in found}
+    await preload_preferences(session, person_ids)
+    repo = CampaignRepository(session)
+    for row in nudges:
+        person, campaign = people.get(row.person_id or 0), campaigns.get(row.campaign_id or 0)
+        if person is None or campaign is None:
+            continue
+        participant = await repo.participant(campaign.id, person.id, now)
+        participant.ignored_streak = streak_if_sent(participant, person)
+        participant.last_nudge_at = participant.updated_at = now
+        rules = await rules_for(session, campaign, person, app.settings.default_timezone)
+        if now + REMINDER_AFTER < window_end(rules, now):
+            await Outbox(session, app.clock).enqueue(
+                key=f"{row.key}:reminder",
+                person_id=person.id,
+                kind="nudge",
+                campaign_id=campaign.id,
+                payload={**(row.payload or {}), "reminder": True},
+                due_at=now + REMINDER_AFTER,
+            )
 
 
 async def rules_for(session: AsyncSession, campaign: Campaign, person: Person, org_zone: str) -> LocalRules:

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from bot.campaigns.gate import campaign_gate
+from bot.campaigns.gate import campaign_gate, nudges_sent
 from bot.campaigns.jobs import plan_due
 from bot.delivery.compose import Composer
-from bot.delivery.policy import Gate
+from bot.delivery.policy import AfterSent, Gate
 from bot.home import HomeSection
 from bot.runtime.errors import UserFacingError
 from bot.runtime.replies import Reply
@@ -21,6 +21,7 @@ JOBS: list[RecurringJob] = [
 ]
 COMPOSERS: dict[str, Composer] = {}
 GATES: list[Gate] = [campaign_gate]
+AFTER_SENT: list[AfterSent] = [nudges_sent]
 
 
 def register(router: Router) -> None:

@@ -1,19 +1,22 @@
 """Token buckets per Slack workspace / Teams tenant and per conversation.
 
 A worker never sleeps on a limit: it asks how long until a token is free and reschedules
-the row that long ahead. A 429 empties the bucket for the Retry-After the platform named.
-Workspace buckets are shared by all workers through the database (`adopt` them at the start
-of a claim, `shared` them back at its end); a person's conversation bucket stays in-process.
+the row that long ahead. A 429 empties the workspace bucket for the Retry-After the platform
+named. Every bucket is shared by all workers through the database (`adopt` them at the start
+of a claim, `shared` them back at its end), so replicas together keep within each limit.
 """
 
 from __future__ import annotations
 
+import hashlib
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
 from bot.delivery.messenger import Target
 from bot.runtime.events import Platform
+
+KEY_LENGTH = 200  # the rate_buckets key column
 
 
 @dataclass(slots=True)
@@ -39,72 +42,75 @@ class TokenBucket:
 class RateLimits:
     """`take` a token from the workspace and the conversation bucket together, or learn the wait."""
 
-    workspace_rate: float
+    workspace_rates: Mapping[Platform, float]  # Slack workspaces and Teams tenants differ
     conversation_rate: float
     burst: float = 3.0
     monotonic: Callable[[], float] = time.monotonic
     buckets: dict[str, TokenBucket] = field(default_factory=dict)
 
-    @property
-    def workspace_burst(self) -> float:
-        return max(self.burst, self.workspace_rate)
+    def full(self, key: str) -> float:
+        """A new bucket's tokens (its burst)."""
+        return self.buckets[key].burst
 
     @staticmethod
     def workspace_key(target: Target) -> str | None:
-        """The shared bucket's key, or None for our own web chat, which has no platform limit."""
+        """The workspace bucket's key, or None for our own web chat, which has no platform limit."""
         if target.address.platform is Platform.WEB:
             return None
         return f"{target.address.platform.value}:{target.address.workspace_id}"
 
-    def _keys(self, target: Target) -> list[tuple[str, float, float]]:
-        workspace = f"{target.address.platform.value}:{target.address.workspace_id}"  # workspace_key's
+    def keys(self, targets: Iterable[Target]) -> set[str]:
+        """Every bucket these targets spend from, each made known with its rate."""
+        return {key for target in targets for key in self._ensure(target)}
+
+    def _ensure(self, target: Target) -> list[str]:
+        workspace = self.workspace_key(target)
+        if workspace is None:
+            return []
         conversation = f"{workspace}:{target.address.conversation_id}"
-        return [
-            (workspace, self.workspace_rate, self.workspace_burst),
-            (conversation, self.conversation_rate, self.burst),
-        ]
+        if len(conversation) > KEY_LENGTH:  # Teams conversation ids run long
+            conversation = f"{workspace}:#{hashlib.sha256(conversation.encode()).hexdigest()[:32]}"
+        rate = self.workspace_rates[target.address.platform]
+        if workspace not in self.buckets:
+            self.buckets[workspace] = TokenBucket(rate, max(self.burst, rate))
+        if conversation not in self.buckets:
+            self.buckets[conversation] = TokenBucket(self.conversation_rate, self.burst)
+        return [workspace, conversation]
 
     def adopt(self, key: str, tokens: float, updated: float, blocked_until: float) -> None:
-        """Take over a workspace bucket's state as another worker may have left it."""
-        bucket = self.buckets.setdefault(key, TokenBucket(self.workspace_rate, self.workspace_burst))
+        """Take over a bucket's state as another worker may have left it."""
+        bucket = self.buckets[key]
         bucket.tokens, bucket.updated, bucket.blocked_until = tokens, updated, blocked_until
 
     def shared(self, key: str) -> tuple[float, float, float]:
-        """(tokens, updated, blocked_until) of a workspace bucket, to store for the other workers."""
+        """(tokens, updated, blocked_until) of a bucket, to store for the other workers."""
         bucket = self.buckets[key]
         bucket.wait(self.monotonic())  # brought up to now, so the stored state is current
         return bucket.tokens, bucket.updated, bucket.blocked_until
 
     def wait(self, target: Target) -> float:
         """Seconds until both buckets have a token (0: one could be taken now)."""
-        if target.address.platform is Platform.WEB:  # our own web chat has no platform limit
-            return 0.0
         now = self.monotonic()
-        return max(bucket.wait(now) for bucket in self._buckets(target))
+        return max((self.buckets[key].wait(now) for key in self._ensure(target)), default=0.0)
 
     def take(self, target: Target) -> float:
         """0 and a token taken from each bucket, or the seconds to wait (nothing taken)."""
         wait = self.wait(target)
-        if wait == 0 and target.address.platform is not Platform.WEB:
-            for bucket in self._buckets(target):
-                bucket.tokens -= 1
+        if wait == 0:
+            for key in self._ensure(target):
+                self.buckets[key].tokens -= 1
         return wait
-
-    def _buckets(self, target: Target) -> list[TokenBucket]:
-        return [
-            self.buckets.setdefault(key, TokenBucket(rate, burst)) for key, rate, burst in self._keys(target)
-        ]
 
     def blocked_for(self, target: Target) -> float:
         """Seconds left of a 429 block on the target's workspace (0 when none)."""
-        bucket = self.buckets.get(self._keys(target)[0][0])
+        key = self.workspace_key(target)
+        bucket = self.buckets.get(key) if key else None
         return max(0.0, bucket.blocked_until - self.monotonic()) if bucket else 0.0
 
     def block(self, target: Target, seconds: float) -> float:
         """The platform said 429: nothing more to this workspace for `seconds`; returns until when."""
         until = self.monotonic() + seconds
-        key, rate, burst = self._keys(target)[0]
-        bucket = self.buckets.setdefault(key, TokenBucket(rate, burst))
+        bucket = self.buckets[self._ensure(target)[0]]
         bucket.blocked_until = max(bucket.blocked_until, until)
         bucket.tokens = 0.0
         return bucket.blocked_until

@@ -23,12 +23,21 @@ class Target:
 
 
 class DeliveryError(Exception):
-    """Sending failed; `retry_after` (seconds) when the platform said when to try again."""
+    """Sending failed; `retry_after` (seconds) when the platform said when to try again;
+    `unknown` when the platform may have the message all the same (no answer in time)."""
 
-    def __init__(self, message: str, *, retry_after: float | None = None, permanent: bool = False):
+    def __init__(
+        self,
+        message: str,
+        *,
+        retry_after: float | None = None,
+        permanent: bool = False,
+        unknown: bool = False,
+    ):
         super().__init__(message)
         self.retry_after = retry_after
         self.permanent = permanent
+        self.unknown = unknown
 
 
 class Messenger(Protocol):

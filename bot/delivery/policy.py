@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 from typing import Literal
@@ -28,8 +28,12 @@ class Decision:
 _CACHE = "delivery_preferences"
 OUT_OF_OFFICE = "out of office"
 
-# (session, row, person, now, app) -> None to let it through, or a Decision.
+# (session, row, person, now, app) -> None to let it through, or a Decision. A gate runs each
+# time a row is claimed (again after a 429 or a crash), so it decides and never counts anything.
 Gate = Callable[[AsyncSession, OutboxMessage, Person, datetime, AppContext], Awaitable[Decision | None]]
+
+# (session, rows just recorded as sent, now, app): what a sent message changes happens here, once.
+AfterSent = Callable[[AsyncSession, Sequence[OutboxMessage], datetime, AppContext], Awaitable[None]]
 
 
 async def person_gate(

@@ -38,7 +38,10 @@ def apply_decision(row: OutboxMessage, decision: Decision) -> None:
 
 
 def give_up_or_retry(row: OutboxMessage, error: DeliveryError, now: datetime, max_attempts: int) -> None:
-    """429: again after Retry-After (not an attempt). Otherwise backoff with jitter, then dead."""
+    """429: again after Retry-After (not an attempt). Otherwise backoff with jitter, then dead.
+
+    An unknown outcome (no answer in time) stays leased until the backoff ends, so the next
+    claim asks the platform whether the message arrived before sending it again."""
     row.lease_until = None
     row.last_error = str(error)[:2000]
     if error.retry_after is not None and not error.permanent:
@@ -50,7 +53,11 @@ def give_up_or_retry(row: OutboxMessage, error: DeliveryError, now: datetime, ma
         log.warning("outbox message %s dead after %s attempts: %s", row.id, row.attempts, error)
         return
     delay = min(BACKOFF_CAP_SECONDS, BACKOFF_BASE_SECONDS * 2 ** (row.attempts - 1))
-    row.status, row.due_at = "pending", now + timedelta(seconds=delay * random.uniform(0.5, 1.5))
+    again = now + timedelta(seconds=delay * random.uniform(0.5, 1.5))
+    if error.unknown:
+        row.status, row.lease_until = "sending", again
+    else:
+        row.status, row.due_at = "pending", again
 
 
 async def reply_for(

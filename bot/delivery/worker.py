@@ -1,17 +1,21 @@
 """Sends what the outbox says is due, through whichever platform reaches the person.
 
 A round claims due rows (FOR UPDATE SKIP LOCKED on PostgreSQL, so several workers share the
-queue) with a lease and commits, sends outside any transaction, then records each outcome.
-A worker that dies mid-round leaves leased rows that a later round picks up once the lease
-has expired; a messenger that can find a sent message by its key then records instead of
-resending. Limits are token buckets: a row without a token is rescheduled, never slept on;
-workspace buckets live in the database, locked while a worker claims, so replicas share them.
+queue) with a lease and commits, sends outside any transaction, then records the outcomes in
+small groups as they complete, so one slow send holds back nobody else's. Every send times
+out well inside the lease and none starts without enough lease left, so no other worker can
+take a row over while it is in flight. A worker that dies mid-round leaves leased rows that a
+later round picks up once the lease has expired; a messenger that can find a sent message by
+its key then records instead of resending. Limits are token buckets in the database, locked
+while a worker claims, so replicas share them: a row without a token is rescheduled, never
+slept on.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import logging
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -25,7 +29,7 @@ from bot.context import AppContext
 from bot.delivery.compose import Composer
 from bot.delivery.limits import RateLimits
 from bot.delivery.messenger import DeliveryError, Messenger, Target
-from bot.delivery.policy import Gate, person_gate, preload_preferences
+from bot.delivery.policy import AfterSent, Gate, person_gate, preload_preferences
 from bot.delivery.rows import apply_decision, give_up_or_retry, reply_for, targets_for
 from bot.runtime.events import Platform
 from bot.runtime.replies import Reply
@@ -36,6 +40,11 @@ from storage.repositories.rate_buckets import RateBucketRepository
 log = logging.getLogger(__name__)
 
 BATCH = 200
+GROUP_SECONDS = 0.25  # outcomes that completed meanwhile are recorded together, at least this often
+ROUNDS_IN_FLIGHT = 4  # run_forever claims again while earlier rounds still send
+PRUNE_SECONDS = 3600.0  # rate buckets idle this long are full again and are deleted
+
+Outcome = str | DeliveryError  # the platform's message id, or why it was not sent
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,7 +52,8 @@ class Claimed:
     row_id: int
     target: Target
     reply: Reply
-    found: str | None = None  # already on the platform: record, don't resend
+    lease_until: datetime
+    look_first: bool = False  # a retried row: ask the platform whether it arrived before resending
 
 
 class DeliveryWorker:
@@ -53,6 +63,7 @@ class DeliveryWorker:
         messengers: Mapping[Platform, Messenger],
         composers: Mapping[str, Composer],
         gates: Sequence[Gate] = (),
+        after_sent: Sequence[AfterSent] = (),
         *,
         unverified_targets: bool = False,
     ) -> None:
@@ -63,34 +74,61 @@ class DeliveryWorker:
         self.composers = composers
         self.gates: tuple[Gate, ...] = (person_gate, *gates)
         self.unverified_targets = unverified_targets  # the open demo web chat may be written to
+        self.after_sent = tuple(after_sent)
         settings = app.settings
         self.max_attempts = settings.delivery_max_attempts
         self.lease = timedelta(seconds=settings.delivery_lease_seconds)
+        # A send gets a third of the lease at most, and always ends a send's time before the lease
+        # does: whatever happens, its outcome is recorded before another worker may take the row.
+        self.send_timeout = min(settings.delivery_send_timeout, settings.delivery_lease_seconds / 3)
         self.limits = RateLimits(
-            settings.delivery_workspace_rate,
+            {Platform.SLACK: settings.delivery_workspace_rate, Platform.TEAMS: settings.delivery_tenant_rate},
             settings.delivery_conversation_rate,
             monotonic=lambda: self.clock.now().timestamp(),  # the injected clock, so tests are exact
         )
         self.concurrency = asyncio.Semaphore(settings.delivery_concurrency)
         self.next_wait = 0.0  # seconds until a rate-limited row could go, for run_forever
         self.blocked: dict[str, float] = {}  # workspace -> 429 block to share at the next record
+        self.pruned_at = 0.0
 
     async def run_once(self) -> int:
         """Send every due message once; returns how many were sent."""
-        claimed = await self._claim()
-        outcomes = await asyncio.gather(*(self._send(item) for item in claimed))
-        await self._record(claimed, outcomes)
-        return sum(isinstance(outcome, str) for outcome in outcomes)
+        return await self._deliver(await self._claim())
 
-    async def _send(self, item: Claimed) -> str | DeliveryError:
-        if item.found is not None:
-            return item.found
+    async def _deliver(self, claimed: list[Claimed]) -> int:
+        """Send a round; record what has completed every GROUP_SECONDS, the rest when it does."""
+        sending = {asyncio.ensure_future(self._send(item)): item for item in claimed}
+        sent = 0
+        try:
+            while sending:
+                done, _ = await asyncio.wait(sending, timeout=GROUP_SECONDS)
+                if done:
+                    outcomes = [(sending.pop(task), task.result()) for task in done]
+                    await self._record(outcomes)
+                    sent += sum(isinstance(outcome, str) for _, outcome in outcomes)
+        finally:  # cancelled (shutdown): what is unrecorded stays leased and is looked up later
+            for task in sending:
+                task.cancel()
+        return sent
+
+    async def _send(self, item: Claimed) -> Outcome:
         async with self.concurrency:
-            blocked = self.limits.blocked_for(item.target)
-            if blocked > 0:  # a 429 came while this waited its turn: don't knock again
-                return DeliveryError("rate limited (429 on this workspace)", retry_after=blocked)
+            # The outcome must be recorded while the lease holds: a send that waited long for its
+            # slot gets less time, and none at all when a send's worth of lease is all that is left.
+            left = (item.lease_until - self.clock.now()).total_seconds()
+            timeout = min(self.send_timeout, left - self.send_timeout)
+            if timeout <= 0:
+                return DeliveryError("lease ran short before sending", retry_after=0)
+            messenger = self.messengers[item.target.address.platform]
             try:
-                return await self.messengers[item.target.address.platform].send(item.target, item.reply)
+                if item.look_first:
+                    return await asyncio.wait_for(self._look(messenger, item), timeout)
+                blocked = self.limits.blocked_for(item.target)
+                if blocked > 0:  # a 429 came while this waited its turn: don't knock again
+                    return DeliveryError("rate limited (429 on this workspace)", retry_after=blocked)
+                return await asyncio.wait_for(messenger.send(item.target, item.reply), timeout)
+            except TimeoutError:
+                return DeliveryError(f"no answer within {timeout:g} s", unknown=True)
             except DeliveryError as error:
                 key = self.limits.workspace_key(item.target)
                 if error.retry_after is not None and key is not None:
@@ -99,6 +137,13 @@ class DeliveryWorker:
             except Exception as error:  # a bug or an unknown platform error: retry, then give up
                 log.exception("sending outbox message %s failed", item.row_id)
                 return DeliveryError(f"{type(error).__name__}: {error}")
+
+    @staticmethod
+    async def _look(messenger: Messenger, item: Claimed) -> Outcome:
+        """A retried row: its message, if the platform has it; else it goes again, as if new."""
+        finder = getattr(messenger, "already_sent", None)
+        found = await finder(item.target) if finder else None
+        return found if found is not None else DeliveryError("not found on the platform", retry_after=0)
 
     async def _claim(self) -> list[Claimed]:
         now = self.clock.now()
@@ -121,39 +166,51 @@ class DeliveryWorker:
                 query = query.with_for_update(skip_locked=True)
             rows = (await session.scalars(query)).all()
             person_ids = sorted({r.person_id for r in rows if r.person_id is not None})
+            people: dict[int, Person] = {}
             if person_ids:  # load the batch's people and preferences at once; gates read them from memory
-                await session.scalars(select(Person).where(Person.id.in_(person_ids)))
+                found = await session.scalars(select(Person).where(Person.id.in_(person_ids)))
+                people = {person.id: person for person in found}  # held: the session only keeps weak refs
                 await preload_preferences(session, person_ids)
             targets = await targets_for(session, rows, self.messengers, unverified=self.unverified_targets)
-            workspaces = {self.limits.workspace_key(t) for t in targets.values()} - {None}
-            shared = await RateBucketRepository(session).lock(
-                workspaces, self.limits.workspace_burst, self.limits.monotonic()
-            )
+            buckets = RateBucketRepository(session)
+            keys = self.limits.keys(targets.values())
+            clock = self.limits.monotonic()
+            shared = await buckets.lock({key: self.limits.full(key) for key in keys}, clock)
             for key, bucket in shared.items():
                 self.limits.adopt(key, bucket.tokens, bucket.updated_at, bucket.blocked_until)
+            leased: list[OutboxMessage] = []
             for row in rows:
-                item = await self._prepare(session, row, targets.get(row.id), now)
+                person = people.get(row.person_id) if row.person_id is not None else None
+                item = await self._prepare(session, row, targets.get(row.id), person, now)
                 if item is not None:
                     claimed.append(item)
+                    leased.append(row)
+            # The lease runs from the commit, when other workers can see it, not from the start.
+            lease_until = self.clock.now() + self.lease
+            for row in leased:
+                row.lease_until = lease_until
+            claimed = [dataclasses.replace(item, lease_until=lease_until) for item in claimed]
             for key, bucket in shared.items():
                 bucket.tokens, bucket.updated_at, bucket.blocked_until = self.limits.shared(key)
+            if clock - self.pruned_at > PRUNE_SECONDS:
+                self.pruned_at = clock
+                await buckets.prune(clock - PRUNE_SECONDS)
         return claimed
 
     async def _prepare(
-        self, session: AsyncSession, row: OutboxMessage, target: Target | None, now: datetime
+        self,
+        session: AsyncSession,
+        row: OutboxMessage,
+        target: Target | None,
+        person: Person | None,
+        now: datetime,
     ) -> Claimed | None:
-        """Decide one due row: drop, defer, rate-limit, or lease it for sending."""
-        retried = row.status == "sending"
+        """Decide one due row: drop, defer, rate-limit, or claim it (the caller sets the lease)."""
         if target is None:
             row.status, row.last_error = "undeliverable", "no conversation on a configured platform"
             return None
-        person = await session.get(Person, row.person_id) if row.person_id else None
-        if retried:
-            finder = getattr(self.messengers[target.address.platform], "already_sent", None)
-            found = await finder(target) if finder else None
-            if found is not None:
-                row.status, row.lease_until = "sending", now + self.lease
-                return Claimed(row.id, target, Reply(), found)
+        if row.status == "sending" and hasattr(self.messengers[target.address.platform], "already_sent"):
+            return Claimed(row.id, target, Reply(), now, look_first=True)  # outcome unknown: look first
         wait = self.limits.wait(target)
         if wait > 0:  # left as it is (no write): a later round takes it when a token is free
             self.next_wait = wait if not self.next_wait else min(self.next_wait, wait)
@@ -169,46 +226,70 @@ class DeliveryWorker:
         if reply is None:
             row.status = "skipped"
             return None
-        row.status, row.lease_until = "sending", now + self.lease
-        row.platform = target.address.platform.value
-        return Claimed(row.id, target, reply)
+        row.status, row.platform = "sending", target.address.platform.value
+        return Claimed(row.id, target, reply, now)
 
-    async def _record(self, claimed: list[Claimed], outcomes: Sequence[str | DeliveryError]) -> None:
-        if not claimed:
-            return
+    async def _record(self, outcomes: Sequence[tuple[Claimed, Outcome]]) -> None:
+        """Sent rows become sent (and what follows from that happens once); a failure is
+        written only while the row is still this worker's, never over another's claim."""
+        now = self.clock.now()
         async with self.db.unit_of_work() as session:
             buckets = RateBucketRepository(session)
             for key, until in sorted(self.blocked.items()):
                 await buckets.block(key, until)
             self.blocked.clear()
             found = await session.scalars(
-                select(OutboxMessage).where(OutboxMessage.id.in_([c.row_id for c in claimed]))
+                select(OutboxMessage).where(OutboxMessage.id.in_([item.row_id for item, _ in outcomes]))
             )
             rows = {row.id: row for row in found}
-            for item, outcome in zip(claimed, outcomes, strict=True):
+            sent: list[OutboxMessage] = []
+            for item, outcome in outcomes:
                 row = rows.get(item.row_id)
-                if row is None:
+                if row is None or row.status == "sent":
                     continue
-                if isinstance(outcome, DeliveryError):
-                    give_up_or_retry(row, outcome, self.clock.now(), self.max_attempts)
-                else:
-                    row.status, row.sent_at = "sent", self.clock.now()
+                if isinstance(outcome, str):
+                    row.status, row.sent_at = "sent", now
                     row.platform_message_id, row.lease_until = outcome, None
+                    sent.append(row)
+                elif row.status == "sending" and row.lease_until == item.lease_until:
+                    give_up_or_retry(row, outcome, now, self.max_attempts)
+            for hook in self.after_sent:
+                await hook(session, sent, now, self.app)
 
     async def run_forever(
         self, wakeup: asyncio.Event, interval: float, on_sent: Callable[[int], None]
     ) -> None:
-        """Deliver whenever woken (a turn queued something), when a limit frees up, or every `interval`."""
-        while True:
-            sent = 0
-            try:
-                sent = await self.run_once()
-                on_sent(sent)
-            except Exception:
-                log.exception("delivery round failed")
-            if sent:
-                continue  # more may be due right away
-            timeout = min(interval, self.next_wait) if self.next_wait else interval
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(wakeup.wait(), timeout=timeout)
-            wakeup.clear()
+        """Deliver whenever woken (a turn queued something), when a limit frees up, or every
+        `interval`; claims again while earlier rounds still send, up to ROUNDS_IN_FLIGHT."""
+        rounds: set[asyncio.Task[int]] = set()
+
+        def finished(task: asyncio.Task[int]) -> None:
+            rounds.discard(task)
+            if not task.cancelled() and task.exception() is None:
+                on_sent(task.result())
+            elif not task.cancelled():
+                log.error("delivery round failed", exc_info=task.exception())
+
+        try:
+            while True:
+                claimed: list[Claimed] = []
+                if len(rounds) < ROUNDS_IN_FLIGHT:
+                    try:
+                        claimed = await self._claim()
+                    except Exception:
+                        log.exception("claiming due messages failed")
+                if claimed:
+                    task = asyncio.create_task(self._deliver(claimed))
+                    rounds.add(task)
+                    task.add_done_callback(finished)
+                    continue  # more may be due right away
+                timeout = min(interval, self.next_wait) if self.next_wait else interval
+                waits = [asyncio.ensure_future(wakeup.wait()), *rounds]
+                await asyncio.wait(waits, timeout=timeout, return_when=asyncio.FIRST_COMPLETED)
+                waits[0].cancel()
+                wakeup.clear()
+        finally:
+            for task in list(rounds):
+                task.cancel()
+            with contextlib.suppress(Exception):
+                await asyncio.gather(*rounds, return_exceptions=True)

@@ -2,6 +2,7 @@
 
 from storage.models.admin import AdminToken, AuditEntry
 from storage.models.campaigns import Campaign, CampaignParticipant, CampaignWave, DeliveryPreference
+from storage.models.home_views import SlackHomeView
 from storage.models.learning import Enrolment, LearningItem, LearningSend, Leave, QuizAnswer
 from storage.models.outbox import OutboxMessage, RateBucket
 from storage.models.people import ConversationRef, Identity, Person
@@ -43,6 +44,7 @@ __all__ = [
     "QuestionMessage",
     "QuizAnswer",
     "RateBucket",
+    "SlackHomeView",
     "SurveyAnswer",
     "SurveyAnswerBuffer",
     "SurveyCell",

@@ -26,6 +26,14 @@ class ProcessedEventRepository:
         )
         return (await self.session.execute(statement)).scalar_one_or_none() is not None
 
+    async def forget(self, platform: str, event_id: str) -> None:
+        """The event was not handled after all: a redelivery of it is served."""
+        await self.session.execute(
+            delete(ProcessedEvent).where(
+                ProcessedEvent.platform == platform, ProcessedEvent.event_id == event_id
+            )
+        )
+
     async def forget_before(self, cutoff: datetime) -> int:
         """Drop ids older than any platform retries (Slack and Teams retry for minutes)."""
         result = await self.session.execute(delete(ProcessedEvent).where(ProcessedEvent.received_at < cutoff))

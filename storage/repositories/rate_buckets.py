@@ -3,9 +3,9 @@ turns spending a workspace's tokens instead of each spending them all."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Mapping
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -16,15 +16,16 @@ class RateBucketRepository:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
 
-    async def lock(self, keys: Iterable[str], full: float, now: float) -> dict[str, RateBucket]:
-        """The buckets for `keys`, created full when new, locked until the transaction ends."""
-        wanted = sorted(set(keys))  # always in the same order: two workers never deadlock
+    async def lock(self, full: Mapping[str, float], now: float) -> dict[str, RateBucket]:
+        """The buckets named in `full`, created with that many tokens when new, locked until the
+        transaction ends."""
+        wanted = sorted(full)  # always in the same order: two workers never deadlock
         if not wanted:
             return {}
         dialect = postgresql if self.session.bind.dialect.name == "postgresql" else sqlite
         await self.session.execute(
             dialect.insert(RateBucket)
-            .values([{"key": k, "tokens": full, "updated_at": now, "blocked_until": 0.0} for k in wanted])
+            .values([{"key": k, "tokens": full[k], "updated_at": now, "blocked_until": 0.0} for k in wanted])
             .on_conflict_do_nothing()
         )
         found = await self.session.scalars(
@@ -39,3 +40,13 @@ class RateBucketRepository:
             .where(RateBucket.key == key, RateBucket.blocked_until < until)
             .values(blocked_until=until, tokens=0.0)
         )
+
+    async def prune(self, idle_since: float) -> int:
+        """Buckets untouched since `idle_since` have refilled: a missing bucket is made full, so
+        they go (one per conversation ever written to would otherwise pile up)."""
+        result = await self.session.execute(
+            delete(RateBucket).where(
+                RateBucket.updated_at < idle_since, RateBucket.blocked_until < idle_since
+            )
+        )
+        return int(result.rowcount or 0)  # type: ignore[attr-defined]

@@ -1,6 +1,6 @@
 """A local stand-in for a chat platform's HTTP API that records every message it accepts,
-with an optional per-workspace rate limit answered by 429 + Retry-After, and a messenger
-that talks to it over real HTTP."""
+with an optional per-workspace rate limit answered by 429 + Retry-After, calls that hang,
+and a messenger that talks to it over real HTTP."""
 
 from __future__ import annotations
 
@@ -33,6 +33,8 @@ class FakePlatform:
         self.sent: dict[str, str] = {}  # key -> message id
         self.received: Counter[str] = Counter()  # key -> accepted sends (duplicates show as > 1)
         self.rejected = 0
+        self.hang: set[str] = set()  # keys accepted, then left unanswered until `release` is set
+        self.release = asyncio.Event()
         self.first_at: float | None = None
         self.last_at: float | None = None
         self._window: dict[str, tuple[int, int]] = defaultdict(lambda: (0, 0))
@@ -75,6 +77,8 @@ class FakePlatform:
             self.sent.setdefault(key, f"m{len(self.sent) + 1}")
             self.last_at = time.monotonic()
             self.first_at = self.first_at or self.last_at
+            if key in self.hang:
+                await self.release.wait()
             return JSONResponse({"ok": True, "ts": self.sent[key]})
 
         @app.get("/api/stats")

@@ -18,8 +18,9 @@ async def add_people(
     workspaces: int = 1,
     timezone: str | None = None,
     start: int = 0,
+    platform: str = "slack",
 ) -> None:
-    """People p{n}@example.org with a Slack identity and a direct conversation each."""
+    """People p{n}@example.org with a Slack (or `platform`) identity and a direct conversation each."""
     async with db.unit_of_work() as session:
         people = [
             {"email": f"p{n}@example.org", "display_name": f"P{n}", "department": "", "role": "employee",
@@ -33,7 +34,7 @@ async def add_people(
         await session.execute(
             insert(Identity),
             [
-                {"person_id": pid, "platform": "slack", "workspace_id": f"T{i % workspaces}",
+                {"person_id": pid, "platform": platform, "workspace_id": f"T{i % workspaces}",
                  "user_id": f"U{pid}", "created_at": now}
                 for i, pid in enumerate(ids)
             ],
@@ -45,7 +46,7 @@ async def add_people(
         await session.execute(
             insert(ConversationRef),
             [
-                {"identity_id": iid, "platform": "slack", "workspace_id": ws, "conversation_id": f"D{pid}",
+                {"identity_id": iid, "platform": platform, "workspace_id": ws, "conversation_id": f"D{pid}",
                  "kind": "personal", "reference": {}, "updated_at": now}
                 for iid, ws, pid in identities if pid in wanted
             ],

@@ -26,7 +26,6 @@ TEAM = "T0001"
 OTHER_TOKEN = "xoxb-3333-4444-otherworkspace"
 APP_TOKEN = "xapp-1-A0STAFET-5555-appleveltoken"
 
-
 class FakeSocket:
     """Slack's Socket Mode end: says hello, pushes envelopes, collects the acks."""
 
@@ -56,13 +55,11 @@ class FakeSocket:
         while True:
             await ws.send_json(await self._outgoing.get())
 
-
 @dataclass
 class Call:
     method: str
     args: dict[str, Any]
     token: str = ""
-
 
 @dataclass
 class FakeSlack:
@@ -76,6 +73,7 @@ class FakeSlack:
     socket: FakeSocket = field(default_factory=FakeSocket)
     history: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # channel -> newest first
     refused: list[str] = field(default_factory=list)  # what slack_sdk's Block Kit models would refuse
+    failures: dict[str, list[web.Response]] = field(default_factory=dict)
     _ts: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
 
     def add_user(
@@ -94,6 +92,13 @@ class FakeSlack:
     def rate_limit(self, method: str, retry_after: float, times: int = 1) -> None:
         """The next `times` calls of `method` get HTTP 429 with Retry-After."""
         self.limits.setdefault(method, []).extend([retry_after] * times)
+
+    def fail(
+        self, method: str, status: int, body: str, content_type: str = "text/html", **headers: str
+    ) -> None:
+        """The next call of `method` gets this answer, as a proxy or an outage in front of Slack gives."""
+        answer = web.Response(status=status, text=body, content_type=content_type, headers=headers)
+        self.failures.setdefault(method, []).append(answer)
 
     def called(self, method: str) -> list[dict[str, Any]]:
         return [c.args for c in self.calls if c.method == method]
@@ -120,6 +125,8 @@ class FakeSlack:
             return web.json_response(
                 {"ok": True, "team_id": self.tokens[token], "user_id": "UBOT", "bot_id": bot}
             )
+        if self.failures.get(method):
+            return self.failures[method].pop(0)
         if self.limits.get(method):
             wait = self.limits[method].pop(0)
             return web.json_response(
@@ -173,7 +180,6 @@ class FakeSlack:
             "is_enterprise_install": False,
         }
 
-
 @asynccontextmanager
 async def fake_slack_server(fake: FakeSlack) -> AsyncIterator[FakeSlack]:
     app = web.Application()
@@ -191,7 +197,6 @@ async def fake_slack_server(fake: FakeSlack) -> AsyncIterator[FakeSlack]:
     finally:
         await runner.cleanup()
 
-
 def signed_headers(
     body: str, *, secret: str = SIGNING_SECRET, timestamp: int | None = None
 ) -> dict[str, str]:
@@ -199,7 +204,6 @@ def signed_headers(
     stamp = str(int(time.time()) if timestamp is None else timestamp)
     digest = hmac.new(secret.encode(), f"v0:{stamp}:{body}".encode(), hashlib.sha256).hexdigest()
     return {"X-Slack-Request-Timestamp": stamp, "X-Slack-Signature": f"v0={digest}"}
-
 
 class SlackSender:
     """Posts signed requests to /slack/events as Slack does: JSON events, form-encoded interactions."""

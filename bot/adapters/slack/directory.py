@@ -6,6 +6,7 @@ import logging
 import time
 from typing import Any
 
+import aiohttp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
@@ -30,6 +31,12 @@ def profile_of(user: dict[str, Any]) -> Profile:
     )
 
 
+def refused(error: SlackApiError) -> bool:
+    """Slack answered `ok: false` with an error code (a scope, a user): asking again won't help.
+    Anything else (a 5xx with any body, a 429) is Slack being unavailable."""
+    return error.response.status_code == 200 and isinstance(error.response.data, dict)
+
+
 class SlackDirectory:
     def __init__(self, clock: Any = time.monotonic) -> None:
         self._now = clock
@@ -43,9 +50,13 @@ class SlackDirectory:
             return cached[1]
         try:
             response = await client.users_info(user=user, include_locale=True)
-        except SlackApiError as error:
-            log.warning("users.info failed: %s", error.response.get("error"))
-            return cached[1] if cached else Profile()
+        except (SlackApiError, aiohttp.ClientError, TimeoutError) as error:
+            if cached is not None:
+                return cached[1]
+            if not (isinstance(error, SlackApiError) and refused(error)):
+                raise  # Slack down or slow: the turn fails and is not marked handled
+            log.warning("users.info failed: %s", error.response.get("error"))  # e.g. missing_scope
+            return Profile()
         found = profile_of(response.get("user") or {})
         self._remember(self._profiles, (team, user), (self._now() + PROFILE_TTL, found))
         return found

@@ -7,7 +7,7 @@ between posting and recording is found in the DM's history instead of being post
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 import aiohttp
 from slack_sdk.errors import SlackApiError
@@ -66,8 +66,10 @@ class SlackMessenger:
             )
         except SlackApiError as error:
             raise _delivery_error(error) from None
-        except (aiohttp.ClientError, TimeoutError) as error:
+        except aiohttp.ClientConnectorError as error:  # never reached Slack: nothing was posted
             raise DeliveryError(f"Slack unreachable: {type(error).__name__}") from None
+        except (aiohttp.ClientError, TimeoutError) as error:  # may have been posted: looked up first
+            raise DeliveryError(f"Slack unreachable: {type(error).__name__}", unknown=True) from None
         if self.on_sent is not None:
             self.on_sent(client, target)
         return str(response["ts"])
@@ -114,11 +116,19 @@ class SlackMessenger:
 
 
 def _delivery_error(error: SlackApiError) -> DeliveryError:
-    status = error.response.status_code
-    code = str(error.response.get("error") or f"HTTP {status}")
-    if status == 429:
-        retry_after = float(
-            error.response.headers.get("Retry-After", error.response.headers.get("retry-after", 1))
-        )
-        return DeliveryError("Slack rate limit (429)", retry_after=retry_after)
+    """A Web API error as the outbox sees it; the body may be anything (an HTML 5xx, a plain 429)."""
+    response = error.response
+    status = response.status_code
+    if status == 429:  # Retry-After is a header, whatever the body
+        return DeliveryError("Slack rate limit (429)", retry_after=retry_after(response.headers))
+    data = response.data if isinstance(response.data, dict) else {}
+    code = str(data.get("error") or f"HTTP {status}")
     return DeliveryError(f"Slack refused the message: {code}", permanent=code in PERMANENT)
+
+
+def retry_after(headers: Mapping[str, str]) -> float:
+    """Slack gives Retry-After in seconds; one second when it is missing or unreadable."""
+    try:
+        return max(0.0, float(headers.get("Retry-After", "1")))
+    except ValueError:
+        return 1.0

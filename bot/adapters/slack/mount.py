@@ -30,7 +30,6 @@ from bot.adapters.slack.turns import SlackTurns
 from bot.context import AppContext
 from bot.delivery.messenger import Target
 from bot.runtime.dispatcher import Dispatcher
-from bot.runtime.events import Event
 
 log = logging.getLogger(__name__)
 PATH = "/slack/events"
@@ -46,10 +45,15 @@ class SlackAdapter:
 
     @contextlib.asynccontextmanager
     async def running(self, socket_mode_token: str = "") -> AsyncIterator[None]:
-        """One pooled HTTP session for every Web API call (no TLS handshake per call), Socket Mode
-        if asked for; turns in flight finish on shutdown."""
-        session = aiohttp.ClientSession()
-        self.bolt.client.session = self.messenger.client.session = session
+        """Pooled HTTP sessions (no TLS handshake per call), one for turns and one for delivery,
+        each with its client's timeout (slack_sdk applies its own only to sessions it makes, and
+        aiohttp's default is five minutes); Socket Mode if asked for; turns in flight finish on
+        shutdown."""
+        sessions = [
+            aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=client.timeout))
+            for client in (self.bolt.client, self.messenger.client)
+        ]
+        self.bolt.client.session, self.messenger.client.session = sessions
         handler, connecting = None, None
         if socket_mode_token:
             from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
@@ -70,7 +74,8 @@ class SlackAdapter:
                 log.warning(
                     "Slack turns still running after %s s at shutdown were cancelled", SHUTDOWN_SECONDS
                 )
-            await session.close()
+            for session in sessions:
+                await session.close()
 
 
 def build(context: AppContext, dispatcher: Dispatcher) -> SlackAdapter:
@@ -98,8 +103,8 @@ def build(context: AppContext, dispatcher: Dispatcher) -> SlackAdapter:
 
     def refresh_home(web: AsyncWebClient, target: Target) -> None:
         """A nudge, a survey or a routed question changes what App Home shows: re-publish it."""
-        if turns.has_home(target.address):
-            work.spawn(turns.refresh_home(web, Event(address=target.address), passive=True))
+        if turns.home_views.may_have(target.address):
+            work.spawn(turns.refresh_home_if_seen(web, target.address))
 
     messenger = SlackMessenger(delivery_client(settings), SlackDirectory(), tokens, refresh_home)
     return SlackAdapter(bolt, turns, messenger, work)

@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import dataclasses
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
+import aiohttp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.adapters.slack import render
 from bot.adapters.slack.directory import SlackDirectory
+from bot.adapters.slack.home_views import HomeViews
 from bot.adapters.slack.translate import Interaction
 from bot.context import AppContext
 from bot.runtime.dispatcher import Dispatcher, Outcome
@@ -21,6 +24,7 @@ from bot.runtime.replies import Form, Reply
 from storage.repositories.platform_events import ProcessedEventRepository
 
 log = logging.getLogger(__name__)
+UNAVAILABLE = (SlackApiError, aiohttp.ClientError, TimeoutError)  # Slack down, slow or erring
 
 
 class SlackTurns:
@@ -29,8 +33,7 @@ class SlackTurns:
         self.dispatcher = dispatcher
         self.directory = directory
         self._locks: dict[tuple[str, str], tuple[asyncio.Lock, int]] = {}
-        # People who opened App Home since this process started: only their home is kept fresh.
-        self._home_seen: set[tuple[str, str]] = set()
+        self.home_views = HomeViews(context)  # only the homes of those who opened one are kept fresh
 
     async def first_time(self, key: str) -> bool:
         """A unique insert: Slack's retries and duplicate deliveries of `key` are handled once."""
@@ -41,11 +44,30 @@ class SlackTurns:
         """One turn: skipped if seen before; replies in the DM, modals opened, clicked message updated."""
         address = interaction.event.address
         async with self._one_at_a_time(address.workspace_id, address.user_id):
-            if await self.first_time(interaction.dedup_key):
-                await self._handle(interaction, client)
+            if not await self.first_time(interaction.dedup_key):
+                return
+            try:
+                event = await self._complete(interaction.event, client)
+            except UNAVAILABLE as error:
+                await self._not_handled(interaction, client, error)
+                return
+            await self._handle(interaction, event, client)
 
-    async def _handle(self, interaction: Interaction, client: AsyncWebClient) -> None:
-        event = await self._complete(interaction.event, client)
+    async def _not_handled(self, interaction: Interaction, client: AsyncWebClient, error: Exception) -> None:
+        """Slack failed a lookup before the turn began: its id is forgotten, so a redelivery is
+        served, and the person is asked to send it again. Never a silent drop."""
+        log.warning("Slack turn not handled, Slack unavailable: %s", type(error).__name__)
+        async with self.context.db.unit_of_work() as session:
+            await ProcessedEventRepository(session).forget("slack", interaction.dedup_key)
+        address = interaction.event.address
+        channel = address.conversation_id
+        if not channel.startswith("D"):
+            channel = self.directory.known_dm(address.workspace_id, address.user_id) or address.user_id
+        text = self.context.catalogue.text(self.context.settings.default_language, "slack.try_again")
+        with contextlib.suppress(*UNAVAILABLE):
+            await _call(client, "chat.postMessage", channel=channel, text=text)
+
+    async def _handle(self, interaction: Interaction, event: Event, client: AsyncWebClient) -> None:
         outcome = await self.dispatcher.handle(event)
         replies = await self._open_modal(client, outcome.replies, interaction.trigger_id, event)
         if interaction.source is not None:
@@ -56,7 +78,7 @@ class SlackTurns:
         channel = event.address.conversation_id
         for reply in replies:
             await _call(client, "chat.postMessage", channel=channel, **render.message(reply))
-        if interaction.from_home or (event.is_action and self.has_home(event.address)):
+        if interaction.from_home or (event.is_action and await self.home_views.has(event.address)):
             await self.refresh_home(client, event)
 
     async def open_form(self, interaction: Interaction, form: Form, client: AsyncWebClient) -> None:
@@ -139,14 +161,15 @@ class SlackTurns:
             content = {"text": note, "blocks": render.answered(source.blocks, note)}
         await _call(client, "chat.update", channel=source.channel, ts=source.ts, **content)
 
-    def has_home(self, address: Address) -> bool:
-        """Whether this person opened App Home since this process started (its view may go stale)."""
-        return (address.workspace_id, address.user_id) in self._home_seen
+    async def refresh_home_if_seen(self, client: AsyncWebClient, address: Address) -> None:
+        """A message from Stafet reached this person: their App Home, if they have one, is redrawn."""
+        if await self.home_views.has(address):
+            await self.refresh_home(client, Event(address=address), passive=True)
 
     async def _publish_home(
         self, client: AsyncWebClient, event: Event, replies: tuple[Reply, ...] | list[Reply]
     ) -> None:
-        self._home_seen.add((event.address.workspace_id, event.address.user_id))
+        await self.home_views.seen(event.address)
         await _call(client, "views.publish", user_id=event.address.user_id, view=render.home(replies))
 
 
@@ -156,5 +179,6 @@ async def _call(client: AsyncWebClient, method: str, **arguments: object) -> boo
         await client.api_call(method, json=arguments)
         return True
     except SlackApiError as error:
-        log.warning("Slack %s failed: %s", method, error.response.get("error"))
+        data = error.response.data if isinstance(error.response.data, dict) else {}
+        log.warning("Slack %s failed: %s", method, data.get("error") or f"HTTP {error.response.status_code}")
         return False

@@ -16,6 +16,7 @@ from bot.runtime.replies import Reply
 
 RETRYABLE = {408, 412, 429, 500, 502, 503, 504}  # throttled, or Teams briefly unavailable
 GONE = {401, 403, 404}  # uninstalled, blocked or deleted: retrying cannot help
+SEND_TIMEOUT_SECONDS = 15  # as the Slack delivery client's
 
 
 class TeamsMessenger:
@@ -36,8 +37,11 @@ class TeamsMessenger:
         sent: list[str] = []
 
         async def send_in_turn(context: TurnContext) -> None:
-            # The outbox owns retries: the connector client must not sleep and retry on its own.
-            context.turn_state[BotAdapter.BOT_CONNECTOR_CLIENT_KEY].config.retry_policy.retries = 0
+            # The outbox owns retries: the connector client must not sleep and retry on its own,
+            # nor wait msrest's 100 s default for an answer.
+            config = context.turn_state[BotAdapter.BOT_CONNECTOR_CLIENT_KEY].config
+            config.retry_policy.retries = 0
+            config.connection.timeout = SEND_TIMEOUT_SECONDS
             response = await context.send_activity(outgoing)
             sent.append(response.id if response and response.id else "")
 
