@@ -27,6 +27,7 @@ class Outcome:
     replies: tuple[Reply, ...]
     source_update: Reply | None = None
     private: bool = False  # what was chosen must not be echoed (see Router.action)
+    refused: bool = False  # the turn was turned down: a clicked control stays as it was
 
 
 class Dispatcher:
@@ -58,12 +59,16 @@ class Dispatcher:
             return Outcome(person_id, language, replies, turn.source_update, self.is_private(event))
         except UserFacingError as error:
             text = self.app.catalogue.text(language, error.key, **error.params)
-            return Outcome(person_id, language, (Reply(text=text),), private=self.is_private(event))
+            return Outcome(
+                person_id, language, (Reply(text=text),), private=self.is_private(event), refused=True
+            )
         except Exception:
             log.exception("handler failed for %s event (action=%s)", event.address.platform, event.action)
             self.app.metrics.handler_errors.inc()
             apology = self.app.catalogue.text(language, "error.generic")
-            return Outcome(person_id, language, (Reply(text=apology),), private=self.is_private(event))
+            return Outcome(
+                person_id, language, (Reply(text=apology),), private=self.is_private(event), refused=True
+            )
 
     def is_private(self, event: Event) -> bool:
         return self.router.is_private(event)

@@ -210,3 +210,26 @@ async def test_away_pauses_nudges_until_back(chat, deliver, nudge) -> None:  # t
     assert back["text"] == "Welcome back! Your lessons and reviews start again."
     await nudge("anna@example.org", ["basics"], "2")
     assert await deliver() == 1
+
+
+async def test_a_refused_second_click_leaves_the_shown_choice_alone(chat, deliver, nudge, http) -> None:  # type: ignore[no-untyped-def]
+    anna = chat("anna@example.org", "Anna")
+    await anna.say("hi")
+    await nudge("anna@example.org", ["basics"], "2026-11-23")
+    await deliver()
+    await anna.new_messages()
+    [quiz] = await anna.press("Take the quiz")
+    await anna.press("Your username")
+    right = next(b for b in quiz["buttons"] if b["label"] == RIGHT)
+    again = await http.post(
+        "/chat/api/send",
+        json={
+            "user": "anna@example.org",
+            "action": right["action"],
+            "value": right["value"],
+            "message": quiz["n"],
+        },
+    )
+    assert "already answered" in again.json()["messages"][-1]["text"]
+    [shown] = [m for m in await anna.history() if m["n"] == quiz["n"]]
+    assert shown["chosen"] == "Your username"

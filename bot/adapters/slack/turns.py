@@ -149,6 +149,8 @@ class SlackTurns:
     ) -> None:
         source = interaction.source
         assert source is not None
+        if outcome.refused:  # the click was turned down: the message stays as it was
+            return
         if outcome.source_update is not None:
             content = render.message(outcome.source_update)
         else:

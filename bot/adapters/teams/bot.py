@@ -76,7 +76,10 @@ class TeamsBot:
             await context.send_activity(Activity().deserialize(render.message(reply, labels)))
 
     async def _redraw(self, context: TurnContext, event: Event, outcome: Outcome) -> None:
-        """Replace the answered card: the handler's new version, or the card with the choice shown."""
+        """Replace the answered card: the handler's new version, or the card with the choice shown
+        (a refused click leaves the card as it was)."""
+        if outcome.refused:
+            return
         activity = context.activity
         routing = activity.value.get(ROUTING_KEY) or {}
         if outcome.source_update is not None:

@@ -99,7 +99,7 @@ async def _turn(
     async with context.db.unit_of_work() as session:
         log = WebchatRepository(session)
         updated = []
-        if event.is_action:
+        if event.is_action and not outcome.refused:  # a refused click leaves its controls as they were
             source = await _source(log, person_id, event)
             if source is not None:
                 updated.append(source)
