@@ -21,6 +21,8 @@ PEOPLE = (
     "hanne@example.org,Hanne Hansen,HR,hr,en\n"
     "carl@example.org,Carl Krog,Digitalisation,coordinator,en\n"
     "bo@example.org,Bo Berg,IT,employee,en\n"
+    "eva@example.org,Eva Eng,IT,employee,en\n"
+    "finn@example.org,Finn Fog,IT,employee,en\n"
 )
 
 

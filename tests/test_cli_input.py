@@ -59,7 +59,12 @@ def test_an_faq_approval_error_is_said_in_words() -> None:
     assert "carl@example.org is not a coordinator" in output
 
 
-def test_survey_times_in_words_and_a_clear_line_otherwise() -> None:
+def test_survey_times_in_words_and_a_clear_line_otherwise(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    people = tmp_path / "people.csv"
+    people.write_text(
+        "email,name\n" + "".join(f"p{n}@example.org,P{n}\n" for n in range(5)), encoding="utf-8"
+    )
+    assert runner.invoke(cli, ["people", "import", str(people)]).exit_code == 0
     output = refused("survey", "create", "enps", "--opens", "someday", "--closes", "tomorrow", "--everyone")
     assert 'expected "now", "today 13:00", "tomorrow 09:00"' in output and "--opens" in output
     made = runner.invoke(

@@ -26,6 +26,7 @@ TEAM = "T0001"
 OTHER_TOKEN = "xoxb-3333-4444-otherworkspace"
 APP_TOKEN = "xapp-1-A0STAFET-5555-appleveltoken"
 
+
 class FakeSocket:
     """Slack's Socket Mode end: says hello, pushes envelopes, collects the acks."""
 
@@ -55,11 +56,13 @@ class FakeSocket:
         while True:
             await ws.send_json(await self._outgoing.get())
 
+
 @dataclass
 class Call:
     method: str
     args: dict[str, Any]
     token: str = ""
+
 
 @dataclass
 class FakeSlack:
@@ -180,6 +183,7 @@ class FakeSlack:
             "is_enterprise_install": False,
         }
 
+
 @asynccontextmanager
 async def fake_slack_server(fake: FakeSlack) -> AsyncIterator[FakeSlack]:
     app = web.Application()
@@ -197,6 +201,7 @@ async def fake_slack_server(fake: FakeSlack) -> AsyncIterator[FakeSlack]:
     finally:
         await runner.cleanup()
 
+
 def signed_headers(
     body: str, *, secret: str = SIGNING_SECRET, timestamp: int | None = None
 ) -> dict[str, str]:
@@ -204,6 +209,7 @@ def signed_headers(
     stamp = str(int(time.time()) if timestamp is None else timestamp)
     digest = hmac.new(secret.encode(), f"v0:{stamp}:{body}".encode(), hashlib.sha256).hexdigest()
     return {"X-Slack-Request-Timestamp": stamp, "X-Slack-Signature": f"v0={digest}"}
+
 
 class SlackSender:
     """Posts signed requests to /slack/events as Slack does: JSON events, form-encoded interactions."""
