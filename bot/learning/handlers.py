@@ -143,7 +143,7 @@ async def define_term(turn: Turn) -> Reply:
         )
         return Reply(title=found.entry.term, text=text)
     buttons = tuple(Button(term, "learning.define", term) for term in found.suggestions)
-    key = "learning.define.suggest" if buttons else "learning.define.unknown"
+    key = "learning.define.suggest" if found.near and buttons else "learning.define.unknown"
     return Reply(text=turn.t(key, term=query.strip()), buttons=buttons)
 
 

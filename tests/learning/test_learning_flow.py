@@ -169,7 +169,12 @@ async def test_define_forgives_typos_and_suggests(chat) -> None:  # type: ignore
     [alias] = await anna.say("define 2fa")
     assert alias["title"] == "Two-factor authentication"
     [unknown] = await anna.say("define blockchain")
-    assert unknown["text"].startswith('I don\'t know "blockchain" yet.')
+    assert unknown["text"].startswith('I don\'t know "blockchain"')
+    assert len(unknown["buttons"]) == 1  # the closest term is offered, however far
+    for word in ("email", "training", "e-mail"):  # "AI" hides inside them, but is not meant
+        [reply] = await anna.say(f"define {word}")
+        assert reply.get("title") != "Artificial intelligence", word
+
     [dansk] = await anna.say("forklar tofaktor")
     assert dansk["title"] == "Two-factor authentication"  # Anna reads English
 
