@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
+from hashlib import sha256
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_datetime
@@ -23,8 +24,22 @@ def when_text(instant: datetime, zone: ZoneInfo, language: str, *, with_time: bo
     return format_datetime(instant.astimezone(zone), pattern, locale=language)
 
 
-def item_reply(say: Say, item: Item) -> Reply:
-    return quiz_reply(say, item.lesson, review=True) if item.review else lesson_card(say, item.lesson)
+def item_reply(say: Say, item: Item, showing: str = "") -> Reply:
+    """A lesson card, or a review's quiz with its options in the order of this `showing`."""
+    if item.review:
+        return quiz_reply(say, item.lesson, review=True, showing=showing)
+    return lesson_card(say, item.lesson)
+
+
+def showing_of(person_id: int, now: datetime) -> str:
+    """One showing of a quiz to one person: the options' order differs between people and times."""
+    return f"{person_id}:{now.isoformat()}"
+
+
+def shuffled(count: int, lesson_id: str, showing: str) -> list[int]:
+    """Option indexes in an order fixed by the lesson and the showing, so the right answer is
+    found by its value and never by its place (or by being first, last or in file order)."""
+    return sorted(range(count), key=lambda i: sha256(f"{lesson_id}:{showing}:{i}".encode()).digest())
 
 
 def lesson_card(say: Say, lesson: Lesson) -> Reply:
@@ -40,17 +55,16 @@ def lesson_card(say: Say, lesson: Lesson) -> Reply:
     )
 
 
-def quiz_reply(say: Say, lesson: Lesson, *, review: bool = False) -> Reply:
+def quiz_reply(say: Say, lesson: Lesson, *, review: bool = False, showing: str = "") -> Reply:
     """Buttons for one right answer; a multiple choice when several options are right."""
     title = say("learning.review.title", title=lesson.title) if review else lesson.title
     quiz = lesson.quiz
+    order = shuffled(len(quiz.options), lesson.id, showing)
     if len(quiz.correct) > 1:
-        options = tuple(Option(text, f"{lesson.id}:{i}") for i, text in enumerate(quiz.options))
+        options = tuple(Option(quiz.options[i], f"{lesson.id}:{i}") for i in order)
         text = f"{quiz.question}\n\n{say('learning.quiz.several')}"
         return Reply(title=title, text=text, choice=Choice("learning.answer", options, multiple=True))
-    buttons = tuple(
-        Button(text, "learning.answer", f"{lesson.id}:{i}") for i, text in enumerate(quiz.options)
-    )
+    buttons = tuple(Button(quiz.options[i], "learning.answer", f"{lesson.id}:{i}") for i in order)
     if review:
         buttons += (Button(say("learning.card.stop"), "learning.stop", lesson.track, "danger"),)
     return Reply(title=title, text=quiz.question, buttons=buttons)

@@ -50,7 +50,7 @@ async def next_item(turn: Turn) -> Reply | list[Reply]:
     item = await service.next_item(turn.person, tracks, turn.now())
     if item is None:
         return [Reply(text=turn.t("learning.next.done")), await tracks_reply(turn, service)]
-    return cards.item_reply(turn.t, item)
+    return cards.item_reply(turn.t, item, cards.showing_of(turn.person.id, turn.now()))
 
 
 async def show_tracks(turn: Turn) -> Reply:
@@ -65,14 +65,18 @@ async def choose_track(turn: Turn) -> list[Reply]:
     item = await service.next_item(turn.person, [track_id], turn.now())
     if item is None:
         return [Reply(text=turn.t("learning.track.finished", track=title))]
-    return [Reply(text=turn.t("learning.track.started", track=title)), cards.item_reply(turn.t, item)]
+    showing = cards.showing_of(turn.person.id, turn.now())
+    return [
+        Reply(text=turn.t("learning.track.started", track=title)),
+        cards.item_reply(turn.t, item, showing),
+    ]
 
 
 async def take_quiz(turn: Turn) -> Reply:
     lesson = turn.app.content.lesson(turn.event.value, turn.language)
     if lesson is None:
         raise UserFacingError("learning.unknown_lesson")
-    return cards.quiz_reply(turn.t, lesson)
+    return cards.quiz_reply(turn.t, lesson, showing=cards.showing_of(turn.person.id, turn.now()))
 
 
 async def answer(turn: Turn) -> list[Reply]:

@@ -215,3 +215,24 @@ async def test_away_pauses_nudges_until_back(chat, deliver, nudge) -> None:  # t
     assert back["text"] == "Welcome back! Your lessons and reviews start again."
     await nudge("anna@example.org", ["basics"], "2")
     assert await deliver() == 1
+
+
+async def test_quiz_options_are_in_another_order_for_each_person_and_found_by_value(  # type: ignore[no-untyped-def]
+    chat, deliver, nudge
+) -> None:
+    orders = []
+    for n in range(4):
+        person = chat(f"p{n}@example.org", f"P{n}")
+        await person.say("hi")
+        await nudge(f"p{n}@example.org", ["basics"], "2026-11-23")
+        await deliver()
+        await person.new_messages()
+        [quiz] = await person.press("Take the quiz")
+        labels = [b["label"] for b in quiz["buttons"]]
+        orders.append(labels)
+        again = await person.history()
+        assert [b["label"] for b in again[-1]["buttons"]] == labels  # one card keeps its order
+        feedback, _ = await person.press(RIGHT)
+        assert feedback["text"].startswith("Right!")  # wherever the right answer stood
+    assert len({tuple(order) for order in orders}) > 1
+    assert {frozenset(order) for order in orders} == {frozenset(orders[0])}
