@@ -6,16 +6,17 @@ from bot.home import HomeSection
 from bot.learning import cards
 from bot.learning.define import define
 from bot.learning.delivery import COMPOSERS, JOBS
-from bot.learning.leave import MAX_DAYS, last_day_of_leave
 from bot.learning.progress import progress_of
 from bot.learning.service import LearningService
 from bot.learning.views import home_section, progress_reply, tracks_reply
+from bot.people.typed_dates import typed_day
 from bot.runtime.errors import UserFacingError
 from bot.runtime.replies import Button, Reply
 from bot.runtime.router import Router
 from bot.runtime.turn import Turn
 
 __all__ = ["COMPOSERS", "HOME", "JOBS", "register"]
+MAX_DAYS = 90  # the longest leave set in one go
 HOME: list[HomeSection] = [home_section]
 
 
@@ -163,7 +164,7 @@ async def away(turn: Turn) -> Reply:
 async def _away_until(turn: Turn) -> Reply:
     service = _service(turn)
     today = service.calendar(turn.person).local_day(turn.now())
-    last_day = last_day_of_leave(turn.args, today)
+    last_day = typed_day(turn.args, today)
     if last_day is None:
         return Reply(text=turn.t("learning.away.unreadable", text=turn.args.strip()[:40]))
     days = (last_day - today).days + 1
