@@ -11,6 +11,7 @@ from babel.dates import format_datetime
 
 from bot.content.lessons import Lesson
 from bot.learning.service import AnswerResult, Item
+from bot.learning.srs import CONFIDENCE
 from bot.runtime.replies import Button, Choice, Field, Form, Option, Reply
 
 Say = Callable[..., str]  # (key, **params) -> text in the reader's language
@@ -84,10 +85,32 @@ def feedback(say: Say, result: AnswerResult, zone: ZoneInfo, language: str) -> l
         after = say("learning.feedback.again", date=when_text(result.due_at, zone, language))
     else:
         after = ""
-    replies = [Reply(text="\n\n".join(part for part in (verdict, quiz.explanation, after) if part))]
+    ask = say("learning.confidence.ask")
+    sure = tuple(
+        Button(say(f"learning.confidence.{level}"), "learning.confidence", f"{result.lesson.id}:{level}")
+        for level in CONFIDENCE
+    )
+    text = "\n\n".join(part for part in (verdict, quiz.explanation, after, ask) if part)
+    replies = [Reply(text=text, buttons=sure)]
     if result.first:
         replies.append(reflection_prompt(say, result.lesson))
     return replies
+
+
+def confidence_noted(say: Say, result: AnswerResult, level: str, zone: ZoneInfo, language: str) -> Reply:
+    """What their confidence changed: when the question comes back now."""
+    if result.retired or result.due_at is None:
+        return Reply(text=say("learning.confidence.noted_retired"))
+    when = when_text(result.due_at, zone, language, with_time=True)
+    if not result.correct:
+        key = (
+            "learning.confidence.noted_misconception"
+            if level == "sure"
+            else "learning.confidence.noted_wrong"
+        )
+    else:
+        key = "learning.confidence.noted_right" if level == "sure" else "learning.confidence.noted_not_yet"
+    return Reply(text=say(key, date=when))
 
 
 def reflection_prompt(say: Say, lesson: Lesson) -> Reply:

@@ -31,6 +31,7 @@ def register(router: Router) -> None:
     router.action("learning.track", choose_track)
     router.action("learning.quiz", take_quiz)
     router.action("learning.answer", answer)
+    router.action("learning.confidence", confidence)
     router.action("learning.reflect", reflect)
     router.action("learning.later", later)
     router.action("learning.snooze", snooze)
@@ -89,6 +90,15 @@ async def answer(turn: Turn) -> list[Reply]:
     service = _service(turn)
     result = await service.answer(turn.person, lesson_ids.pop(), {int(i) for _, _, i in picks}, turn.now())
     return cards.feedback(turn.t, result, service.calendar(turn.person).zone, turn.language)
+
+
+async def confidence(turn: Turn) -> Reply:
+    """ "How sure were you?" after a quiz answer: `value` is `lesson:sure|unsure|guessed`."""
+    lesson_id, _, level = turn.event.value.rpartition(":")
+    service = _service(turn)
+    result = await service.confidence(turn.person, lesson_id, level, turn.now())
+    zone = service.calendar(turn.person).zone
+    return cards.confidence_noted(turn.t, result, level, zone, turn.language)
 
 
 async def reflect(turn: Turn) -> Reply:
