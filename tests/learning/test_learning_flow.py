@@ -265,3 +265,5 @@ async def test_confidence_moves_the_next_review(
     async with app.state.context.db.unit_of_work() as session:
         sure = dict((await session.execute(select(QuizAnswer.person_id, QuizAnswer.confidence))).all())
     assert sorted(sure.values()) == ["guessed", "sure"]
+    [progress] = await bo.say("progress")
+    assert "Correct and confident: 0" in progress["text"]  # a right guess is not yet knowledge
