@@ -29,6 +29,14 @@ def normalise_language(tag: str | None) -> str | None:
 
 
 @dataclass(frozen=True, slots=True)
+class Term:
+    """A parameter that is itself a catalogue key ("paused"), so it is said in the reader's language
+    wherever the message is rendered, rather than in English inside a Danish sentence."""
+
+    key: str
+
+
+@dataclass(frozen=True, slots=True)
 class Problem:
     file: Path
     line: int
@@ -64,7 +72,10 @@ class Catalogue:
         """The message `key` in `language` with `{placeholders}` filled in."""
         translations = self._translations.get(language) or self._translations["en"]
         template = translations.gettext(key)
-        return template.format(**params) if params else template
+        if not params:
+            return template
+        words = {name: self.text(language, v.key) if isinstance(v, Term) else v for name, v in params.items()}
+        return template.format(**words)
 
     def plural(self, language: str, key: str, count: int, /, **params: object) -> str:
         translations = self._translations.get(language) or self._translations["en"]

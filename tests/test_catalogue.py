@@ -37,3 +37,16 @@ def test_platform_locales_map_to_our_languages() -> None:
     assert normalise_language("no") == "nb"
     assert normalise_language("en-GB") == "en"
     assert normalise_language("fr-FR") is None
+
+
+def test_a_state_inside_a_sentence_is_said_in_the_reader_s_language() -> None:
+    from bot.config import DEFAULT_CONTENT_DIR
+    from bot.i18n import Catalogue, Term
+
+    catalogue = Catalogue(DEFAULT_CONTENT_DIR / "messages")
+    paused = Term("campaigns.state.paused")
+    assert catalogue.text("da", "campaigns.bad_state", name="Kick-off", state=paused) == (
+        "Kampagnen Kick-off er sat på pause, så det kan ikke lade sig gøre nu."
+    )
+    assert "er satt på pause" in catalogue.text("nb", "campaigns.bad_state", name="K", state=paused)
+    assert "is paused" in catalogue.text("en", "campaigns.bad_state", name="K", state=paused)

@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
-from bot.learning.leave import last_day_of_leave
+from bot.people.typed_dates import typed_day
 from storage.models import DeliveryPreference, Question
 
 TODAY = date(2026, 12, 6)
@@ -26,7 +26,7 @@ TODAY = date(2026, 12, 6)
     ],
 )
 def test_the_last_day_of_leave_is_read_day_first(text: str, expected: date | None) -> None:
-    assert last_day_of_leave(text, TODAY) == expected
+    assert typed_day(text, TODAY) == expected
 
 
 async def test_away_until_a_date_and_back_in_each_language(chat, app) -> None:  # type: ignore[no-untyped-def]

@@ -100,3 +100,23 @@ def test_shipped_content_covers_the_four_modules_in_every_language() -> None:
     library = load_library(DEFAULT_CONTENT_DIR)
     competences = {lesson["en"].competence for lesson in library.lessons.values()}
     assert {"security", "data_and_ai", "workflow_automation", "digital_leadership"} <= competences
+
+
+def test_a_right_answer_longest_by_far_is_warned_about_without_failing(tmp_path: Path) -> None:
+    import shutil
+
+    from bot.content.check import quiz_warnings
+
+    content = tmp_path / "content"
+    shutil.copytree(Path(__file__).parent / "fixtures" / "learning_content", content)
+    assert quiz_warnings(content) == []
+    lesson = content / "lessons" / "basics" / "b-adv.en.md"
+    key = '    - "Report it and go to the site yourself"'
+    longer = '    - "Report it to IT support at once and then go to the site yourself by typing its address"'
+    lesson.write_text(lesson.read_text(encoding="utf-8").replace(key, longer), encoding="utf-8")
+    [warned] = [str(w) for w in quiz_warnings(content)]
+    assert (
+        warned == f"{lesson}:16: warning: the right answer is the longest option by far (86 vs 24 characters)"
+    )
+    result = CliRunner().invoke(cli, ["content", "check", str(content)])
+    assert result.exit_code == 0 and warned in result.stdout

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from zoneinfo import ZoneInfo
+
 from fastapi import FastAPI
 from sqlalchemy import select
 
@@ -10,6 +12,7 @@ from bot.questions.faq import FaqService
 from bot.questions.registry import Profile
 from storage.models import FaqEntry, OutboxMessage, Question
 from storage.repositories.people import PeopleRepository
+from storage.repositories.questions import QuestionRepository
 
 
 async def _ambassadors(app: FastAPI, *emails: str) -> None:
@@ -69,6 +72,19 @@ async def test_ambassador_sets_own_status(chat, app: FastAPI) -> None:  # type: 
     assert "now: Away" in away["text"]
     [out] = await bo.say("availability out 2026-12-01")
     assert "Out of office" in out["text"]
+    await bo.say("sprog da")
+    [dansk] = await bo.say("tilgængelighed væk")
+    assert dansk["text"] == "Din status er nu: Væk."
+    [ude] = await bo.say("tilgængelighed fraværende 1.12.2026")
+    assert ude["text"] == "Din status er nu: Fraværende."
+    [wrong] = await bo.say("tilgængelighed måske")
+    assert wrong["text"].startswith("Skriv tilgængelig, væk eller fraværende")
+    async with app.state.context.db.unit_of_work() as session:
+        ambassador = await QuestionRepository(session).ambassador(
+            (await PeopleRepository(session).by_email("bo@example.org")).id
+        )
+        back = ambassador.away_until.astimezone(ZoneInfo(ambassador.timezone)).date()
+        assert ambassador.status == "out" and back.isoformat() == "2026-12-01"
 
 
 async def test_stale_entries_remind_their_owner_once(chat, app: FastAPI, clock) -> None:  # type: ignore[no-untyped-def]

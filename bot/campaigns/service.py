@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.campaigns.spec import CampaignSpec, KnownContent, WaveSpec, spec_of, validate, vars_of
 from bot.campaigns.unsent import refresh_unsent
 from bot.clock import Clock
+from bot.i18n import Term
 from bot.runtime.errors import UserFacingError
 from storage.models import Campaign, CampaignWave
 from storage.repositories.campaigns import CampaignRepository
@@ -53,7 +54,7 @@ class CampaignService:
         changed = [name for name in content if getattr(spec, name) != getattr(before, name)]
         if changed and campaign.state not in CONTENT_EDITABLE:
             key = "campaigns.finished_fixed" if campaign.state == "finished" else "campaigns.pause_to_change"
-            raise UserFacingError(key, name=campaign.name, state=campaign.state)
+            raise UserFacingError(key, name=campaign.name, state=Term(f"campaigns.state.{campaign.state}"))
         waves = _rewaved(campaign.waves, spec.waves) if "waves" in changed else campaign.waves
         _apply(campaign, spec, self.clock.now())
         campaign.waves = waves
@@ -71,7 +72,9 @@ class CampaignService:
         """pause, resume (or start) or finish; pausing holds unsent rows, resuming releases them."""
         campaign = await self.get(ref)
         if campaign.state not in MOVES[action]:
-            raise UserFacingError("campaigns.bad_state", name=campaign.name, state=campaign.state)
+            raise UserFacingError(
+                "campaigns.bad_state", name=campaign.name, state=Term(f"campaigns.state.{campaign.state}")
+            )
         now = self.clock.now()
         if action == "pause":
             await self.repo.hold_pending(campaign.id)

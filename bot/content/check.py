@@ -114,6 +114,24 @@ CHECKERS: list[Checker] = [
 ]
 
 
+WIDE_MARGIN = 1.5  # a right answer this many times longer than every other option gives itself away
+
+
+def quiz_warnings(content_dir: Path) -> list[Problem]:
+    """Quizzes whose single right answer is by far the longest option: learners guess it."""
+    warnings = []
+    for found in read_lessons(content_dir)[0]:
+        quiz = found.lesson.quiz
+        if len(quiz.correct) != 1 or len(quiz.options) < 2:
+            continue
+        key = len(quiz.options[quiz.correct[0]])
+        others = max(len(text) for i, text in enumerate(quiz.options) if i != quiz.correct[0])
+        if key >= WIDE_MARGIN * others and key - others >= 15:
+            message = f"warning: the right answer is the longest option by far ({key} vs {others} characters)"
+            warnings.append(found.located.problem(["quiz", "correct"], message))
+    return sorted(warnings, key=lambda p: (str(p.file), p.line))
+
+
 def check_content(content_dir: Path) -> list[Problem]:
     """All checkers' problems, ordered by file and line."""
     problems = [problem for checker in CHECKERS for problem in checker(content_dir)]

@@ -8,7 +8,7 @@ from pathlib import Path
 import typer
 
 from bot.cli.common import settings_of
-from bot.content.check import check_content
+from bot.content.check import check_content, quiz_warnings
 from bot.content.listing import content_listing
 
 app = typer.Typer(help="Learning content: lessons, tracks, glossary, survey templates.", no_args_is_help=True)
@@ -19,13 +19,14 @@ def check(
     ctx: typer.Context,
     path: Path | None = typer.Argument(None, help="Content directory (STAFET_CONTENT_DIR)."),
 ) -> None:
-    """Validate every file; print each problem as file:line: message; exit 1 if any."""
+    """Validate every file; print each problem as file:line: message; exit 1 if any (warnings,
+    such as a right answer that is by far the longest option, do not fail the check)."""
     directory = path or settings_of(ctx).content_dir
     if not directory.is_dir():
         typer.echo(f"{directory}: not a directory", err=True)
         raise typer.Exit(2)
     problems = check_content(directory)
-    for problem in problems:
+    for problem in [*problems, *quiz_warnings(directory)]:
         typer.echo(str(problem))
     if problems:
         typer.echo(f"{len(problems)} problem(s) found.", err=True)

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
+from hashlib import sha256
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_datetime
 
 from bot.content.lessons import Lesson
 from bot.learning.service import AnswerResult, Item
+from bot.learning.srs import CONFIDENCE
 from bot.runtime.replies import Button, Choice, Field, Form, Option, Reply
 
 Say = Callable[..., str]  # (key, **params) -> text in the reader's language
@@ -23,8 +25,22 @@ def when_text(instant: datetime, zone: ZoneInfo, language: str, *, with_time: bo
     return format_datetime(instant.astimezone(zone), pattern, locale=language)
 
 
-def item_reply(say: Say, item: Item) -> Reply:
-    return quiz_reply(say, item.lesson, review=True) if item.review else lesson_card(say, item.lesson)
+def item_reply(say: Say, item: Item, showing: str = "") -> Reply:
+    """A lesson card, or a review's quiz with its options in the order of this `showing`."""
+    if item.review:
+        return quiz_reply(say, item.lesson, review=True, showing=showing)
+    return lesson_card(say, item.lesson)
+
+
+def showing_of(person_id: int, now: datetime) -> str:
+    """One showing of a quiz to one person: the options' order differs between people and times."""
+    return f"{person_id}:{now.isoformat()}"
+
+
+def shuffled(count: int, lesson_id: str, showing: str) -> list[int]:
+    """Option indexes in an order fixed by the lesson and the showing, so the right answer is
+    found by its value and never by its place (or by being first, last or in file order)."""
+    return sorted(range(count), key=lambda i: sha256(f"{lesson_id}:{showing}:{i}".encode()).digest())
 
 
 def lesson_card(say: Say, lesson: Lesson) -> Reply:
@@ -40,17 +56,16 @@ def lesson_card(say: Say, lesson: Lesson) -> Reply:
     )
 
 
-def quiz_reply(say: Say, lesson: Lesson, *, review: bool = False) -> Reply:
+def quiz_reply(say: Say, lesson: Lesson, *, review: bool = False, showing: str = "") -> Reply:
     """Buttons for one right answer; a multiple choice when several options are right."""
     title = say("learning.review.title", title=lesson.title) if review else lesson.title
     quiz = lesson.quiz
+    order = shuffled(len(quiz.options), lesson.id, showing)
     if len(quiz.correct) > 1:
-        options = tuple(Option(text, f"{lesson.id}:{i}") for i, text in enumerate(quiz.options))
+        options = tuple(Option(quiz.options[i], f"{lesson.id}:{i}") for i in order)
         text = f"{quiz.question}\n\n{say('learning.quiz.several')}"
         return Reply(title=title, text=text, choice=Choice("learning.answer", options, multiple=True))
-    buttons = tuple(
-        Button(text, "learning.answer", f"{lesson.id}:{i}") for i, text in enumerate(quiz.options)
-    )
+    buttons = tuple(Button(quiz.options[i], "learning.answer", f"{lesson.id}:{i}") for i in order)
     if review:
         buttons += (Button(say("learning.card.stop"), "learning.stop", lesson.track, "danger"),)
     return Reply(title=title, text=quiz.question, buttons=buttons)
@@ -70,10 +85,32 @@ def feedback(say: Say, result: AnswerResult, zone: ZoneInfo, language: str) -> l
         after = say("learning.feedback.again", date=when_text(result.due_at, zone, language))
     else:
         after = ""
-    replies = [Reply(text="\n\n".join(part for part in (verdict, quiz.explanation, after) if part))]
+    ask = say("learning.confidence.ask")
+    sure = tuple(
+        Button(say(f"learning.confidence.{level}"), "learning.confidence", f"{result.lesson.id}:{level}")
+        for level in CONFIDENCE
+    )
+    text = "\n\n".join(part for part in (verdict, quiz.explanation, after, ask) if part)
+    replies = [Reply(text=text, buttons=sure)]
     if result.first:
         replies.append(reflection_prompt(say, result.lesson))
     return replies
+
+
+def confidence_noted(say: Say, result: AnswerResult, level: str, zone: ZoneInfo, language: str) -> Reply:
+    """What their confidence changed: when the question comes back now."""
+    if result.retired or result.due_at is None:
+        return Reply(text=say("learning.confidence.noted_retired"))
+    when = when_text(result.due_at, zone, language, with_time=True)
+    if not result.correct:
+        key = (
+            "learning.confidence.noted_misconception"
+            if level == "sure"
+            else "learning.confidence.noted_wrong"
+        )
+    else:
+        key = "learning.confidence.noted_right" if level == "sure" else "learning.confidence.noted_not_yet"
+    return Reply(text=say(key, date=when))
 
 
 def reflection_prompt(say: Say, lesson: Lesson) -> Reply:

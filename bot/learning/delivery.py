@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.context import AppContext
 from bot.delivery.compose import Composer
-from bot.learning.cards import Say, item_reply
+from bot.learning.cards import Say, item_reply, showing_of
 from bot.learning.service import REVIEW_KIND, SNOOZE_KIND, LearningService
 from bot.runtime.replies import Reply
 from bot.scheduler import RecurringJob
@@ -35,7 +35,7 @@ async def compose_nudge(
     service = LearningService(session, app.content, app.settings)
     tracks = payload.get("tracks", [])
     item = await service.nudge(person, [tracks] if isinstance(tracks, str) else [str(t) for t in tracks], now)
-    return None if item is None else item_reply(say_for(app, person), item)
+    return None if item is None else item_reply(say_for(app, person), item, showing_of(person.id, now))
 
 
 async def compose_review(
@@ -43,7 +43,7 @@ async def compose_review(
 ) -> Reply | None:
     service = LearningService(session, app.content, app.settings)
     item = await service.review_to_send(person, str(payload.get("lesson_id", "")), now)
-    return None if item is None else item_reply(say_for(app, person), item)
+    return None if item is None else item_reply(say_for(app, person), item, showing_of(person.id, now))
 
 
 async def compose_snoozed(
@@ -51,7 +51,7 @@ async def compose_snoozed(
 ) -> Reply | None:
     service = LearningService(session, app.content, app.settings)
     item = await service.snoozed_to_send(person, str(payload.get("lesson_id", "")), now)
-    return None if item is None else item_reply(say_for(app, person), item)
+    return None if item is None else item_reply(say_for(app, person), item, showing_of(person.id, now))
 
 
 async def queue_reviews(app: AppContext) -> None:

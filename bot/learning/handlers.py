@@ -6,16 +6,17 @@ from bot.home import HomeSection
 from bot.learning import cards
 from bot.learning.define import define
 from bot.learning.delivery import COMPOSERS, JOBS
-from bot.learning.leave import MAX_DAYS, last_day_of_leave
 from bot.learning.progress import progress_of
 from bot.learning.service import LearningService
 from bot.learning.views import home_section, progress_reply, tracks_reply
+from bot.people.typed_dates import typed_day
 from bot.runtime.errors import UserFacingError
 from bot.runtime.replies import Button, Reply
 from bot.runtime.router import Router
 from bot.runtime.turn import Turn
 
 __all__ = ["COMPOSERS", "HOME", "JOBS", "register"]
+MAX_DAYS = 90  # the longest leave set in one go
 HOME: list[HomeSection] = [home_section]
 
 
@@ -30,6 +31,7 @@ def register(router: Router) -> None:
     router.action("learning.track", choose_track)
     router.action("learning.quiz", take_quiz)
     router.action("learning.answer", answer)
+    router.action("learning.confidence", confidence)
     router.action("learning.reflect", reflect)
     router.action("learning.later", later)
     router.action("learning.snooze", snooze)
@@ -50,7 +52,7 @@ async def next_item(turn: Turn) -> Reply | list[Reply]:
     item = await service.next_item(turn.person, tracks, turn.now())
     if item is None:
         return [Reply(text=turn.t("learning.next.done")), await tracks_reply(turn, service)]
-    return cards.item_reply(turn.t, item)
+    return cards.item_reply(turn.t, item, cards.showing_of(turn.person.id, turn.now()))
 
 
 async def show_tracks(turn: Turn) -> Reply:
@@ -65,14 +67,18 @@ async def choose_track(turn: Turn) -> list[Reply]:
     item = await service.next_item(turn.person, [track_id], turn.now())
     if item is None:
         return [Reply(text=turn.t("learning.track.finished", track=title))]
-    return [Reply(text=turn.t("learning.track.started", track=title)), cards.item_reply(turn.t, item)]
+    showing = cards.showing_of(turn.person.id, turn.now())
+    return [
+        Reply(text=turn.t("learning.track.started", track=title)),
+        cards.item_reply(turn.t, item, showing),
+    ]
 
 
 async def take_quiz(turn: Turn) -> Reply:
     lesson = turn.app.content.lesson(turn.event.value, turn.language)
     if lesson is None:
         raise UserFacingError("learning.unknown_lesson")
-    return cards.quiz_reply(turn.t, lesson)
+    return cards.quiz_reply(turn.t, lesson, showing=cards.showing_of(turn.person.id, turn.now()))
 
 
 async def answer(turn: Turn) -> list[Reply]:
@@ -84,6 +90,15 @@ async def answer(turn: Turn) -> list[Reply]:
     service = _service(turn)
     result = await service.answer(turn.person, lesson_ids.pop(), {int(i) for _, _, i in picks}, turn.now())
     return cards.feedback(turn.t, result, service.calendar(turn.person).zone, turn.language)
+
+
+async def confidence(turn: Turn) -> Reply:
+    """ "How sure were you?" after a quiz answer: `value` is `lesson:sure|unsure|guessed`."""
+    lesson_id, _, level = turn.event.value.rpartition(":")
+    service = _service(turn)
+    result = await service.confidence(turn.person, lesson_id, level, turn.now())
+    zone = service.calendar(turn.person).zone
+    return cards.confidence_noted(turn.t, result, level, zone, turn.language)
 
 
 async def reflect(turn: Turn) -> Reply:
@@ -143,7 +158,7 @@ async def define_term(turn: Turn) -> Reply:
         )
         return Reply(title=found.entry.term, text=text)
     buttons = tuple(Button(term, "learning.define", term) for term in found.suggestions)
-    key = "learning.define.suggest" if buttons else "learning.define.unknown"
+    key = "learning.define.suggest" if found.near and buttons else "learning.define.unknown"
     return Reply(text=turn.t(key, term=query.strip()), buttons=buttons)
 
 
@@ -159,7 +174,7 @@ async def away(turn: Turn) -> Reply:
 async def _away_until(turn: Turn) -> Reply:
     service = _service(turn)
     today = service.calendar(turn.person).local_day(turn.now())
-    last_day = last_day_of_leave(turn.args, today)
+    last_day = typed_day(turn.args, today)
     if last_day is None:
         return Reply(text=turn.t("learning.away.unreadable", text=turn.args.strip()[:40]))
     days = (last_day - today).days + 1

@@ -28,6 +28,7 @@ class Progress:
     lessons_done: int
     answers: int
     correct: int
+    confident: int  # right and sure of it: knowledge, not luck
     streak: int
     points: int
     areas: tuple[AreaProgress, ...]
@@ -65,6 +66,7 @@ async def progress_of(
         lessons_done=len(items),
         answers=len(answers),
         correct=correct,
+        confident=sum(a.correct and a.confidence == "sure" for a in answers),
         streak=streak,
         points=POINTS_PER_LESSON * len(items) + POINTS_PER_CORRECT * correct,
         areas=tuple(areas),

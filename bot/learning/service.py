@@ -15,7 +15,7 @@ from bot.delivery.outbox import Outbox
 from bot.delivery.policy import OUT_OF_OFFICE
 from bot.learning.calendar import WorkCalendar
 from bot.learning.order import content_roles, lesson_order
-from bot.learning.srs import apply_answer
+from bot.learning.srs import CONFIDENCE, apply_answer, apply_confidence
 from bot.runtime.errors import UserFacingError
 from storage.models import LearningItem, Person
 from storage.repositories.learning import LearningRepository
@@ -166,6 +166,20 @@ class LearningService:
             person.id, lesson_id, now, calendar.local_day(now), correct=correct, review=not first
         )
         return AnswerResult(lesson, correct, first, item.retired_at is not None, item.due_at)
+
+    async def confidence(self, person: Person, lesson_id: str, level: str, now: datetime) -> AnswerResult:
+        """How sure they were of their last answer to the lesson's quiz: said once, and it moves
+        the next review (a confident mistake comes back first, a lucky guess does not retire)."""
+        answer = await self.repo.latest_answer(person.id, lesson_id)
+        item = await self.repo.item(person.id, lesson_id)
+        lesson = self.content.lesson(lesson_id, self.language(person))
+        if answer is None or item is None or lesson is None or level not in CONFIDENCE:
+            raise UserFacingError("learning.unknown_lesson")
+        if answer.confidence is not None:
+            raise UserFacingError("learning.confidence.already")
+        answer.confidence = level
+        apply_confidence(item, answer.correct, level, now, await self.work_calendar(person))
+        return AnswerResult(lesson, answer.correct, False, item.retired_at is not None, item.due_at)
 
     async def reflect(self, person: Person, lesson_id: str, text: str) -> None:
         item = await self.repo.item(person.id, lesson_id)

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from bot.learning.calendar import WorkCalendar
 from storage.models import LearningItem
 
 INTERVALS = (1, 3, 7, 16, 35)  # days after the 1st, 2nd, ... correct answer
 RETIRE_AFTER = 2  # correct answers in a row
+URGENT_AFTER = timedelta(hours=2)  # a confident wrong answer comes back this soon, within the window
 
 
 def apply_answer(item: LearningItem, correct: bool, now: datetime, calendar: WorkCalendar) -> None:
@@ -25,3 +26,20 @@ def apply_answer(item: LearningItem, correct: bool, now: datetime, calendar: Wor
         return
     days = INTERVALS[min(item.correct_count, len(INTERVALS)) - 1]
     item.due_at = calendar.mornings_later(now, days)
+
+
+CONFIDENCE = ("sure", "unsure", "guessed")
+
+
+def apply_confidence(
+    item: LearningItem, correct: bool, confidence: str, now: datetime, calendar: WorkCalendar
+) -> None:
+    """How sure the learner was changes what the answer means: a confident wrong answer is a
+    misconception and comes back first (later today if the window allows); a right answer that
+    was a guess, or unsure, is not yet knowledge, so it does not count towards retiring."""
+    if not correct and confidence == "sure":
+        soon = calendar.window_start_from(now + URGENT_AFTER)
+        item.due_at = min(soon, calendar.next_morning(now))
+    elif correct and confidence != "sure":
+        item.correct_streak, item.retired_at = 0, None
+        item.due_at = calendar.mornings_later(now, 1)

@@ -12,6 +12,11 @@ def progress_reply(turn: Turn, progress: Progress) -> Reply:
     lines = [
         f"- {turn.t('learning.progress.lessons', count=progress.lessons_done)}",
         f"- {_accuracy(turn, progress)}",
+        *(
+            [f"- {turn.t('learning.progress.confident', count=progress.confident)}"]
+            if progress.answers
+            else []
+        ),
         f"- {turn.t('learning.progress.streak', count=progress.streak)}",
         f"- {turn.t('learning.progress.points', count=progress.points)}",
         "",

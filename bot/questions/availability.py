@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, time
+from datetime import datetime, time
 from zoneinfo import ZoneInfo
 
+from bot.people.typed_dates import typed_day
 from bot.runtime.errors import UserFacingError
 from bot.runtime.replies import Button, Reply
 from bot.runtime.turn import Turn
 from storage.repositories.questions import QuestionRepository
+
+STATUSES = ("available", "away", "out")
 
 
 async def choose_availability(turn: Turn) -> Reply:
@@ -30,18 +33,27 @@ async def set_availability(turn: Turn) -> Reply:
     return await _set(turn, turn.event.value, "")
 
 
-async def _set(turn: Turn, status: str, until: str) -> Reply:
-    """`available`, `away`, or `out YYYY-MM-DD` (back on that morning)."""
+def _status(turn: Turn, word: str) -> str:
+    """The status a word means, in any of our languages ("væk", "borte" and "away" are one)."""
+    for status in STATUSES:
+        if word.lower() == status or word.lower() in turn.app.catalogue.words(
+            f"questions.availability.words.{status}"
+        ):
+            return status
+    raise UserFacingError("questions.availability.unknown")
+
+
+async def _set(turn: Turn, word: str, until: str) -> Reply:
+    """`available`, `away`, or `out 20.12.2026` (back on that morning), in the person's words."""
     ambassador = await QuestionRepository(turn.session).ambassador(turn.person.id)
     if ambassador is None:
         raise UserFacingError("questions.availability.not_ambassador")
-    if status not in ("available", "away", "out"):
-        raise UserFacingError("questions.availability.unknown")
+    status = _status(turn, word)
     ambassador.status, ambassador.away_until = status, None
     if status == "out":
-        try:
-            day = date.fromisoformat(until)
-        except ValueError:
-            raise UserFacingError("questions.availability.unknown") from None
-        ambassador.away_until = datetime.combine(day, time(0), ZoneInfo(ambassador.timezone))
+        zone = ZoneInfo(ambassador.timezone)
+        day = typed_day(until, turn.now().astimezone(zone).date())
+        if day is None:
+            raise UserFacingError("questions.availability.unknown")
+        ambassador.away_until = datetime.combine(day, time(0), zone)
     return Reply(text=turn.t("questions.availability.set", status=turn.t(f"questions.availability.{status}")))

@@ -60,6 +60,7 @@ class QuizAnswer(Base):
     local_day: Mapped[date] = mapped_column()
     correct: Mapped[bool] = mapped_column()
     review: Mapped[bool] = mapped_column()
+    confidence: Mapped[str | None] = mapped_column(String(10))  # sure, unsure or guessed, once said
 
 
 class LearningSend(Base):

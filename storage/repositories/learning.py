@@ -111,6 +111,14 @@ class LearningRepository:
         )
         return [(item, person) for item, person in result.all()]
 
+    async def latest_answer(self, person_id: int, lesson_id: str) -> QuizAnswer | None:
+        return await self.session.scalar(
+            select(QuizAnswer)
+            .where(QuizAnswer.person_id == person_id, QuizAnswer.lesson_id == lesson_id)
+            .order_by(QuizAnswer.id.desc())
+            .limit(1)
+        )
+
     async def add_answer(
         self, person_id: int, lesson_id: str, now: datetime, day: date, *, correct: bool, review: bool
     ) -> None:

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from bot.clock import FixedClock
 from bot.learning.delivery import queue_reviews
-from storage.models import OutboxMessage
+from storage.models import OutboxMessage, QuizAnswer
 
 CPH = ZoneInfo("Europe/Copenhagen")
 RIGHT = "A code from an app on your phone"
@@ -35,8 +35,9 @@ async def test_nudge_wrong_answer_review_next_working_day_then_retire(  # type: 
     feedback, reflection = await anna.press("Your username")
     assert feedback["text"] == (
         f"Not quite. The right answer: **{RIGHT}**.\n\n{EXPLANATION}\n\n"
-        "I'll ask you again on Tuesday 24 November."
+        "I'll ask you again on Tuesday 24 November.\n\nHow sure were you?"
     )
+    assert [b["label"] for b in feedback["buttons"]] == ["Sure", "Unsure", "I guessed"]
     assert reflection["text"] == "Where do you log in with only a password today?"
     assert reflection["form"]["action"] == "learning.reflect"
     [saved] = await anna.click("learning.reflect", "b-mfa", fields={"reflection": "The old case system."})
@@ -53,14 +54,16 @@ async def test_nudge_wrong_answer_review_next_working_day_then_retire(  # type: 
     [review] = await anna.new_messages()
     assert review["title"] == "Review: Two locks on the door"
     [right] = await anna.press(RIGHT)
-    assert right["text"] == f"Right!\n\n{EXPLANATION}\n\nI'll ask you again on Wednesday 25 November."
+    assert right["text"] == (
+        f"Right!\n\n{EXPLANATION}\n\nI'll ask you again on Wednesday 25 November.\n\nHow sure were you?"
+    )
 
     clock.set(datetime(2026, 11, 25, 9, 0, tzinfo=CPH))
     await queue_reviews(context)
     assert await deliver() == 1
     [review] = await anna.new_messages()
     [retired] = await anna.press(RIGHT)
-    assert retired["text"].endswith("You have answered this one right twice in a row, so it won't come back.")
+    assert "You have answered this one right twice in a row, so it won't come back." in retired["text"]
 
     clock.set(datetime(2026, 12, 30, 9, 0, tzinfo=CPH))
     await queue_reviews(context)
@@ -82,7 +85,7 @@ async def test_review_on_friday_comes_back_monday(  # type: ignore[no-untyped-de
     await bo.new_messages()
     await bo.press("Take the quiz")
     feedback, _ = await bo.press("Your username")
-    assert feedback["text"].endswith("I'll ask you again on Monday 30 November.")
+    assert "I'll ask you again on Monday 30 November." in feedback["text"]
 
 
 async def test_snooze_brings_the_card_back_inside_working_hours(  # type: ignore[no-untyped-def]
@@ -169,7 +172,12 @@ async def test_define_forgives_typos_and_suggests(chat) -> None:  # type: ignore
     [alias] = await anna.say("define 2fa")
     assert alias["title"] == "Two-factor authentication"
     [unknown] = await anna.say("define blockchain")
-    assert unknown["text"].startswith('I don\'t know "blockchain" yet.')
+    assert unknown["text"].startswith('I don\'t know "blockchain"')
+    assert len(unknown["buttons"]) == 1  # the closest term is offered, however far
+    for word in ("email", "training", "e-mail"):  # "AI" hides inside them, but is not meant
+        [reply] = await anna.say(f"define {word}")
+        assert reply.get("title") != "Artificial intelligence", word
+
     [dansk] = await anna.say("forklar tofaktor")
     assert dansk["title"] == "Two-factor authentication"  # Anna reads English
 
@@ -188,7 +196,7 @@ async def test_a_danish_learner_reads_everything_in_danish(  # type: ignore[no-u
     await bo.press("Tag quizzen")
     feedback, reflection = await bo.press("Dit brugernavn")
     assert feedback["text"].startswith("Ikke helt. Det rigtige svar: **En kode fra en app på din telefon**.")
-    assert feedback["text"].endswith("Jeg spørger dig igen tirsdag den 24. november.")
+    assert feedback["text"].endswith("Jeg spørger dig igen tirsdag den 24. november.\n\nHvor sikker var du?")
     assert reflection["text"] == "Hvor logger du i dag ind med kun en adgangskode?"
     [progress] = await bo.say("fremskridt")
     assert progress["title"] == "Din læring"
@@ -233,3 +241,52 @@ async def test_a_refused_second_click_leaves_the_shown_choice_alone(chat, delive
     assert "already answered" in again.json()["messages"][-1]["text"]
     [shown] = [m for m in await anna.history() if m["n"] == quiz["n"]]
     assert shown["chosen"] == "Your username"
+
+
+async def test_quiz_options_are_in_another_order_for_each_person_and_found_by_value(  # type: ignore[no-untyped-def]
+    chat, deliver, nudge
+) -> None:
+    orders = []
+    for n in range(4):
+        person = chat(f"p{n}@example.org", f"P{n}")
+        await person.say("hi")
+        await nudge(f"p{n}@example.org", ["basics"], "2026-11-23")
+        await deliver()
+        await person.new_messages()
+        [quiz] = await person.press("Take the quiz")
+        labels = [b["label"] for b in quiz["buttons"]]
+        orders.append(labels)
+        again = await person.history()
+        assert [b["label"] for b in again[-1]["buttons"]] == labels  # one card keeps its order
+        feedback, _ = await person.press(RIGHT)
+        assert feedback["text"].startswith("Right!")  # wherever the right answer stood
+    assert len({tuple(order) for order in orders}) > 1
+    assert {frozenset(order) for order in orders} == {frozenset(orders[0])}
+
+
+async def test_confidence_moves_the_next_review(
+    chat, deliver, nudge, app: FastAPI, clock: FixedClock
+) -> None:  # type: ignore[no-untyped-def]
+    anna, bo = chat("anna@example.org", "Anna"), chat("bo@example.org", "Bo")
+    for person, email in ((anna, "anna@example.org"), (bo, "bo@example.org")):
+        await person.say("hi")
+        await nudge(email, ["basics"], "2026-11-23")
+    await deliver()
+    await anna.new_messages()
+    await bo.new_messages()
+    await anna.press("Take the quiz")
+    await anna.press("Your username")  # wrong
+    [urgent] = await anna.press("Sure")  # ... and sure of it: a misconception
+    assert urgent["text"].startswith("Thanks for saying so: a mistake made with confidence")
+    assert "Monday 23 November at 11:00" in urgent["text"]  # two hours on, still today
+    [again] = await anna.click("learning.confidence", "b-mfa:unsure")
+    assert again["text"] == "You have already said how sure you were of that answer."
+    await bo.press("Take the quiz")
+    await bo.press(RIGHT)
+    [guess] = await bo.press("I guessed")
+    assert guess["text"].startswith("Then it is not quite yours yet")
+    async with app.state.context.db.unit_of_work() as session:
+        sure = dict((await session.execute(select(QuizAnswer.person_id, QuizAnswer.confidence))).all())
+    assert sorted(sure.values()) == ["guessed", "sure"]
+    [progress] = await bo.say("progress")
+    assert "Correct and confident: 0" in progress["text"]  # a right guess is not yet knowledge

@@ -1,4 +1,4 @@
-"""`away until 20.12.2026`: the last day of leave as a person types it, day before month."""
+"""A day as a person types it in chat ("20.12.2026", "20/12", "2026-12-20"): day before month."""
 
 from __future__ import annotations
 
@@ -7,10 +7,9 @@ from datetime import date
 
 _ISO = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
 _DAY_FIRST = re.compile(r"(\d{1,2})[./-](\d{1,2})(?:[./-](\d{4}|\d{2}))?\.?")
-MAX_DAYS = 90
 
 
-def last_day_of_leave(text: str, today: date) -> date | None:
+def typed_day(text: str, today: date) -> date | None:
     """The date in `text` (2026-12-20, 20.12.2026, 20/12, 20-12-26), the next such day when
     the year is left out; None when there is no date to read."""
     if found := _ISO.search(text):
