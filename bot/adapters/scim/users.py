@@ -89,8 +89,8 @@ def register(app: FastAPI, context: AppContext) -> None:
             user = user_of(current, "")
             with PROVIDER:
                 changed = patch.patch(user)
-            if not user.user_name:
-                raise InvalidValueException(detail="userName cannot be removed")
+            if not (user.user_name or "").strip():
+                raise InvalidValueException(detail="userName cannot be removed or emptied")
             found = current
             if changed:
                 found = await _guarded(
@@ -126,7 +126,10 @@ async def _search(context: AppContext, request: Request, search: SearchRequest[A
 
 def _validated(model: Any, payload: dict[str, Any], scim_ctx: Context | None = None) -> Any:
     with PROVIDER:
-        return model.model_validate(payload, scim_ctx=scim_ctx)
+        found = model.model_validate(payload, scim_ctx=scim_ctx)
+    if isinstance(found, User) and found.user_name is not None and not found.user_name.strip():
+        raise InvalidValueException(detail="userName cannot be empty")
+    return found
 
 
 async def _guarded(work: Any) -> Provisioned:
