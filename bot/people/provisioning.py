@@ -18,7 +18,6 @@ from bot.admin.roles import Principal
 from bot.clock import Clock
 from bot.delivery.policy import DEACTIVATED
 from storage.models import Person, ProvisionedAccount
-from storage.repositories.people import PeopleRepository
 from storage.repositories.provisioning import ProvisioningRepository
 
 
@@ -70,7 +69,6 @@ class ProvisioningService:
         self.session = session
         self.clock = clock
         self.accounts = ProvisioningRepository(session)
-        self.people = PeopleRepository(session)
         self.audit = AuditLog(session, clock)
 
     async def get(self, person_id: int, version: int | None = None) -> Provisioned:
@@ -81,23 +79,25 @@ class ProvisioningService:
             raise StaleVersion(person_id)
         return Provisioned(*found)
 
-    async def search(
-        self, where: Sequence[tuple[str, Any]], offset: int, limit: int
-    ) -> tuple[list[Provisioned], int]:
-        rows, total = await self.accounts.page(where, offset, limit)
+    async def page(self, offset: int, limit: int) -> tuple[list[Provisioned], int]:
+        rows, total = await self.accounts.page(offset, limit)
         return [Provisioned(a, p) for a, p in rows], total
+
+    async def matching(self, where: Sequence[tuple[str, Any]], limit: int) -> list[Provisioned]:
+        return [Provisioned(a, p) for a, p in await self.accounts.matching(where, limit)]
 
     async def create(self, by: Principal, account: Account, profile: Profile) -> Provisioned:
         """A new account; someone already known by the same email (from CSV, or chat) is adopted."""
-        if await self.accounts.by_user_name(account.user_name_key) is not None:
+        taken, person, provisioned = await self.accounts.claims(account.user_name_key, profile.email)
+        if taken:
             raise Conflict("userName")
-        now = self.clock.now()
-        person = await self.people.by_email(profile.email) if profile.email else None
-        adopted = person is not None
-        if person is not None and await self.session.get(ProvisionedAccount, person.id) is not None:
+        if provisioned:
             raise Conflict("email")
+        now = self.clock.now()
+        adopted = person is not None
         if person is None:
-            person = await self.people.add_person(now, email=profile.email, display_name="")
+            person = Person(created_at=now, email=profile.email)
+            self.session.add(person)
         changed = await self._apply(person, profile)
         row = await self.accounts.add(
             ProvisionedAccount(
@@ -115,13 +115,13 @@ class ProvisioningService:
         return Provisioned(row, person)
 
     async def update(
-        self, by: Principal, person_id: int, account: Account, profile: Profile, version: int | None = None
+        self, by: Principal, found: Provisioned, account: Account, profile: Profile
     ) -> Provisioned:
-        found = await self.get(person_id, version)
+        """Change an account read with `get` (which checked the version) in this unit of work."""
         row, person = found.account, found.person
         if account.user_name_key != row.user_name_key:
             other = await self.accounts.by_user_name(account.user_name_key)
-            if other is not None and other.person_id != person_id:
+            if other is not None and other.person_id != person.id:
                 raise Conflict("userName")
             row.user_name_key = account.user_name_key
         was_active = person.active
@@ -147,8 +147,8 @@ class ProvisioningService:
     async def _apply(self, person: Person, profile: Profile) -> list[str]:
         """Copy the profile onto the person; returns the names of the fields that changed."""
         if profile.email and profile.email != person.email:
-            other = await self.people.by_email(profile.email)
-            if other is not None and other.id != person.id:
+            other = await self.accounts.person_by_email(profile.email)
+            if other is not None and other[0].id != person.id:
                 raise Conflict("email")
         changed = []
         for field in fields(Profile):
@@ -157,7 +157,7 @@ class ProvisioningService:
                 continue
             setattr(person, field.name, value)
             changed.append(field.name)
-        if "active" in changed and not person.active:
+        if "active" in changed and not person.active and person.id is not None:
             await self.accounts.drop_unsent(person.id, DEACTIVATED)
         await self.session.flush()
         return changed

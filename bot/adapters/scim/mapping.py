@@ -36,7 +36,7 @@ def profile_of(user: User) -> Profile:
         department=extension.department if extension is not None else None,
         language=_language(user.preferred_language),
         timezone=_zone(user.timezone),
-        active=user.active,
+        active=user.active is not False,  # an account without `active` is not a deactivated one
     )
 
 

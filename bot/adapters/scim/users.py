@@ -31,6 +31,11 @@ from bot.people.provisioning import (
 )
 
 DEFAULT_COUNT = 100
+# Parametrised once: building these generic models costs more than a whole request.
+Search = SearchRequest[User]
+Patch = PatchOp[User]
+Listing = ListResponse[User]
+Shown = ResponseParameters[User]
 QUERY = ("filter", "startIndex", "count", "attributes", "excludedAttributes")
 
 
@@ -38,15 +43,13 @@ def register(app: FastAPI, context: AppContext) -> None:
     @app.get("/Users")
     async def list_users(request: Request) -> Response:
         params = {k: v for k, v in request.query_params.items() if k in QUERY}
-        return await _search(context, request, _validated(SearchRequest[User], params))
+        return await _search(context, request, _validated(Search, params))
 
     @app.post("/Users/.search")
     @app.post("/.search")  # the root search: Users are the only resources
     async def search_users(request: Request) -> Response:
         payload = await wire.body_of(request)
-        return await _search(
-            context, request, _validated(SearchRequest[User], payload, Context.SEARCH_REQUEST)
-        )
+        return await _search(context, request, _validated(Search, payload, Context.SEARCH_REQUEST))
 
     @app.post("/Users")
     async def create_user(request: Request) -> Response:
@@ -60,7 +63,7 @@ def register(app: FastAPI, context: AppContext) -> None:
     @app.get("/Users/{person_id}")
     async def read_user(request: Request, person_id: str) -> Response:
         params = {k: v for k, v in request.query_params.items() if k in QUERY[3:]}
-        shown = _validated(ResponseParameters[User], params)
+        shown = _validated(Shown, params)
         async with provisioning(context, request) as (session, _who):
             found = await _guarded(ProvisioningService(session, context.clock).get(_id(person_id)))
             return _one(request, found, 200, Context.RESOURCE_QUERY_RESPONSE, shown)
@@ -74,15 +77,13 @@ def register(app: FastAPI, context: AppContext) -> None:
             current = await _guarded(service.get(_id(person_id), version))
             if user.user_name is None:
                 user.user_name = user_of(current, "").user_name
-            found = await _guarded(
-                service.update(who, current.person.id, account_of(user), profile_of(user), version)
-            )
+            found = await _guarded(service.update(who, current, account_of(user), profile_of(user)))
             return _one(request, found, 200, Context.RESOURCE_REPLACEMENT_RESPONSE)
 
     @app.patch("/Users/{person_id}")
     async def patch_user(request: Request, person_id: str) -> Response:
         async with provisioning(context, request) as (session, who):
-            patch = _validated(PatchOp[User], await wire.body_of(request), Context.RESOURCE_PATCH_REQUEST)
+            patch = _validated(Patch, await wire.body_of(request), Context.RESOURCE_PATCH_REQUEST)
             service = ProvisioningService(session, context.clock)
             version = version_of(request.headers.get("if-match"))
             current = await _guarded(service.get(_id(person_id), version))
@@ -93,9 +94,7 @@ def register(app: FastAPI, context: AppContext) -> None:
                 raise InvalidValueException(detail="userName cannot be removed or emptied")
             found = current
             if changed:
-                found = await _guarded(
-                    service.update(who, current.person.id, account_of(user), profile_of(user), version)
-                )
+                found = await _guarded(service.update(who, current, account_of(user), profile_of(user)))
             return _one(request, found, 200, Context.RESOURCE_PATCH_RESPONSE)
 
     @app.delete("/Users/{person_id}")
@@ -112,15 +111,13 @@ async def _search(context: AppContext, request: Request, search: SearchRequest[A
     async with provisioning(context, request) as (session, _who):
         service = ProvisioningService(session, context.clock)
         if search.filter is None:
-            page, total = await service.search([], start - 1, count)
+            page, total = await service.page(start - 1, count)
             users = [_user(request, found) for found in page]
         else:
-            candidates, _ = await service.search(filters.lookups(search.filter), 0, MAX_RESULTS)
+            candidates = await service.matching(filters.lookups(search.filter), MAX_RESULTS)
             matching = [u for found in candidates if search.filter.match(u := _user(request, found))]
             total, users = len(matching), matching[start - 1 : start - 1 + count]
-    listing = ListResponse[User](  # type: ignore[valid-type]
-        total_results=total, start_index=start, items_per_page=len(users), resources=users
-    )
+    listing = Listing(total_results=total, start_index=start, items_per_page=len(users), resources=users)
     return wire.respond(listing.model_dump(scim_ctx=Context.SEARCH_RESPONSE, response_parameters=search))
 
 
