@@ -11,7 +11,7 @@ from fastapi import FastAPI
 
 from bot.config import Settings
 from tests.support.admin import ROLES, admin_settings, bearer, make_token
-from tests.support.scim import MEDIA, entra_user, patch, provisioning_client
+from tests.support.scim import ENTERPRISE, MEDIA, entra_user, patch, provisioning_client
 from tests.test_dashboard import csrf_of
 
 ERROR = "urn:ietf:params:scim:api:messages:2.0:Error"
@@ -28,7 +28,9 @@ async def scim(app: FastAPI, server: str) -> AsyncIterator[httpx.AsyncClient]:
         yield client
 
 
-@pytest.mark.parametrize("path", ["/Users", "/ServiceProviderConfig", "/Schemas", "/Users/1"])
+@pytest.mark.parametrize(
+    "path", ["/Users", "/ServiceProviderConfig", "/Schemas", "/Users/1", "/Users?filter=(("]
+)
 async def test_other_roles_and_no_token_are_refused(app: FastAPI, http: httpx.AsyncClient, path: str) -> None:
     answers = {None: (await http.get(f"/scim/v2{path}")).status_code}
     bad = await http.get(f"/scim/v2{path}", headers=bearer("stf_not-a-real-token"))
@@ -141,3 +143,70 @@ async def test_odd_paging_numbers_are_read_as_the_rfc_says(scim: httpx.AsyncClie
     for params in ({"startIndex": 0}, {"startIndex": -3, "count": -1}, {"count": 100000}):
         assert (await scim.get("/Users", params=params)).status_code == 200
     assert (await scim.get("/Users", params={"startIndex": "abc"})).status_code == 400
+
+
+TOKENS = (
+    "userName externalId emails emails.value id eq ne co sw pr gt and or not ( ) [ ] "
+    '"anna@example.org" " true 42 null type . \\ \u00e6 ' + f"{ENTERPRISE}:department"
+).split(" ")
+VALUES: list[Any] = [
+    None,
+    True,
+    "False",
+    0,
+    -1,
+    1.5,
+    "",
+    "x" * 400,
+    [],
+    [{}],
+    {},
+    {"value": None},
+    ["a"],
+    "da-DK",
+]
+ATTRIBUTES = [
+    *[
+        "userName",
+        "active",
+        "emails",
+        "displayName",
+        "name",
+        "preferredLanguage",
+        "timezone",
+        "externalId",
+        "schemas",
+        "id",
+        "meta",
+    ],
+    ENTERPRISE,
+]
+OPS = ["add", "Add", "replace", "Replace", "remove", "Remove", "move", "", None]
+PATHS = [
+    *[None, "active", 'emails[type eq "work"].value', "emails[type eq", "name.givenName", "members"],
+    *[f"{ENTERPRISE}:department", "userName", "", "emails[value pr]", "x.y.z"],
+]
+
+
+async def test_random_requests_never_fail_the_server(scim: httpx.AsyncClient) -> None:
+    """A small seeded fuzzer: odd filters, bodies and patch operations get 2xx or SCIM 4xx, never 5xx."""
+    import random
+
+    rng = random.Random(7)
+    created = (await scim.post("/Users", json=entra_user("first@corp.example", "first@example.org"))).json()
+    seen = []
+    for _ in range(60):
+        query = " ".join(rng.choice(TOKENS) for _ in range(rng.randint(1, 7)))
+        seen.append(await scim.get("/Users", params={"filter": query}))
+    for n in range(60):
+        body = entra_user(f"fuzz{n}@corp.example", f"fuzz{n}@example.org")
+        for attribute in rng.sample(ATTRIBUTES, 2):
+            body[attribute] = rng.choice(VALUES)
+        seen.append(await scim.post("/Users", json=body))
+    for _ in range(60):
+        operation = {"op": rng.choice(OPS), "path": rng.choice(PATHS), "value": rng.choice(VALUES)}
+        operation = {k: v for k, v in operation.items() if v is not None or rng.random() < 0.3}
+        seen.append(await scim.patch(f"/Users/{created['id']}", json=patch(operation)))
+    assert all(r.status_code < 500 for r in seen), [r.text for r in seen if r.status_code >= 500][:3]
+    errors = [r for r in seen if r.status_code >= 400]
+    assert errors and all(r.json()["schemas"] == [ERROR] for r in errors)

@@ -43,13 +43,12 @@ def register(app: FastAPI, context: AppContext) -> None:
     @app.get("/Users")
     async def list_users(request: Request) -> Response:
         params = {k: v for k, v in request.query_params.items() if k in QUERY}
-        return await _search(context, request, _validated(Search, params))
+        return await _search(context, request, params, None)
 
     @app.post("/Users/.search")
     @app.post("/.search")  # the root search: Users are the only resources
     async def search_users(request: Request) -> Response:
-        payload = await wire.body_of(request)
-        return await _search(context, request, _validated(Search, payload, Context.SEARCH_REQUEST))
+        return await _search(context, request, None, Context.SEARCH_REQUEST)
 
     @app.post("/Users")
     async def create_user(request: Request) -> Response:
@@ -63,8 +62,8 @@ def register(app: FastAPI, context: AppContext) -> None:
     @app.get("/Users/{person_id}")
     async def read_user(request: Request, person_id: str) -> Response:
         params = {k: v for k, v in request.query_params.items() if k in QUERY[3:]}
-        shown = _validated(Shown, params)
         async with provisioning(context, request) as (session, _who):
+            shown = _validated(Shown, params)
             found = await _guarded(ProvisioningService(session, context.clock).get(_id(person_id)))
             return _one(request, found, 200, Context.RESOURCE_QUERY_RESPONSE, shown)
 
@@ -105,10 +104,14 @@ def register(app: FastAPI, context: AppContext) -> None:
         return Response(status_code=204)
 
 
-async def _search(context: AppContext, request: Request, search: SearchRequest[Any]) -> Response:
-    start = max(search.start_index or 1, 1)
-    count = min(DEFAULT_COUNT if search.count is None else max(search.count, 0), MAX_RESULTS)
+async def _search(
+    context: AppContext, request: Request, params: dict[str, Any] | None, scim_ctx: Context | None
+) -> Response:
+    """A query from the URL's parameters, or (`params` None) from a SearchRequest body."""
     async with provisioning(context, request) as (session, _who):
+        search = _validated(Search, params if params is not None else await wire.body_of(request), scim_ctx)
+        start = max(search.start_index or 1, 1)
+        count = min(DEFAULT_COUNT if search.count is None else max(search.count, 0), MAX_RESULTS)
         service = ProvisioningService(session, context.clock)
         if search.filter is None:
             page, total = await service.page(start - 1, count)
