@@ -10,10 +10,14 @@ import pytest
 from fastapi import FastAPI
 from sqlalchemy import select
 
+from bot.clock import FixedClock
 from bot.delivery.outbox import Outbox
 from bot.people.audience import Audience
+from bot.questions.service import QuestionService
 from bot.runtime.replies import Reply
 from storage.models import AuditEntry, OutboxMessage, Person
+from tests.questions_support import ambassador, open_question
+from tests.questions_support import person as questions_person
 from tests.support.scim import ENTERPRISE, entra_user, patch, provisioning_client
 
 
@@ -229,3 +233,21 @@ async def test_delete_erases_by_the_forget_rules(app: FastAPI, scim: httpx.Async
     assert await person(app, "bo@example.org") is not None
     listed = (await scim.get("/Users")).json()
     assert [u["userName"] for u in listed["Resources"]] == ["bo@corp.example"]
+
+
+async def test_a_deactivated_ambassador_gets_no_questions(
+    app: FastAPI, scim: httpx.AsyncClient, clock: FixedClock
+) -> None:
+    context = app.state.context
+    async with context.db.unit_of_work() as session:
+        await ambassador(session, "a@example.org", clock.now())
+        await ambassador(session, "b@example.org", clock.now())
+    a = await create(scim, "a@corp.example", "a@example.org")
+    off = await scim.patch(f"/Users/{a['id']}", json=patch({"op": "replace", "value": {"active": False}}))
+    assert off.status_code == 200
+    async with context.db.unit_of_work() as session:
+        asker = await questions_person(session, "asker@example.org", clock.now())
+        question = await open_question(session, asker, clock.now())
+        await QuestionService(session, context).route(question, "asked")
+        b = await session.scalar(select(Person).where(Person.email == "b@example.org"))
+        assert question.assigned_id == b.id  # type: ignore[union-attr]
