@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ForeignKey, String, UniqueConstraint, true
+from sqlalchemy import ForeignKey, Index, String, UniqueConstraint, func, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from storage.base import Base
@@ -33,6 +33,10 @@ class Person(Base):
     identities: Mapped[list[Identity]] = relationship(
         back_populates="person", cascade="all, delete-orphan", lazy="selectin"
     )
+
+
+# People are looked up by email without regard to case: by imports, platforms and provisioning.
+Index("ix_people_email_lower", func.lower(Person.email))
 
 
 class Identity(Base):

@@ -74,8 +74,6 @@ def register(app: FastAPI, context: AppContext) -> None:
             service = ProvisioningService(session, context.clock)
             version = version_of(request.headers.get("if-match"))
             current = await _guarded(service.get(_id(person_id), version))
-            if user.user_name is None:
-                user.user_name = user_of(current, "").user_name
             found = await _guarded(service.update(who, current, account_of(user), profile_of(user)))
             return _one(request, found, 200, Context.RESOURCE_REPLACEMENT_RESPONSE)
 

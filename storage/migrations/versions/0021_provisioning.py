@@ -21,6 +21,7 @@ depends_on: str | Sequence[str] | None = None
 def upgrade() -> None:
     with op.batch_alter_table("people") as batch:
         batch.add_column(sa.Column("active", sa.Boolean(), nullable=False, server_default=sa.true()))
+    op.create_index("ix_people_email_lower", "people", [sa.text("lower(email)")])
     op.create_table(
         "provisioned_accounts",
         sa.Column("person_id", sa.Integer(), nullable=False),
@@ -49,5 +50,6 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.drop_index(op.f("ix_provisioned_accounts_external_id"), table_name="provisioned_accounts")
     op.drop_table("provisioned_accounts")
+    op.drop_index("ix_people_email_lower", table_name="people")
     with op.batch_alter_table("people") as batch:
         batch.drop_column("active")
