@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -251,3 +252,10 @@ async def test_a_deactivated_ambassador_gets_no_questions(
         await QuestionService(session, context).route(question, "asked")
         b = await session.scalar(select(Person).where(Person.email == "b@example.org"))
         assert question.assigned_id == b.id  # type: ignore[union-attr]
+
+
+async def test_the_same_user_sent_at_once_is_created_once(app: FastAPI, scim: httpx.AsyncClient) -> None:
+    body = entra_user("anna@corp.example", "anna@example.org")
+    answers = await asyncio.gather(*(scim.post("/Users", json=body) for _ in range(5)))
+    assert sorted(r.status_code for r in answers) == [201, 409, 409, 409, 409]
+    assert {r.json()["scimType"] for r in answers if r.status_code == 409} == {"uniqueness"}

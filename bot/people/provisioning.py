@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, fields
 from typing import Any
 
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.admin.audit import AuditLog
@@ -98,17 +99,20 @@ class ProvisioningService:
         if person is None:
             person = Person(created_at=now, email=profile.email)
             self.session.add(person)
-        changed = await self._apply(person, profile)
-        row = await self.accounts.add(
-            ProvisionedAccount(
-                person_id=person.id,
-                user_name_key=account.user_name_key,
-                external_id=account.external_id,
-                attributes=account.attributes,
-                created_at=now,
-                updated_at=now,
+        try:
+            changed = await self._apply(person, profile)
+            row = await self.accounts.add(
+                ProvisionedAccount(
+                    person_id=person.id,
+                    user_name_key=account.user_name_key,
+                    external_id=account.external_id,
+                    attributes=account.attributes,
+                    created_at=now,
+                    updated_at=now,
+                )
             )
-        )
+        except IntegrityError:  # the same account, sent twice at once: the unique indexes decide
+            raise Conflict("userName or email") from None
         await self.audit.record(
             by, "people.provision", f"person:{person.id}", adopted=adopted, fields=changed
         )
