@@ -12,6 +12,7 @@ from fastapi import FastAPI
 from fastapi.responses import RedirectResponse
 
 from bot import features
+from bot.adapters.scim.app import build_scim
 from bot.adapters.slack import mount as slack
 from bot.adapters.webchat import routes as webchat
 from bot.adapters.webchat.messenger import WebchatMessenger, WebchatNotifier
@@ -139,6 +140,7 @@ def create_app(settings: Settings, *, clock: Clock | None = None, background: bo
         slack.mount(app, slack_adapter)
     app.mount("/api/v1", build_api(context))
     app.mount("/admin", build_dashboard(context))
+    app.mount("/scim/v2", build_scim(context))
     app.include_router(health.build_router(context, scheduler_state, platforms))
     app.include_router(legal.build_router(context))
 

@@ -59,6 +59,8 @@ def role_for(email: str, rules: str) -> Role | None:
             role = Role(role_name.strip().lower())
         except ValueError:
             continue
+        if role is Role.PROVISIONING:  # an identity provider's role, never a person's
+            continue
         matched = any(fnmatchcase(email, p.strip().lower()) for p in patterns.split(",") if p.strip())
         if matched and (best is None or role.rank > best.rank):
             best = role

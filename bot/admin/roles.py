@@ -1,4 +1,5 @@
-"""Admin roles, ordered: a viewer reads, a coordinator also runs campaigns and questions, HR does all."""
+"""Admin roles, ordered: a viewer reads, a coordinator also runs campaigns and questions, HR does all.
+Provisioning stands apart: an identity provider's token, good for /scim/v2 and nothing else."""
 
 from __future__ import annotations
 
@@ -11,16 +12,19 @@ class Role(StrEnum):
     VIEWER = "viewer"
     COORDINATOR = "coordinator"
     HR = "hr"
+    PROVISIONING = "provisioning"
 
     @property
     def rank(self) -> int:
         return _RANK[self]
 
     def allows(self, needed: Role) -> bool:
+        if Role.PROVISIONING in (self, needed):
+            return self is needed
         return self.rank >= needed.rank
 
 
-_RANK = {Role.VIEWER: 0, Role.COORDINATOR: 1, Role.HR: 2}
+_RANK = {Role.VIEWER: 0, Role.COORDINATOR: 1, Role.HR: 2, Role.PROVISIONING: -1}
 
 
 @dataclass(frozen=True, slots=True)

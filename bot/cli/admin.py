@@ -20,7 +20,7 @@ app.add_typer(token_app, name="token")
 def create(
     ctx: typer.Context,
     name: str = typer.Option(..., "--name", help="who or what the token is for"),
-    role: Role = typer.Option(..., "--role", help="hr, coordinator or viewer"),
+    role: Role = typer.Option(..., "--role", help="hr, coordinator, viewer, or provisioning (SCIM only)"),
 ) -> None:
     """Create a token and print it once; only its hash is stored."""
 

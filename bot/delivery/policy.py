@@ -27,6 +27,7 @@ class Decision:
 
 _CACHE = "delivery_preferences"
 OUT_OF_OFFICE = "out of office"
+DEACTIVATED = "deactivated"
 
 # (session, row, person, now, app) -> None to let it through, or a Decision. A gate runs each
 # time a row is claimed (again after a 429 or a crash), so it decides and never counts anything.
@@ -40,7 +41,10 @@ async def person_gate(
     session: AsyncSession, row: OutboxMessage, person: Person, now: datetime, app: AppContext
 ) -> Decision | None:
     """Opted-out people get no planned messages; quiet hours defer everything. Out of office
-    drops planned messages (no pile of stale nudges on the first day back) and defers the rest."""
+    drops planned messages (no pile of stale nudges on the first day back) and defers the rest.
+    Nothing at all goes to someone the identity provider deactivated."""
+    if not person.active:
+        return Decision("drop", reason=DEACTIVATED)
     preference = await preference_of(session, person.id)
     if preference is None:
         return None

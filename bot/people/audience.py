@@ -48,8 +48,8 @@ class Audience:
         )
 
     def person_ids(self) -> Select[tuple[int]]:
-        """A SELECT of the ids of everyone in the audience (erased people excluded)."""
-        query = select(Person.id).where(Person.email.is_not(None))
+        """A SELECT of the ids of everyone in the audience (erased and deactivated people excluded)."""
+        query = select(Person.id).where(Person.email.is_not(None), Person.active.is_(True))
         if self.everyone:
             return query
         conditions = []

@@ -7,6 +7,7 @@ from storage.models.learning import Enrolment, LearningItem, LearningSend, Leave
 from storage.models.outbox import OutboxMessage, RateBucket
 from storage.models.people import ConversationRef, Identity, Person
 from storage.models.platform_events import ProcessedEvent
+from storage.models.provisioning import ProvisionedAccount
 from storage.models.questions import Ambassador, FaqAlias, FaqEntry, Question, QuestionMessage
 from storage.models.slack import slack_bots, slack_installations, slack_oauth_states
 from storage.models.surveys import (
@@ -40,6 +41,7 @@ __all__ = [
     "OutboxMessage",
     "Person",
     "ProcessedEvent",
+    "ProvisionedAccount",
     "Question",
     "QuestionMessage",
     "QuizAnswer",

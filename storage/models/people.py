@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ForeignKey, String, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, String, UniqueConstraint, func, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from storage.base import Base
@@ -25,6 +25,8 @@ class Person(Base):
     language: Mapped[str | None] = mapped_column(String(5))
     timezone: Mapped[str | None] = mapped_column(String(64))
     is_ambassador: Mapped[bool] = mapped_column(default=False)
+    # False when the identity provider deactivated them: no messages, in no audience.
+    active: Mapped[bool] = mapped_column(default=True, server_default=true())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     last_active_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # When HR's import (or a directory) vouched for this person; people who only introduced
@@ -34,6 +36,10 @@ class Person(Base):
     identities: Mapped[list[Identity]] = relationship(
         back_populates="person", cascade="all, delete-orphan", lazy="selectin"
     )
+
+
+# People are looked up by email without regard to case: by imports, platforms and provisioning.
+Index("ix_people_email_lower", func.lower(Person.email))
 
 
 class Identity(Base):

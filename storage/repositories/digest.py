@@ -40,6 +40,7 @@ class DigestRepository:
             .where(
                 Person.role == DIGEST_ROLE,
                 Person.email.is_not(None),
+                Person.active.is_(True),
                 func.coalesce(DeliveryPreference.digest_opted_out, False).is_(False),
                 or_(DeliveryPreference.away_until.is_(None), DeliveryPreference.away_until <= now),
             )

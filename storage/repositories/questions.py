@@ -122,7 +122,10 @@ class QuestionRepository:
 
     async def ambassadors(self) -> list[tuple[Ambassador, Person]]:
         rows = await self.session.execute(
-            select(Ambassador, Person).join(Person, Person.id == Ambassador.person_id).order_by(Person.id)
+            select(Ambassador, Person)
+            .join(Person, Person.id == Ambassador.person_id)
+            .where(Person.active.is_(True))
+            .order_by(Person.id)
         )
         return [(a, p) for a, p in rows.all()]
 
@@ -130,7 +133,11 @@ class QuestionRepository:
         return await self.session.get(Ambassador, person_id)
 
     async def coordinators(self) -> list[Person]:
-        return list(await self.session.scalars(select(Person).where(Person.role == "coordinator")))
+        return list(
+            await self.session.scalars(
+                select(Person).where(Person.role == "coordinator", Person.active.is_(True))
+            )
+        )
 
     async def group(self) -> ConversationRef | None:
         return await self.session.scalar(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.admin.privacy import campaigns, foundation, learning, questions, surveys
+from bot.admin.privacy import campaigns, foundation, learning, provisioning, questions, surveys
 from bot.admin.privacy.registry import PersonalData
 
 SECTIONS: tuple[PersonalData, ...] = (
@@ -11,4 +11,5 @@ SECTIONS: tuple[PersonalData, ...] = (
     *surveys.SECTIONS,
     *questions.SECTIONS,
     *campaigns.SECTIONS,
+    *provisioning.SECTIONS,
 )

@@ -1,7 +1,7 @@
 """FAQ aliases (other wordings of an entry); search ranks in Python, so the full-text index goes
 
 Revision ID: 0023_faq_aliases
-Revises: 0018_slack_home_views
+Revises: 0021_provisioning
 """
 
 from collections.abc import Sequence
@@ -12,7 +12,7 @@ from alembic import op
 import storage.types
 
 revision: str = "0023_faq_aliases"
-down_revision: str | Sequence[str] | None = "0018_slack_home_views"
+down_revision: str | Sequence[str] | None = "0021_provisioning"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
