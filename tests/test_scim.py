@@ -55,6 +55,7 @@ async def test_entra_creates_a_person_with_department_language_and_zone(
         "Europe/Oslo",
         True,
     )
+    assert anna.imported_at is not None  # vouched for by the identity provider: counts towards k
     async with app.state.context.db.unit_of_work() as session:
         entries = (
             await session.scalars(select(AuditEntry).where(AuditEntry.target == f"person:{anna.id}"))

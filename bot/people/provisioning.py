@@ -99,6 +99,7 @@ class ProvisioningService:
         if person is None:
             person = Person(created_at=now, email=profile.email)
             self.session.add(person)
+        person.imported_at = person.imported_at or now  # vouched for: counts towards a survey's k
         try:
             changed = await self._apply(person, profile)
             row = await self.accounts.add(
