@@ -7,6 +7,7 @@ from storage.models.outbox import OutboxMessage, RateBucket
 from storage.models.people import ConversationRef, Identity, Person
 from storage.models.platform_events import ProcessedEvent
 from storage.models.questions import Ambassador, FaqEntry, Question, QuestionMessage
+from storage.models.reach import AppInstall, DirectoryCursor
 from storage.models.slack import slack_bots, slack_installations, slack_oauth_states
 from storage.models.surveys import (
     SurveyAnswer,
@@ -20,6 +21,7 @@ from storage.models.webchat import WebchatMessage
 
 __all__ = [
     "AdminToken",
+    "AppInstall",
     "Ambassador",
     "AuditEntry",
     "Campaign",
@@ -27,6 +29,7 @@ __all__ = [
     "CampaignWave",
     "ConversationRef",
     "DeliveryPreference",
+    "DirectoryCursor",
     "Enrolment",
     "FaqEntry",
     "Identity",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ForeignKey, String, UniqueConstraint
+from sqlalchemy import ForeignKey, String, UniqueConstraint, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from storage.base import Base
@@ -27,6 +27,8 @@ class Person(Base):
     is_ambassador: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     last_active_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # When Stafet first introduced itself to someone it wrote to before they ever wrote to it.
+    introduced_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     identities: Mapped[list[Identity]] = relationship(
         back_populates="person", cascade="all, delete-orphan", lazy="selectin"
@@ -45,6 +47,8 @@ class Identity(Base):
     workspace_id: Mapped[str] = mapped_column(String(100))
     user_id: Mapped[str] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # False once the platform's directory says the account is deleted or disabled: no more messages.
+    active: Mapped[bool] = mapped_column(default=True, server_default=true())
 
     person: Mapped[Person] = relationship(back_populates="identities", lazy="joined")
 
