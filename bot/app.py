@@ -12,6 +12,7 @@ from fastapi import FastAPI
 from fastapi.responses import RedirectResponse
 
 from bot import features
+from bot.adapters import people_sync
 from bot.adapters.slack import mount as slack
 from bot.adapters.webchat import routes as webchat
 from bot.adapters.webchat.messenger import WebchatMessenger, WebchatNotifier
@@ -92,9 +93,8 @@ def create_app(settings: Settings, *, clock: Clock | None = None, background: bo
             if settings.scheduler_enabled:
                 scheduler_state.leader = await leadership.check()
                 tasks.append(asyncio.create_task(leadership.run()))
-                scheduler = build_scheduler(
-                    context, features.jobs(), scheduler_state, lambda: leadership.is_leader
-                )
+                jobs = [*features.jobs(), *people_sync.jobs(settings)]
+                scheduler = build_scheduler(context, jobs, scheduler_state, lambda: leadership.is_leader)
                 scheduler.start()
                 scheduler_state.running = True
         try:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import logging
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -24,13 +25,15 @@ from bot.clock import Clock
 from bot.context import AppContext
 from bot.delivery.compose import Composer
 from bot.delivery.limits import RateLimits
-from bot.delivery.messenger import DeliveryError, Messenger, Target
+from bot.delivery.messenger import DeliveryError, Messenger, Sent, Target
 from bot.delivery.policy import Gate, person_gate, preload_preferences
 from bot.delivery.rows import apply_decision, give_up_or_retry, reply_for, targets_for
+from bot.reach.introduction import introduction, needs_introduction
 from bot.runtime.events import Platform
 from bot.runtime.replies import Reply
 from storage.database import Database
 from storage.models import OutboxMessage, Person
+from storage.repositories.people import PeopleRepository
 from storage.repositories.rate_buckets import RateBucketRepository
 
 log = logging.getLogger(__name__)
@@ -44,6 +47,8 @@ class Claimed:
     target: Target
     reply: Reply
     found: str | None = None  # already on the platform: record, don't resend
+    person_id: int | None = None
+    intro: Reply | None = None  # first contact: Stafet introduces itself before this message
 
 
 class DeliveryWorker:
@@ -71,6 +76,7 @@ class DeliveryWorker:
         self.concurrency = asyncio.Semaphore(settings.delivery_concurrency)
         self.next_wait = 0.0  # seconds until a rate-limited row could go, for run_forever
         self.blocked: dict[str, float] = {}  # workspace -> 429 block to share at the next record
+        self.intro_failed: set[int] = set()  # people whose introduction did not go out: try again
 
     async def run_once(self) -> int:
         """Send every due message once; returns how many were sent."""
@@ -79,22 +85,36 @@ class DeliveryWorker:
         await self._record(claimed, outcomes)
         return sum(isinstance(outcome, str) for outcome in outcomes)
 
-    async def _send(self, item: Claimed) -> str | DeliveryError:
+    async def _send(self, item: Claimed) -> str | Sent | DeliveryError:
         if item.found is not None:
             return item.found
         async with self.concurrency:
             blocked = self.limits.blocked_for(item.target)
             if blocked > 0:  # a 429 came while this waited its turn: don't knock again
                 return DeliveryError("rate limited (429 on this workspace)", retry_after=blocked)
+            messenger = self.messengers[item.target.address.platform]
+            target = item.target
             try:
-                return await self.messengers[item.target.address.platform].send(item.target, item.reply)
+                if item.intro is not None:
+                    target = _moved(target, await messenger.send(target, item.intro))
+                    item = dataclasses.replace(item, intro=None)  # sent: not undone if the next fails
+                sent = await messenger.send(target, item.reply)
+                return (
+                    sent
+                    if target is item.target or isinstance(sent, Sent)
+                    else Sent(sent, target.address.conversation_id)
+                )
             except DeliveryError as error:
+                if item.intro is not None:
+                    self.intro_failed.add(item.person_id or 0)
                 key = self.limits.workspace_key(item.target)
                 if error.retry_after is not None and key is not None:
                     self.blocked[key] = self.limits.block(item.target, error.retry_after)
                 return error
             except Exception as error:  # a bug or an unknown platform error: retry, then give up
                 log.exception("sending outbox message %s failed", item.row_id)
+                if item.intro is not None:
+                    self.intro_failed.add(item.person_id or 0)
                 return DeliveryError(f"{type(error).__name__}: {error}")
 
     async def _claim(self) -> list[Claimed]:
@@ -168,9 +188,16 @@ class DeliveryWorker:
             return None
         row.status, row.lease_until = "sending", now + self.lease
         row.platform = target.address.platform.value
-        return Claimed(row.id, target, reply)
+        intro = None
+        if (
+            person is not None
+            and needs_introduction(person)
+            and await PeopleRepository(session).introduce(person.id, now)
+        ):
+            intro = introduction(self.app, person)
+        return Claimed(row.id, target, reply, person_id=row.person_id, intro=intro)
 
-    async def _record(self, claimed: list[Claimed], outcomes: Sequence[str | DeliveryError]) -> None:
+    async def _record(self, claimed: list[Claimed], outcomes: Sequence[str | Sent | DeliveryError]) -> None:
         if not claimed:
             return
         async with self.db.unit_of_work() as session:
@@ -178,6 +205,10 @@ class DeliveryWorker:
             for key, until in sorted(self.blocked.items()):
                 await buckets.block(key, until)
             self.blocked.clear()
+            people = PeopleRepository(session)
+            for person_id in sorted(self.intro_failed):
+                await people.introduce(person_id, None)
+            self.intro_failed.clear()
             found = await session.scalars(
                 select(OutboxMessage).where(OutboxMessage.id.in_([c.row_id for c in claimed]))
             )
@@ -189,6 +220,10 @@ class DeliveryWorker:
                 if isinstance(outcome, DeliveryError):
                     give_up_or_retry(row, outcome, self.clock.now(), self.max_attempts)
                 else:
+                    if isinstance(outcome, Sent):
+                        address = item.target.address
+                        await people.move_conversation(address, outcome.conversation_id, self.clock.now())
+                        outcome = outcome.message_id
                     row.status, row.sent_at = "sent", self.clock.now()
                     row.platform_message_id, row.lease_until = outcome, None
 
@@ -209,3 +244,11 @@ class DeliveryWorker:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(wakeup.wait(), timeout=timeout)
             wakeup.clear()
+
+
+def _moved(target: Target, sent: str | Sent) -> Target:
+    """After the introduction: the next message goes where the first one landed."""
+    if not isinstance(sent, Sent):
+        return target
+    address = dataclasses.replace(target.address, conversation_id=sent.conversation_id)
+    return dataclasses.replace(target, address=address)

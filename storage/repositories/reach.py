@@ -1,0 +1,98 @@
+"""Queries for directory sync and app installation, a page of accounts at a time."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+from datetime import datetime
+
+from sqlalchemy import and_, or_, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.models import AppInstall, ConversationRef, DirectoryCursor, Identity, Person
+
+
+class ReachRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def identities(
+        self, platform: str, workspace_id: str, user_ids: Collection[str]
+    ) -> dict[str, Identity]:
+        found = await self.session.scalars(
+            select(Identity).where(
+                Identity.platform == platform,
+                Identity.workspace_id == workspace_id,
+                Identity.user_id.in_(list(user_ids)),
+            )
+        )
+        return {identity.user_id: identity for identity in found.unique()}
+
+    async def people_by_email(self, emails: Collection[str]) -> dict[str, Person]:
+        """Emails are stored lower-case (import and chat both normalise), so the index serves this."""
+        found = await self.session.scalars(select(Person).where(Person.email.in_(list(emails))))
+        return {person.email or "": person for person in found}
+
+    async def reachable_identities(self, identity_ids: Collection[int]) -> set[int]:
+        """Those of `identity_ids` with a personal conversation the bot may write to."""
+        found = await self.session.scalars(
+            select(ConversationRef.identity_id).where(
+                ConversationRef.identity_id.in_(list(identity_ids)), ConversationRef.kind == "personal"
+            )
+        )
+        return {i for i in found if i is not None}
+
+    async def installs(self, identity_ids: Collection[int]) -> dict[int, AppInstall]:
+        found = await self.session.scalars(
+            select(AppInstall).where(AppInstall.identity_id.in_(list(identity_ids)))
+        )
+        return {row.identity_id: row for row in found}
+
+    async def cursor(self, platform: str, workspace_id: str) -> str | None:
+        row = await self.session.get(DirectoryCursor, (platform, workspace_id))
+        return row.cursor if row else None
+
+    async def save_cursor(self, platform: str, workspace_id: str, cursor: str | None, now: datetime) -> None:
+        row = await self.session.get(DirectoryCursor, (platform, workspace_id))
+        if row is None:
+            self.session.add(
+                DirectoryCursor(platform=platform, workspace_id=workspace_id, cursor=cursor, synced_at=now)
+            )
+        else:
+            row.cursor, row.synced_at = cursor, now
+        await self.session.flush()
+
+    async def claim_installs(
+        self, now: datetime, lease_until: datetime, limit: int, skip_locked: bool
+    ) -> Sequence[tuple[AppInstall, Identity]]:
+        """Due installations (or ones whose worker died), leased to the caller."""
+        query = (
+            select(AppInstall)
+            .where(
+                AppInstall.due_at <= now,
+                or_(
+                    AppInstall.status == "pending",
+                    and_(AppInstall.status == "installing", AppInstall.lease_until < now),
+                ),
+            )
+            .order_by(AppInstall.due_at, AppInstall.id)
+            .limit(limit)
+        )
+        if skip_locked:
+            query = query.with_for_update(skip_locked=True)
+        rows = list((await self.session.scalars(query)).all())
+        for row in rows:
+            row.status, row.lease_until, row.updated_at = "installing", lease_until, now
+        identities = await self.session.scalars(
+            select(Identity).where(Identity.id.in_([row.identity_id for row in rows]))
+        )
+        by_id = {identity.id: identity for identity in identities.unique()}
+        await self.session.flush()
+        return [(row, by_id[row.identity_id]) for row in rows if row.identity_id in by_id]
+
+    async def postpone_installs(self, ids: Collection[int], until: datetime) -> None:
+        """A 429 for one is a wait for all: claimed rows not yet tried go back, due at `until`."""
+        await self.session.execute(
+            update(AppInstall)
+            .where(AppInstall.id.in_(list(ids)))
+            .values(status="pending", due_at=until, lease_until=None)
+        )
