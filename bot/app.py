@@ -24,6 +24,7 @@ from bot.delivery.messenger import Messenger
 from bot.delivery.worker import DeliveryWorker
 from bot.i18n import Catalogue
 from bot.leader import Leadership
+from bot.reach.installs import InstallWorker
 from bot.runtime.dispatcher import Dispatcher
 from bot.runtime.events import Platform
 from bot.runtime.router import Router
@@ -59,6 +60,7 @@ def create_app(settings: Settings, *, clock: Clock | None = None, background: bo
     dispatcher = Dispatcher(context, router)
     notifier = WebchatNotifier()
     # Imported here: the Bot Framework SDK takes a second to load, and only serving needs it.
+    from bot.adapters.teams import people as teams_people
     from bot.adapters.teams import routes as teams
 
     teams_adapter = teams.build_adapter(settings)
@@ -70,6 +72,10 @@ def create_app(settings: Settings, *, clock: Clock | None = None, background: bo
     if slack_adapter is not None:
         messengers[Platform.SLACK] = slack_adapter.messenger
     worker = DeliveryWorker(context, messengers, features.composers(), features.gates())
+    installer = teams_people.build_installer(settings)
+    installs = InstallWorker(
+        context.db, context.clock, {Platform.TEAMS: installer} if installer else {}, settings.graph_rate
+    )
     scheduler_state = SchedulerState()
     leadership = Leadership(settings.database_url)
 
@@ -90,6 +96,8 @@ def create_app(settings: Settings, *, clock: Clock | None = None, background: bo
                     )
                 )
             )
+            if installer is not None:
+                tasks.append(asyncio.create_task(installs.run_forever()))
             if settings.scheduler_enabled:
                 scheduler_state.leader = await leadership.check()
                 tasks.append(asyncio.create_task(leadership.run()))
@@ -114,6 +122,7 @@ def create_app(settings: Settings, *, clock: Clock | None = None, background: bo
     app.state.context = context
     app.state.dispatcher = dispatcher
     app.state.worker = worker
+    app.state.installs = installs
     app.state.messengers = messengers
 
     def platforms() -> dict[str, Any]:

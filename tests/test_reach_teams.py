@@ -1,0 +1,168 @@
+"""Everyone in the Entra ID tenant is reached in Teams without installing the app themselves:
+the directory through Microsoft Graph (msal client credentials against a token endpoint over
+TLS), proactive installation honouring 429, the one-to-one chat opened through the connector."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterator
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from fastapi import FastAPI
+from sqlalchemy import select
+
+from bot.adapters.teams import people as teams_people
+from bot.admin.importing import parse
+from bot.admin.people import PeopleAdminService
+from bot.admin.roles import CLI
+from bot.app import create_app
+from bot.clock import FixedClock
+from bot.config import load_settings
+from storage.models import AppInstall, ConversationRef, Identity
+from tests.support.graph import (
+    APP_ID,
+    CATALOG_APP_ID,
+    TENANT,
+    FakeGraph,
+    FakeLogin,
+    self_signed,
+    serve,
+    serve_in_thread,
+)
+from tests.support.surveys import open_wave
+from tests.support.teams import FakeConnector, fake_connector
+
+CSV = (
+    "email,name,department\nanna@example.org,Anna Holm,Finance\nbo@example.org,Bo Berg,IT\n"
+    "carl@example.org,Carl Dahl,IT\ndina@example.org,Dina Eng,Sales\n"
+)
+
+
+@pytest.fixture(scope="module")
+def certificate(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    return self_signed(tmp_path_factory.mktemp("tls"))
+
+
+@pytest.fixture
+def login(certificate: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeLogin]:
+    monkeypatch.setenv("REQUESTS_CA_BUNDLE", str(certificate[0]))  # msal (requests) trusts the fake
+    fake = FakeLogin()
+    with serve_in_thread(fake.app(), certificate) as url:
+        fake.url = url
+        yield fake
+
+
+@pytest.fixture
+async def graph() -> AsyncIterator[FakeGraph]:
+    fake = FakeGraph(page_size=2)
+    fake.add_user(
+        "obj-anna", "Anna@Example.org", "Anna Holm", preferredLanguage="da-DK", department="Finance"
+    )
+    fake.add_user("obj-bo", "bo@example.org", "Bo Berg")
+    fake.add_user("obj-carl", "carl@example.org", "Carl Dahl", accountEnabled=False)
+    fake.add_user("obj-erik", "erik@example.org", "Erik Not Imported")
+    fake.add_user("obj-guest", "gus@partner.example", "Gus Guest", userType="Guest")
+    async with serve(fake.app()) as url:
+        fake.url = url
+        yield fake
+
+
+@pytest.fixture
+async def connector() -> AsyncIterator[FakeConnector]:
+    async with fake_connector() as running:
+        yield running
+
+
+@pytest.fixture
+def teams_app(
+    db_url: str, clock: FixedClock, login: FakeLogin, graph: FakeGraph, connector: FakeConnector
+) -> FastAPI:
+    settings = load_settings(
+        STAFET_DATABASE_URL=db_url,
+        STAFET_DEFAULT_LANGUAGE="en",
+        STAFET_SCHEDULER=False,
+        MICROSOFT_APP_ID=APP_ID,
+        MICROSOFT_APP_PASSWORD="client-secret",
+        MICROSOFT_APP_TENANT_ID=TENANT,
+        STAFET_LOGIN_URL=login.url,
+        STAFET_GRAPH_URL=graph.url,
+        STAFET_TEAMS_CATALOG_APP_ID=CATALOG_APP_ID,
+        STAFET_TEAMS_SERVICE_URL=connector.url,
+        STAFET_GRAPH_RATE="1000",
+    )
+    return create_app(settings, clock=clock, background=False)
+
+
+async def _import(app: FastAPI) -> None:
+    context = app.state.context
+    async with context.db.unit_of_work() as session:
+        await PeopleAdminService(session, context.clock).apply(CLI, parse(CSV.encode()), "people.csv")
+
+
+async def test_sync_install_and_invite_everyone_reachable_in_teams(
+    teams_app: FastAPI, clock: FixedClock, login: FakeLogin, graph: FakeGraph, connector: FakeConnector
+) -> None:
+    await _import(teams_app)
+    context = teams_app.state.context
+    graph.refuse["obj-bo"] = (403, "Forbidden")  # e.g. a policy blocks the app for Bo
+    report = await teams_people.sync(context, CLI)
+    assert report.to_json() == {
+        "linked": 2,
+        "new": 0,
+        "deactivated": 0,
+        "unmatched": {"deleted": 1, "guest": 1, "not_imported": 1},
+    }
+    assert login.tokens["https://graph.microsoft.com/.default"] >= 1
+    async with context.db.unit_of_work() as session:
+        identities = (await session.scalars(select(Identity).where(Identity.platform == "teams"))).all()
+        assert {i.user_id for i in identities} == {"obj-anna", "obj-bo"}  # Entra object ids
+
+    graph.throttle_next, graph.retry_after = 2, 30
+    installs = teams_app.state.installs
+    assert await installs.run_once() == 0 and graph.throttled == 2
+    assert await installs.run_once() == 0  # the whole queue waits out Retry-After
+    clock.advance(seconds=31)
+    assert await installs.run_once() == 1
+    assert sum(graph.installs.values()) == 1  # Anna once; Bo refused
+    async with context.db.unit_of_work() as session:
+        rows = {r.identity_id: r for r in (await session.scalars(select(AppInstall))).all()}
+        by_user = {i.id: i.user_id for i in (await session.scalars(select(Identity))).all()}
+        states = {by_user[i]: (r.status, r.last_error or "") for i, r in rows.items()}
+        refs = (await session.scalars(select(ConversationRef))).all()
+    assert states["obj-anna"] == ("done", "")
+    assert states["obj-bo"][0] == "failed" and "Forbidden" in states["obj-bo"][1]
+    assert [r.conversation_id for r in refs] == ["a:chat-obj-anna"]
+    [chat] = connector.chats
+    assert chat["members"] == [{"id": "obj-anna"}] and chat["tenantId"] == TENANT
+
+    await open_wave(context, "digital-confidence")
+    while await teams_app.state.worker.run_once():
+        pass
+    sent = connector.messages()
+    assert {m.conversation_id for m in sent} == {"a:chat-obj-anna"}
+    intro, _question = sent
+    assert "påmindelser fra" in str(intro.body)  # introduced in Danish, her preferred language
+
+    # A later sync reads only what changed: Anna's account is disabled, and she gets nothing more.
+    graph.change("obj-anna", accountEnabled=False)
+    calls = graph.requests["delta"]
+    report = await teams_people.sync(context, CLI)
+    assert graph.requests["delta"] == calls + 1 and report.deactivated == 1
+    async with context.db.unit_of_work() as session:
+        [anna] = (await session.scalars(select(Identity).where(Identity.user_id == "obj-anna"))).all()
+        assert anna.active is False
+
+
+async def test_an_install_whose_worker_died_is_not_installed_twice(
+    teams_app: FastAPI, clock: FixedClock, graph: FakeGraph, connector: FakeConnector
+) -> None:
+    await _import(teams_app)
+    context = teams_app.state.context
+    await teams_people.sync(context, CLI)
+    graph.installed.add("obj-anna")  # installed, then the worker died before recording it
+    assert await teams_app.state.installs.run_once() == 2
+    assert graph.installs["obj-anna"] == 0  # 409: straight on to the conversation
+    assert {c["members"][0]["id"] for c in connector.chats} == {"obj-anna", "obj-bo"}
+    clock.advance(timedelta(days=1))
+    assert await teams_app.state.installs.run_once() == 0
