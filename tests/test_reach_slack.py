@@ -19,6 +19,7 @@ from bot.cli import app as cli
 from bot.clock import FixedClock
 from bot.config import load_settings
 from storage.models import AuditEntry, ConversationRef, Identity, Person
+from tests.support.admin import bearer, make_token
 from tests.support.server import live_server
 from tests.support.slack import BOT_TOKEN, SIGNING_SECRET, TEAM, FakeSlack, SlackSender, fake_slack_server
 from tests.support.surveys import open_wave
@@ -100,7 +101,7 @@ async def test_sync_links_by_email_and_everyone_reachable_gets_the_invitation(
         assert audit.detail["linked"] == 3
 
     workspace.calls.clear()
-    await open_wave(context, "digital-confidence")
+    wave_id = await open_wave(context, "digital-confidence", live_results=True)
     while await reach_app.state.worker.run_once():
         pass
     assert "conversations.open" not in workspace.methods()
@@ -121,6 +122,18 @@ async def test_sync_links_by_email_and_everyone_reachable_gets_the_invitation(
     async with context.db.unit_of_work() as session:
         refs = (await session.scalars(select(ConversationRef))).all()
         assert {r.conversation_id for r in refs} == {"D0ANNA", "D0BO", "D0CARL"}  # recorded from the response
+
+    token = await make_token(reach_app, "viewer")
+    async with live_server(reach_app) as url, httpx.AsyncClient(base_url=url, headers=bearer(token)) as http:
+        reach = (await http.get("/api/v1/reach")).json()
+        results = (await http.get(f"/api/v1/surveys/{wave_id}")).json()
+    assert reach["total"]["reachable"] == 3 and reach["total"]["by_platform"]["slack"] == 3
+    it = next(d for d in reach["items"] if d["department"] == "IT")
+    assert (it["people"], it["reachable"]) == (2, 2)
+    sales = next(d for d in reach["items"] if d["department"] == "Sales")
+    assert sales["unreachable"]["no_account"] == 1  # Dina
+    # Turnout counts the three who could be reached; Dina is shown apart.
+    assert (results["turnout"]["invited"], results["unreachable"]) == (3, 1)
 
 
 async def test_a_deactivated_member_gets_nothing(reach_app: FastAPI, workspace: FakeSlack) -> None:

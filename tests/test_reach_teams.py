@@ -4,10 +4,13 @@ TLS), proactive installation honouring 429, the one-to-one chat opened through t
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import AsyncIterator, Iterator
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
+import httpx
 import pytest
 from fastapi import FastAPI
 from sqlalchemy import select
@@ -20,6 +23,7 @@ from bot.app import create_app
 from bot.clock import FixedClock
 from bot.config import load_settings
 from storage.models import AppInstall, ConversationRef, Identity
+from tests.support.admin import bearer, make_token
 from tests.support.graph import (
     APP_ID,
     CATALOG_APP_ID,
@@ -30,6 +34,7 @@ from tests.support.graph import (
     serve,
     serve_in_thread,
 )
+from tests.support.server import live_server
 from tests.support.surveys import open_wave
 from tests.support.teams import FakeConnector, fake_connector
 
@@ -100,6 +105,14 @@ async def _import(app: FastAPI) -> None:
         await PeopleAdminService(session, context.clock).apply(CLI, parse(CSV.encode()), "people.csv")
 
 
+async def _reach(app: FastAPI) -> dict[str, Any]:
+    token = await make_token(app, "viewer", name=f"viewer {uuid.uuid4().hex}")
+    async with live_server(app) as url, httpx.AsyncClient(base_url=url, headers=bearer(token)) as http:
+        response = await http.get("/api/v1/reach")
+    assert response.status_code == 200
+    return response.json()  # type: ignore[no-any-return]
+
+
 async def test_sync_install_and_invite_everyone_reachable_in_teams(
     teams_app: FastAPI, clock: FixedClock, login: FakeLogin, graph: FakeGraph, connector: FakeConnector
 ) -> None:
@@ -135,6 +148,12 @@ async def test_sync_install_and_invite_everyone_reachable_in_teams(
     assert [r.conversation_id for r in refs] == ["a:chat-obj-anna"]
     [chat] = connector.chats
     assert chat["members"] == [{"id": "obj-anna"}] and chat["tenantId"] == TENANT
+    reach = await _reach(teams_app)
+    it = next(d for d in reach["items"] if d["department"] == "IT")
+    assert it["unreachable"] == {"deactivated": 0, "install_failed": 1, "not_installed": 0, "no_account": 1}
+    [error] = reach["install_errors"]
+    assert "403" in error and "Forbidden" in error  # Graph's own words, for the Teams administrator
+    assert reach["total"]["by_platform"] == {"slack": 0, "teams": 1, "web": 0}
 
     await open_wave(context, "digital-confidence")
     while await teams_app.state.worker.run_once():
@@ -152,6 +171,8 @@ async def test_sync_install_and_invite_everyone_reachable_in_teams(
     async with context.db.unit_of_work() as session:
         [anna] = (await session.scalars(select(Identity).where(Identity.user_id == "obj-anna"))).all()
         assert anna.active is False
+    finance = next(d for d in (await _reach(teams_app))["items"] if d["department"] == "Finance")
+    assert (finance["reachable"], finance["unreachable"]["deactivated"]) == (0, 1)
 
 
 async def test_an_install_whose_worker_died_is_not_installed_twice(

@@ -62,6 +62,7 @@ class WaveResults:
     turnout_by: dict[str, list[Turnout]]
     questions: list[QuestionResult]
     export_comments: bool
+    unreachable: int = 0  # in the audience, but Stafet had no way to write to them: not in turnout
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,7 +125,7 @@ async def wave_results(
     return WaveResults(
         wave.id, wave.template_id, title, wave.status, wave.anonymous, wave.campaign_id, wave.opens_at,
         wave.closes_at, k, Turnout("", invited, responded, suppressed=invited < k), turnout_by, questions,
-        wave.export_comments,
+        wave.export_comments, cells["unreachable"].get("", (0, 0))[0],
     )  # fmt: skip
 
 

@@ -16,6 +16,7 @@ from bot.runtime.errors import UserFacingError
 from bot.surveys.anonymity import new_key
 from bot.surveys.templates import Template
 from storage.models import SurveyWave
+from storage.repositories.reach import ReachRepository
 from storage.repositories.surveys import SurveyRepository
 
 log = logging.getLogger(__name__)
@@ -89,6 +90,7 @@ async def open_due(session: AsyncSession, clock: Clock, templates: dict[str, Tem
 async def _invite(repo: SurveyRepository, wave: SurveyWave, template: Template, k: int) -> None:
     """Participation rows with each person's group, generalised to NULL when smaller than k."""
     people = await repo.audience_people(Audience.from_json(wave.audience).person_ids())
+    reachable = await ReachRepository(repo.session).reachable_people()
     departments = Counter(d for _, d, _ in people)
     roles = Counter(r for _, _, r in people)
     question_ids = [q.id for q in template.questions]
@@ -115,6 +117,7 @@ async def _invite(repo: SurveyRepository, wave: SurveyWave, template: Template, 
                 "responded": False,
                 "answered": False,
                 "reminders": 0,
+                "reachable": person_id in reachable,
             }
             for person_id, department, role in people
         ]

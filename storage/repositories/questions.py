@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import delete, func, select, text
+from sqlalchemy import delete, exists, func, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import (
     Ambassador,
     ConversationRef,
     FaqEntry,
+    Identity,
     OutboxMessage,
     Person,
     Question,
@@ -87,10 +88,21 @@ class QuestionRepository:
         await self.session.flush()
         return len(due)
 
-    async def ambassadors(self) -> list[tuple[Ambassador, Person]]:
-        rows = await self.session.execute(
-            select(Ambassador, Person).join(Person, Person.id == Ambassador.person_id).order_by(Person.id)
-        )
+    async def ambassadors(self, *, reachable: bool = False) -> list[tuple[Ambassador, Person]]:
+        """Every ambassador; with `reachable`, only those with an active account and a personal
+        conversation Stafet can write to (routing never picks someone it cannot reach)."""
+        query = select(Ambassador, Person).join(Person, Person.id == Ambassador.person_id).order_by(Person.id)
+        if reachable:
+            query = query.where(
+                exists()
+                .where(ConversationRef.identity_id == Identity.id)
+                .where(
+                    Identity.person_id == Person.id,
+                    Identity.active.is_(True),
+                    ConversationRef.kind == "personal",
+                )
+            )
+        rows = await self.session.execute(query)
         return [(a, p) for a, p in rows.all()]
 
     async def ambassador(self, person_id: int) -> Ambassador | None:

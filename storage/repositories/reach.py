@@ -41,6 +41,16 @@ class ReachRepository:
         )
         return {i for i in found if i is not None}
 
+    async def reachable_people(self) -> set[int]:
+        """Everyone with an active account and a personal conversation Stafet may write to."""
+        found = await self.session.scalars(
+            select(Identity.person_id)
+            .join(ConversationRef, ConversationRef.identity_id == Identity.id)
+            .where(ConversationRef.kind == "personal", Identity.active.is_(True))
+            .distinct()
+        )
+        return set(found)
+
     async def installs(self, identity_ids: Collection[int]) -> dict[int, AppInstall]:
         found = await self.session.scalars(
             select(AppInstall).where(AppInstall.identity_id.in_(list(identity_ids)))
