@@ -66,6 +66,8 @@ def sync(
     typer.echo(("Dry run, nothing changed. " if dry_run else "") + f"People sync from {platform}:")
     for line in report.lines():
         typer.echo(f"  {line}")
+    if platform == "teams" and not dry_run:
+        typer.echo("`stafet serve` installs the app for the newly linked; the Reach page shows progress.")
 
 
 @app.command("export")

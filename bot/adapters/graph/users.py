@@ -47,7 +47,14 @@ class EntraUsers:
     async def pages(self, cursor: str | None) -> AsyncIterator[Page]:
         url, params = (cursor, None) if cursor else ("users/delta", {"$select": SELECT})
         while url:
-            body = await self._get(url, params)
+            try:
+                body = await self._get(url, params)
+            except GraphError as error:
+                if error.status != 410 or not cursor:
+                    raise
+                log.info("the stored delta link has expired; listing every user again")
+                url, params, cursor = "users/delta", {"$select": SELECT}, None
+                continue
             next_link = body.get("@odata.nextLink")
             delta = body.get("@odata.deltaLink")
             yield Page([member_of(user) for user in body.get("value") or []], delta)
