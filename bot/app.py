@@ -115,6 +115,8 @@ def create_app(settings: Settings, *, clock: Clock | None = None, background: bo
                 task.cancel()
             await asyncio.gather(*tasks, return_exceptions=True)
             await connections.aclose()
+            if installer is not None:
+                await installer.close()
             await leadership.release()
             await context.db.dispose()
 

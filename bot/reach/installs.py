@@ -21,7 +21,6 @@ from bot.clock import Clock
 from bot.runtime.events import Platform
 from storage.database import Database
 from storage.models import AppInstall, Identity
-from storage.repositories.people import PeopleRepository
 from storage.repositories.rate_buckets import RateBucketRepository
 from storage.repositories.reach import ReachRepository
 
@@ -126,8 +125,9 @@ class InstallWorker:
             return
         now = self.clock.now()
         async with self.db.unit_of_work() as session:
-            people = PeopleRepository(session)
-            found = await ReachRepository(session).installs([identity.id for _, identity in claimed])
+            reach = ReachRepository(session)
+            found = await reach.installs([identity.id for _, identity in claimed])
+            opened: list[dict[str, Any]] = []
             blocked = 0.0
             for (_, identity), outcome in zip(claimed, outcomes, strict=True):
                 row = found.get(identity.id)
@@ -135,13 +135,16 @@ class InstallWorker:
                     continue
                 row.lease_until, row.updated_at = None, now
                 if isinstance(outcome, Installed):
-                    await people.remember_conversation(
-                        platform=identity.platform,
-                        workspace_id=identity.workspace_id,
-                        conversation_id=outcome.conversation_id,
-                        identity_id=identity.id,
-                        now=now,
-                        reference=outcome.reference,
+                    opened.append(
+                        {
+                            "identity_id": identity.id,
+                            "platform": identity.platform,
+                            "workspace_id": identity.workspace_id,
+                            "conversation_id": outcome.conversation_id,
+                            "kind": "personal",
+                            "reference": outcome.reference,
+                            "updated_at": now,
+                        }
                     )
                     row.status, row.last_error = "done", None
                     row.installs += outcome.created
@@ -156,6 +159,7 @@ class InstallWorker:
                     row.status = "failed"
                 else:
                     row.status, row.due_at = "pending", now + timedelta(seconds=2.0**row.attempts)
+            await reach.add_conversations(opened)
             if blocked:
                 for platform in {Platform(identity.platform) for _, identity in claimed}:
                     await RateBucketRepository(session).block(

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Collection, Sequence
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import and_, or_, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import AppInstall, ConversationRef, DirectoryCursor, Identity, Person
@@ -40,6 +42,59 @@ class ReachRepository:
             )
         )
         return {i for i in found if i is not None}
+
+    def _insert(self, model: Any) -> Any:
+        dialect = postgresql if self.session.bind.dialect.name == "postgresql" else sqlite
+        return dialect.insert(model)
+
+    async def add_people(self, rows: list[dict[str, Any]]) -> dict[str, int]:
+        """Create people in one statement; email -> id of those created."""
+        if not rows:
+            return {}
+        statement = self._insert(Person).on_conflict_do_nothing().returning(Person.id, Person.email)
+        found = await self.session.execute(statement, rows)
+        return {email: pid for pid, email in found.all()}
+
+    async def add_identities(
+        self, platform: str, workspace_id: str, links: list[tuple[int, str]], now: datetime
+    ) -> list[tuple[int, str]]:
+        """Link (person id, user id) pairs; returns (identity id, user id) of those added. An
+        identity added meanwhile (a team_join racing a sync) is left as it is."""
+        if not links:
+            return []
+        rows = [
+            {"person_id": pid, "platform": platform, "workspace_id": workspace_id, "user_id": uid,
+             "created_at": now, "active": True}
+            for pid, uid in links
+        ]  # fmt: skip
+        statement = self._insert(Identity).on_conflict_do_nothing().returning(Identity.id, Identity.user_id)
+        return [(iid, uid) for iid, uid in (await self.session.execute(statement, rows)).all()]
+
+    async def add_direct_conversations(
+        self, platform: str, workspace_id: str, identities: list[tuple[int, str]], now: datetime
+    ) -> None:
+        """Conversations addressed by the user id itself, for platforms that accept that."""
+        if identities:
+            rows = [
+                {"identity_id": iid, "platform": platform, "workspace_id": workspace_id,
+                 "conversation_id": uid, "kind": "personal", "reference": {}, "updated_at": now}
+                for iid, uid in identities
+            ]  # fmt: skip
+            await self.session.execute(self._insert(ConversationRef).on_conflict_do_nothing(), rows)
+
+    async def queue_installs(self, identity_ids: list[int], now: datetime) -> None:
+        if identity_ids:
+            rows = [
+                {"identity_id": i, "status": "pending", "due_at": now, "attempts": 0, "installs": 0,
+                 "updated_at": now}
+                for i in identity_ids
+            ]  # fmt: skip
+            await self.session.execute(self._insert(AppInstall).on_conflict_do_nothing(), rows)
+
+    async def add_conversations(self, rows: list[dict[str, Any]]) -> None:
+        """Personal conversations opened by installation; one already stored is kept."""
+        if rows:
+            await self.session.execute(self._insert(ConversationRef).on_conflict_do_nothing(), rows)
 
     async def reachable_people(self) -> set[int]:
         """Everyone with an active account and a personal conversation Stafet may write to."""

@@ -3,9 +3,10 @@ opens the bot's one-to-one chat with them, whose reference the outbox uses from 
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
-import httpx
+import aiohttp
 from botbuilder.schema import ChannelAccount, ConversationAccount, ConversationReference
 
 from bot.adapters.graph.client import GraphClient, GraphError
@@ -24,14 +25,12 @@ class TeamsInstaller:
         app_id: str,
         catalog_app_id: str,
         service_url: str,
-        http: httpx.AsyncClient | None = None,
     ) -> None:
         self.graph = graph
         self.login = login
         self.app_id = app_id
         self.catalog_app_id = catalog_app_id
         self.service_url = service_url.rstrip("/") + "/"
-        self.http = http or httpx.AsyncClient(timeout=30)
 
     async def install(self, user_id: str, workspace_id: str) -> Installed:
         body = {"teamsApp@odata.bind": f"{self.graph.base_url}/appCatalogs/teamsApps/{self.catalog_app_id}"}
@@ -59,20 +58,24 @@ class TeamsInstaller:
         }
         token = await self.login.atoken(CONNECTOR_SCOPE)
         try:
-            response = await self.http.post(
+            async with self.graph.http.post(
                 f"{self.service_url}v3/conversations", json=body, headers={"Authorization": f"Bearer {token}"}
-            )
-        except httpx.HTTPError as error:
-            raise InstallError(f"Teams connector unreachable: {type(error).__name__}") from None
-        if response.status_code in (429, 502, 503, 504):
-            header = response.headers.get("Retry-After", "")
+            ) as response:
+                status, text = response.status, await response.text()
+                header = response.headers.get("Retry-After", "")
+        except (aiohttp.ClientError, TimeoutError) as error:
             raise InstallError(
-                f"Teams connector answered {response.status_code}",
-                retry_after=float(header) if header.replace(".", "", 1).isdigit() else 5.0,
-            )
-        if response.status_code >= 400:
-            raise InstallError(f"Teams connector answered {response.status_code}: {response.text[:200]}")
-        return str(response.json()["id"])
+                f"Teams connector unreachable: {type(error).__name__}", retry_after=5.0
+            ) from None
+        if status in (429, 502, 503, 504):
+            wait = float(header) if header.replace(".", "", 1).isdigit() else 5.0
+            raise InstallError(f"Teams connector answered {status}", retry_after=wait)
+        if status >= 400:
+            raise InstallError(f"Teams connector answered {status}: {text[:200]}")
+        return str(json.loads(text)["id"])
+
+    async def close(self) -> None:
+        await self.graph.close()
 
     def _reference(self, user_id: str, tenant_id: str, conversation_id: str) -> dict[str, Any]:
         reference = ConversationReference(
