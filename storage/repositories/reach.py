@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import and_, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import joinedload, lazyload
 
 from storage.models import AppInstall, ConversationRef, DirectoryCursor, Identity, Person
 
@@ -21,17 +22,21 @@ class ReachRepository:
         self, platform: str, workspace_id: str, user_ids: Collection[str]
     ) -> dict[str, Identity]:
         found = await self.session.scalars(
-            select(Identity).where(
+            select(Identity)
+            .where(
                 Identity.platform == platform,
                 Identity.workspace_id == workspace_id,
                 Identity.user_id.in_(list(user_ids)),
             )
+            .options(joinedload(Identity.person).lazyload(Person.identities))
         )
         return {identity.user_id: identity for identity in found.unique()}
 
     async def people_by_email(self, emails: Collection[str]) -> dict[str, Person]:
         """Emails are stored lower-case (import and chat both normalise), so the index serves this."""
-        found = await self.session.scalars(select(Person).where(Person.email.in_(list(emails))))
+        found = await self.session.scalars(
+            select(Person).where(Person.email.in_(list(emails))).options(lazyload(Person.identities))
+        )
         return {person.email or "": person for person in found}
 
     async def reachable_identities(self, identity_ids: Collection[int]) -> set[int]:
@@ -67,8 +72,19 @@ class ReachRepository:
              "created_at": now, "active": True}
             for pid, uid in links
         ]  # fmt: skip
-        statement = self._insert(Identity).on_conflict_do_nothing().returning(Identity.id, Identity.user_id)
-        return [(iid, uid) for iid, uid in (await self.session.execute(statement, rows)).all()]
+        added = await self.session.execute(self._insert(Identity.__table__).on_conflict_do_nothing(), rows)
+        if not added.rowcount:  # type: ignore[attr-defined]
+            return []
+        # Read back rather than RETURNING: an executemany is several times faster on SQLite.
+        found = await self.session.execute(
+            select(Identity.id, Identity.user_id).where(
+                Identity.platform == platform,
+                Identity.workspace_id == workspace_id,
+                Identity.user_id.in_([uid for _, uid in links]),
+                Identity.created_at == now,
+            )
+        )
+        return [(iid, uid) for iid, uid in found.all()]
 
     async def add_direct_conversations(
         self, platform: str, workspace_id: str, identities: list[tuple[int, str]], now: datetime
