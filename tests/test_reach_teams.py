@@ -4,6 +4,7 @@ TLS), proactive installation honouring 429, the one-to-one chat opened through t
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from datetime import timedelta
@@ -22,6 +23,8 @@ from bot.admin.roles import CLI
 from bot.app import create_app
 from bot.clock import FixedClock
 from bot.config import load_settings
+from bot.reach.installs import InstallWorker
+from bot.runtime.events import Platform
 from storage.models import AppInstall, ConversationRef, Identity
 from tests.support.admin import bearer, make_token
 from tests.support.graph import (
@@ -80,9 +83,9 @@ async def connector() -> AsyncIterator[FakeConnector]:
 
 
 @pytest.fixture
-def teams_app(
+async def teams_app(
     db_url: str, clock: FixedClock, login: FakeLogin, graph: FakeGraph, connector: FakeConnector
-) -> FastAPI:
+) -> AsyncIterator[FastAPI]:
     settings = load_settings(
         STAFET_DATABASE_URL=db_url,
         STAFET_DEFAULT_LANGUAGE="en",
@@ -96,7 +99,9 @@ def teams_app(
         STAFET_TEAMS_SERVICE_URL=connector.url,
         STAFET_GRAPH_RATE="1000",
     )
-    return create_app(settings, clock=clock, background=False)
+    app = create_app(settings, clock=clock, background=False)
+    yield app
+    await app.state.installs.installers[Platform.TEAMS].close()  # its HTTP session; no lifespan ran
 
 
 async def _import(app: FastAPI) -> None:
@@ -187,3 +192,19 @@ async def test_an_install_whose_worker_died_is_not_installed_twice(
     assert {c["members"][0]["id"] for c in connector.chats} == {"obj-anna", "obj-bo"}
     clock.advance(timedelta(days=1))
     assert await teams_app.state.installs.run_once() == 0
+
+
+async def test_two_replicas_share_the_queue_and_nobody_is_installed_twice(
+    teams_app: FastAPI, graph: FakeGraph, connector: FakeConnector
+) -> None:
+    await _import(teams_app)
+    context = teams_app.state.context
+    await teams_people.sync(context, CLI)
+    installer = teams_people.build_installer(context.settings)
+    assert installer is not None
+    other = InstallWorker(context.db, context.clock, {Platform.TEAMS: installer}, context.settings.graph_rate)
+    done = await asyncio.gather(teams_app.state.installs.run_once(), other.run_once())
+    await installer.close()
+    assert sum(done) == 2
+    assert dict(graph.installs) == {"obj-anna": 1, "obj-bo": 1}
+    assert len(connector.chats) == 2
