@@ -10,8 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.i18n import normalise_language
 from bot.reach.directory import Member, SyncReport
 from bot.runtime.events import Platform
-from storage.models import Person
-from storage.repositories.reach import ReachRepository
+from storage.repositories.reach import PersonFacts, ReachRepository
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,7 +33,7 @@ class DirectoryLinker:
         self.reach = ReachRepository(session)
 
     async def apply(self, members: list[Member], now: datetime) -> SyncReport:
-        """Bulk statements per page: 100,000 members are 500 pages of a handful of queries each."""
+        """Core statements per page, no ORM objects: 100,000 members are a few hundred of them."""
         report = SyncReport()
         wanted = [m for m in members if self._wanted(m, report)]
         user_ids = [m.user_id for m in wanted]
@@ -44,31 +43,34 @@ class DirectoryLinker:
         reachable: list[tuple[int, str]] = []  # (identity id, user id) to make reachable
         links: list[tuple[int, str]] = []  # (person id, user id) to link
         unknown: dict[str, list[Member]] = {}  # email -> members to create a person for
+        active: dict[int, bool] = {}  # identity id -> active, where that changes
+        gaps: list[dict[str, object]] = []  # what the directory fills in on people
         for member in wanted:
             identity = known.get(member.user_id)
             if identity is not None:
+                if identity.active != member.active:
+                    active[identity.id] = member.active
                 if not member.active:
                     report.deactivated += identity.active
-                    identity.active = False
                     continue
-                identity.active = True
                 report.linked += 1
-                _enrich(identity.person, member)
-                reachable.append((identity.id, identity.user_id))
+                gaps += _gaps(identity.person, member)
+                reachable.append((identity.id, member.user_id))
             elif self._linkable(member, report):
                 person = by_email.get(_email(member))
                 if person is not None:
                     report.linked += 1
-                    _enrich(person, member)
+                    gaps += _gaps(person, member)
                     links.append((person.id, member.user_id))
                 elif self.options.create:
                     report.new += _email(member) not in unknown
                     unknown.setdefault(_email(member), []).append(member)
                 else:
                     report.unmatched["not_imported"] += 1
+        await self.reach.set_active(active)
+        await self.reach.fill_gaps(gaps)
         links += await self._create_people(unknown, now)
         reachable += await self.reach.add_identities(self.platform.value, self.workspace_id, links, now)
-        await self.session.flush()
         await self._make_reachable(reachable, now)
         return report
 
@@ -125,13 +127,23 @@ def _email(member: Member) -> str:
     return member.email.strip().lower() if member.email else ""
 
 
-def _enrich(person: Person, member: Member) -> None:
+def _gaps(person: PersonFacts, member: Member) -> list[dict[str, object]]:
     """Fill gaps from the directory; never overwrite what HR imported or the person chose."""
-    if not person.display_name and member.name:
-        person.display_name = member.name
-    if not person.department and member.department:
-        person.department = member.department
-    if not person.timezone and member.timezone:
-        person.timezone = member.timezone
-    if not person.language and member.language:
-        person.language = normalise_language(member.language)
+    language = normalise_language(member.language)
+    fills = (
+        (not person.display_name and member.name)
+        or (not person.department and member.department)
+        or (not person.timezone and member.timezone)
+        or (not person.language and language)
+    )
+    if not fills:
+        return []
+    return [
+        {
+            "pid": person.id,
+            "name": member.name,
+            "dept": member.department,
+            "tz": member.timezone,
+            "lang": language,
+        }
+    ]

@@ -1,5 +1,6 @@
-"""A whole directory sync: pages are fetched at the platform's pace while the previous page is
-written, each page in its own unit of work, so memory stays at a page or two."""
+"""A whole directory sync: pages are fetched at the platform's pace while earlier pages are
+written; pages that arrived meanwhile are written together in one unit of work, so writing
+keeps up with fetching, and memory stays at a few pages."""
 
 from __future__ import annotations
 
@@ -14,7 +15,8 @@ from bot.reach.linking import DirectoryLinker, LinkOptions
 from storage.database import Database
 from storage.repositories.reach import ReachRepository
 
-AHEAD = 2  # pages fetched ahead of the one being written
+AHEAD = 20  # pages fetched ahead of the ones being written
+BATCH = 5  # pages written in one unit of work at most
 
 
 class _DryRun(Exception):
@@ -44,9 +46,17 @@ async def sync_directory(
     fetcher = asyncio.create_task(fetch())
     report, next_cursor = SyncReport(), cursor
     try:
-        while (page := await queue.get()) is not None:
-            report.add(await _apply(db, clock, source, options, page, dry_run))
-            next_cursor = page.next_cursor or next_cursor
+        done = False
+        while not done:
+            pages = [await queue.get()]
+            while len(pages) < BATCH and not queue.empty():
+                pages.append(queue.get_nowait())
+            done = pages[-1] is None
+            found = [page for page in pages if page is not None]
+            if found:
+                merged = Page([m for page in found for m in page.members], found[-1].next_cursor)
+                report.add(await _apply(db, clock, source, options, merged, dry_run))
+                next_cursor = merged.next_cursor or next_cursor
         await fetcher
     finally:
         if not fetcher.done():

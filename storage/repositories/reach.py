@@ -3,15 +3,33 @@
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import and_, bindparam, case, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import joinedload, lazyload
 
 from storage.models import AppInstall, ConversationRef, DirectoryCursor, Identity, Person
+
+PERSON_FACTS = (Person.id, Person.display_name, Person.department, Person.timezone, Person.language)
+
+
+@dataclass(frozen=True, slots=True)
+class PersonFacts:
+    id: int
+    display_name: str
+    department: str
+    timezone: str | None
+    language: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class IdentityFacts:
+    id: int
+    active: bool
+    person: PersonFacts
 
 
 class ReachRepository:
@@ -20,24 +38,52 @@ class ReachRepository:
 
     async def identities(
         self, platform: str, workspace_id: str, user_ids: Collection[str]
-    ) -> dict[str, Identity]:
-        found = await self.session.scalars(
-            select(Identity)
+    ) -> dict[str, IdentityFacts]:
+        found = await self.session.execute(
+            select(Identity.id, Identity.user_id, Identity.active, *PERSON_FACTS)
+            .join(Person, Person.id == Identity.person_id)
             .where(
                 Identity.platform == platform,
                 Identity.workspace_id == workspace_id,
                 Identity.user_id.in_(list(user_ids)),
             )
-            .options(joinedload(Identity.person).lazyload(Person.identities))
         )
-        return {identity.user_id: identity for identity in found.unique()}
+        return {
+            user_id: IdentityFacts(iid, active, PersonFacts(*person))
+            for iid, user_id, active, *person in found.all()
+        }
 
-    async def people_by_email(self, emails: Collection[str]) -> dict[str, Person]:
+    async def people_by_email(self, emails: Collection[str]) -> dict[str, PersonFacts]:
         """Emails are stored lower-case (import and chat both normalise), so the index serves this."""
-        found = await self.session.scalars(
-            select(Person).where(Person.email.in_(list(emails))).options(lazyload(Person.identities))
+        found = await self.session.execute(
+            select(Person.email, *PERSON_FACTS).where(Person.email.in_(list(emails)))
         )
-        return {person.email or "": person for person in found}
+        return {email: PersonFacts(*person) for email, *person in found.all()}
+
+    async def set_active(self, changes: dict[int, bool]) -> None:
+        for value in (True, False):
+            ids = [i for i, active in changes.items() if active is value]
+            if ids:
+                await self.session.execute(update(Identity).where(Identity.id.in_(ids)).values(active=value))
+
+    async def fill_gaps(self, rows: list[dict[str, object]]) -> None:
+        """Name, department, time zone and language from the directory, only where empty."""
+        if not rows:
+            return
+        people = Person.__table__
+        statement = (
+            update(people)
+            .where(people.c.id == bindparam("pid"))
+            .values(
+                display_name=case(
+                    (people.c.display_name == "", bindparam("name")), else_=people.c.display_name
+                ),
+                department=case((people.c.department == "", bindparam("dept")), else_=people.c.department),
+                timezone=func.coalesce(people.c.timezone, bindparam("tz")),
+                language=func.coalesce(people.c.language, bindparam("lang")),
+            )
+        )
+        await self.session.execute(statement, rows)
 
     async def reachable_identities(self, identity_ids: Collection[int]) -> set[int]:
         """Those of `identity_ids` with a personal conversation the bot may write to."""
