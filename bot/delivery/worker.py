@@ -83,7 +83,7 @@ class DeliveryWorker:
         claimed = await self._claim()
         outcomes = await asyncio.gather(*(self._send(item) for item in claimed))
         await self._record(claimed, outcomes)
-        return sum(isinstance(outcome, str) for outcome in outcomes)
+        return sum(not isinstance(outcome, DeliveryError) for outcome in outcomes)
 
     async def _send(self, item: Claimed) -> str | Sent | DeliveryError:
         if item.found is not None:
