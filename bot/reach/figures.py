@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.repositories.reach import ReachFiguresRepository
+from storage.repositories.reach_figures import ReachFiguresRepository
 
 PLATFORMS = ("slack", "teams", "web")
 # Why a person cannot be reached, most telling first: the first that applies is counted.

@@ -21,6 +21,7 @@ from bot.clock import Clock
 from bot.runtime.events import Platform
 from storage.database import Database
 from storage.models import AppInstall, Identity
+from storage.repositories.app_installs import AppInstallRepository
 from storage.repositories.rate_buckets import RateBucketRepository
 from storage.repositories.reach import ReachRepository
 
@@ -95,7 +96,7 @@ class InstallWorker:
             if allowance < 1:
                 self.next_wait = (1 - min(bucket.tokens for bucket in buckets.values())) / self.rate
                 return []
-            claimed = await ReachRepository(session).claim_installs(
+            claimed = await AppInstallRepository(session).claim(
                 now, now + LEASE, allowance, skip_locked=self.db.dialect == "postgresql"
             )
             claimed = [

@@ -17,6 +17,7 @@ from storage.repositories.reach import ReachRepository
 
 AHEAD = 20  # pages fetched ahead of the ones being written
 BATCH = 5  # pages written in one unit of work at most
+ANALYZE_EVERY = 10_000  # accounts written between refreshes of the database's statistics
 
 
 class _DryRun(Exception):
@@ -36,6 +37,7 @@ async def sync_directory(
     platform, workspace = source.platform.value, source.workspace_id
     async with db.unit_of_work() as session:
         cursor = await ReachRepository(session).cursor(platform, workspace)
+        await ReachRepository(session).refresh_statistics()
     queue: asyncio.Queue[Page | None] = asyncio.Queue(maxsize=AHEAD)
 
     async def fetch() -> None:
@@ -46,7 +48,7 @@ async def sync_directory(
     fetcher = asyncio.create_task(fetch())
     report, next_cursor = SyncReport(), cursor
     try:
-        done = False
+        done, written = False, 0
         while not done:
             pages = [await queue.get()]
             while len(pages) < BATCH and not queue.empty():
@@ -57,6 +59,11 @@ async def sync_directory(
                 merged = Page([m for page in found for m in page.members], found[-1].next_cursor)
                 report.add(await _apply(db, clock, source, options, merged, dry_run))
                 next_cursor = merged.next_cursor or next_cursor
+                written += len(merged.members)
+                if written >= ANALYZE_EVERY:
+                    written = 0
+                    async with db.unit_of_work() as session:
+                        await ReachRepository(session).refresh_statistics()
         await fetcher
     finally:
         if not fetcher.done():

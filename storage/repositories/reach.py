@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, bindparam, case, func, or_, select, update
+from sqlalchemy import bindparam, case, func, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -174,6 +174,12 @@ class ReachRepository:
         )
         return {row.identity_id: row for row in found}
 
+    async def refresh_statistics(self) -> None:
+        """PostgreSQL plans by table statistics: after an import of 100,000 people, or while a
+        sync adds as many identities, stale ones make every page's lookups scan whole tables."""
+        if self.session.bind.dialect.name == "postgresql":
+            await self.session.execute(text("ANALYZE people, identities, conversation_refs, app_installs"))
+
     async def cursor(self, platform: str, workspace_id: str) -> str | None:
         row = await self.session.get(DirectoryCursor, (platform, workspace_id))
         return row.cursor if row else None
@@ -187,76 +193,3 @@ class ReachRepository:
         else:
             row.cursor, row.synced_at = cursor, now
         await self.session.flush()
-
-    async def claim_installs(
-        self, now: datetime, lease_until: datetime, limit: int, skip_locked: bool
-    ) -> Sequence[tuple[AppInstall, Identity]]:
-        """Due installations (or ones whose worker died), leased to the caller."""
-        query = (
-            select(AppInstall)
-            .where(
-                AppInstall.due_at <= now,
-                or_(
-                    AppInstall.status == "pending",
-                    and_(AppInstall.status == "installing", AppInstall.lease_until < now),
-                ),
-            )
-            .order_by(AppInstall.due_at, AppInstall.id)
-            .limit(limit)
-        )
-        if skip_locked:
-            query = query.with_for_update(skip_locked=True)
-        rows = list((await self.session.scalars(query)).all())
-        for row in rows:
-            row.status, row.lease_until, row.updated_at = "installing", lease_until, now
-        identities = await self.session.scalars(
-            select(Identity).where(Identity.id.in_([row.identity_id for row in rows]))
-        )
-        by_id = {identity.id: identity for identity in identities.unique()}
-        await self.session.flush()
-        return [(row, by_id[row.identity_id]) for row in rows if row.identity_id in by_id]
-
-    async def postpone_installs(self, ids: Collection[int], until: datetime) -> None:
-        """A 429 for one is a wait for all: claimed rows not yet tried go back, due at `until`."""
-        await self.session.execute(
-            update(AppInstall)
-            .where(AppInstall.id.in_(list(ids)))
-            .values(status="pending", due_at=until, lease_until=None)
-        )
-
-
-class ReachFiguresRepository:
-    """The few facts reach figures need, for everyone at once (a row per person or identity)."""
-
-    def __init__(self, session: AsyncSession) -> None:
-        self.session = session
-
-    async def people(self) -> list[tuple[int, str]]:
-        """(id, department) of everyone but the erased (tombstones keep no email)."""
-        rows = await self.session.execute(
-            select(Person.id, Person.department).where(Person.email.is_not(None))
-        )
-        return [(pid, department or "") for pid, department in rows.all()]
-
-    async def reachable(self) -> list[tuple[int, str]]:
-        """(person, platform) for each active account with a personal conversation."""
-        rows = await self.session.execute(
-            select(Identity.person_id, ConversationRef.platform)
-            .join(ConversationRef, ConversationRef.identity_id == Identity.id)
-            .where(ConversationRef.kind == "personal", Identity.active.is_(True))
-            .distinct()
-        )
-        return [(pid, platform) for pid, platform in rows.all()]
-
-    async def deactivated(self) -> set[int]:
-        found = await self.session.scalars(select(Identity.person_id).where(Identity.active.is_(False)))
-        return set(found)
-
-    async def installs(self) -> list[tuple[int, str, str | None]]:
-        """(person, status, last error) of each app installation."""
-        rows = await self.session.execute(
-            select(Identity.person_id, AppInstall.status, AppInstall.last_error).join(
-                Identity, AppInstall.identity_id == Identity.id
-            )
-        )
-        return [(pid, status, error) for pid, status, error in rows.all()]
