@@ -49,7 +49,7 @@ async def fill(db: Database, people: int) -> None:
                 [
                     {"email": f"p{n}@example.org", "display_name": f"P{n}", "department": f"d{n % 40}",
                      "role": "employee", "is_ambassador": False, "created_at": MONDAY,
-                     "timezone": ZONES[n % 5]}
+                     "timezone": ZONES[n % 5], "introduced_at": MONDAY}
                     for n in range(start, min(people, start + 20_000))
                 ],
             )  # fmt: skip

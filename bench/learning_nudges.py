@@ -49,7 +49,7 @@ async def main(people: int) -> dict[str, float]:
     async with context.db.unit_of_work() as session:
         repo = PeopleRepository(session)
         for n in range(people):
-            person = await repo.add_person(clock.now(), email=f"p{n}@example.org")
+            person = await repo.add_person(clock.now(), email=f"p{n}@example.org", introduced_at=clock.now())
             identity = await repo.add_identity(person, "web", "local", person.email or "", clock.now())
             await repo.remember_conversation(
                 platform="web",

@@ -12,6 +12,7 @@ from fastapi import FastAPI
 from fastapi.responses import RedirectResponse
 
 from bot import features
+from bot.adapters import people_sync
 from bot.adapters.scim.app import build_scim
 from bot.adapters.slack import mount as slack
 from bot.adapters.webchat import routes as webchat
@@ -25,6 +26,7 @@ from bot.delivery.messenger import Messenger
 from bot.delivery.worker import DeliveryWorker
 from bot.i18n import Catalogue
 from bot.leader import Leadership
+from bot.reach.installs import InstallWorker
 from bot.runtime.dispatcher import Dispatcher
 from bot.runtime.events import Platform
 from bot.runtime.router import Router
@@ -62,6 +64,7 @@ def create_app(settings: Settings, *, clock: Clock | None = None, background: bo
     dispatcher = Dispatcher(context, router)
     notifier = WebchatNotifier()
     # Imported here: the Bot Framework SDK takes a second to load, and only serving needs it.
+    from bot.adapters.teams import people as teams_people
     from bot.adapters.teams import routes as teams
 
     teams_adapter = teams.build_adapter(settings)
@@ -78,6 +81,10 @@ def create_app(settings: Settings, *, clock: Clock | None = None, background: bo
         features.gates(),
         features.after_sent(),
         unverified_targets=mode is WebchatMode.OPEN,
+    )
+    installer = teams_people.build_installer(settings)
+    installs = InstallWorker(
+        context.db, context.clock, {Platform.TEAMS: installer} if installer else {}, settings.graph_rate
     )
     leadership = Leadership(settings.database_url)
     scheduler_state = SchedulerState(lambda: leadership.is_leader)
@@ -99,12 +106,13 @@ def create_app(settings: Settings, *, clock: Clock | None = None, background: bo
                     )
                 )
             )
+            if installer is not None:
+                tasks.append(asyncio.create_task(installs.run_forever()))
             if settings.scheduler_enabled:
                 await leadership.check()
                 tasks.append(asyncio.create_task(leadership.run()))
-                scheduler = build_scheduler(
-                    context, features.jobs(), scheduler_state, lambda: leadership.is_leader
-                )
+                jobs = [*features.jobs(), *people_sync.jobs(settings)]
+                scheduler = build_scheduler(context, jobs, scheduler_state, lambda: leadership.is_leader)
                 scheduler.start()
                 scheduler_state.running = True
         try:
@@ -117,6 +125,8 @@ def create_app(settings: Settings, *, clock: Clock | None = None, background: bo
                 task.cancel()
             await asyncio.gather(*tasks, return_exceptions=True)
             await connections.aclose()
+            if installer is not None:
+                await installer.close()
             await leadership.release()
             await context.db.dispose()
 
@@ -124,6 +134,7 @@ def create_app(settings: Settings, *, clock: Clock | None = None, background: bo
     app.state.context = context
     app.state.dispatcher = dispatcher
     app.state.worker = worker
+    app.state.installs = installs
     app.state.messengers = messengers
 
     def platforms() -> dict[str, Any]:

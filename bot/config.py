@@ -75,6 +75,17 @@ class Settings(BaseSettings):
     slack_client_id: str = Field("", alias="SLACK_CLIENT_ID")
     slack_client_secret: str = Field("", alias="SLACK_CLIENT_SECRET")
 
+    operator: str = Field("", alias="STAFET_OPERATOR")  # who runs Stafet, named in the first message
+    slack_sync_create: bool = Field(False, alias="STAFET_SLACK_SYNC_CREATE")
+    slack_directory_rate: float = Field(20, alias="STAFET_SLACK_DIRECTORY_RATE", gt=0)  # pages a minute
+    sync_guests: bool = Field(False, alias="STAFET_SYNC_GUESTS")
+    teams_sync_create: bool = Field(False, alias="STAFET_TEAMS_SYNC_CREATE")
+    graph_url: str = Field("https://graph.microsoft.com/v1.0", alias="STAFET_GRAPH_URL")
+    login_url: str = Field("https://login.microsoftonline.com", alias="STAFET_LOGIN_URL")
+    graph_rate: float = Field(5, alias="STAFET_GRAPH_RATE", gt=0)  # installations a second per tenant
+    teams_catalog_app_id: str = Field("", alias="STAFET_TEAMS_CATALOG_APP_ID")
+    teams_service_url: str = Field("https://smba.trafficmanager.net/teams/", alias="STAFET_TEAMS_SERVICE_URL")
+
     microsoft_app_id: str = Field("", alias="MICROSOFT_APP_ID")
     # Empty: SingleTenant when a tenant id is given, else MultiTenant.
     microsoft_app_type: Literal["", "MultiTenant", "SingleTenant", "UserAssignedMSI"] = Field(

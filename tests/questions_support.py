@@ -34,6 +34,14 @@ async def ambassador(
     for name, value in fields.items():
         setattr(found, name, value)
     await session.flush()
+    # Routing picks only ambassadors Stafet can write to: give each a web chat conversation.
+    people = PeopleRepository(session)
+    person = await people.get(found.person_id)
+    assert person is not None
+    identity = await people.add_identity(person, "web", "local", email, now)
+    await people.remember_conversation(
+        platform="web", workspace_id="local", conversation_id=email, identity_id=identity.id, now=now
+    )
     return found
 
 

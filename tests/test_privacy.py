@@ -66,6 +66,7 @@ async def test_export_then_forget_through_the_api(app, http: httpx.AsyncClient, 
             "platform": "web",
             "workspace_id": "local",
             "user_id": "karen@example.org",
+            "active": True,
             "created_at": clock.now().isoformat(),
         }
     ]

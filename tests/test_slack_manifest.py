@@ -20,7 +20,12 @@ def test_manifest_points_every_url_at_the_given_host() -> None:
         "is_enabled": True,
         "request_url": "https://stafet.acme.dk/slack/events",
     }
-    assert set(settings["event_subscriptions"]["bot_events"]) == {"message.im", "app_home_opened"}
+    assert set(settings["event_subscriptions"]["bot_events"]) == {
+        "message.im",
+        "app_home_opened",
+        "team_join",
+        "user_change",
+    }
     [command] = data["features"]["slash_commands"]
     assert (command["command"], command["url"]) == (COMMAND, "https://stafet.acme.dk/slack/events")
     callbacks = {s["callback_id"]: s["type"] for s in data["features"]["shortcuts"]}

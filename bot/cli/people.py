@@ -43,6 +43,33 @@ def import_people(
     typer.echo(f"Imported {result.created} new and updated {result.updated} people.")
 
 
+@app.command("sync")
+def sync(
+    ctx: typer.Context,
+    platform: str = typer.Argument(..., metavar="slack|teams", help="whose directory to read"),
+    dry_run: bool = typer.Option(False, "--dry-run", help="count what would change; change nothing"),
+) -> None:
+    """Link the platform's accounts to people by email; deactivated accounts get no more messages."""
+    settings = settings_of(ctx)
+    if platform not in ("slack", "teams"):
+        console_error("Name a platform: slack or teams.")
+        raise typer.Exit(2)
+    if platform == "slack" and not settings.slack_bot_token:
+        console_error("SLACK_BOT_TOKEN is not set: there is no Slack workspace to read.")
+        raise typer.Exit(2)
+    if platform == "teams" and not settings.teams_enabled:
+        console_error("MICROSOFT_APP_ID is not set: there is no Entra ID tenant to read.")
+        raise typer.Exit(2)
+    from bot.adapters.people_sync import run_sync  # imported here: it loads the platform SDKs
+
+    report = asyncio.run(run_sync(settings, platform, CLI, dry_run=dry_run))
+    typer.echo(("Dry run, nothing changed. " if dry_run else "") + f"People sync from {platform}:")
+    for line in report.lines():
+        typer.echo(f"  {line}")
+    if platform == "teams" and not dry_run:
+        typer.echo("`stafet serve` installs the app for the newly linked; the Reach page shows progress.")
+
+
 @app.command("export")
 def export(ctx: typer.Context, email: str = typer.Argument(...)) -> None:
     """Print everything stored about a person as JSON (right of access)."""

@@ -22,6 +22,15 @@ class Target:
     key: str = ""
 
 
+@dataclass(frozen=True, slots=True)
+class Sent:
+    """A message sent into a conversation other than the address named: Slack opens the DM on a
+    post to a user id. The worker stores `conversation_id` so later messages go there."""
+
+    message_id: str
+    conversation_id: str
+
+
 class DeliveryError(Exception):
     """Sending failed; `retry_after` (seconds) when the platform said when to try again;
     `unknown` when the platform may have the message all the same (no answer in time)."""
@@ -41,7 +50,7 @@ class DeliveryError(Exception):
 
 
 class Messenger(Protocol):
-    async def send(self, target: Target, reply: Reply) -> str:
+    async def send(self, target: Target, reply: Reply) -> str | Sent:
         """Send `reply` and return the platform's id for the new message."""
         ...
 

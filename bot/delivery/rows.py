@@ -94,7 +94,11 @@ async def targets_for(
         found = await session.execute(
             select(ConversationRef, Identity)
             .join(Identity, ConversationRef.identity_id == Identity.id)
-            .where(Identity.person_id.in_(person_ids), ConversationRef.kind.in_(kinds))
+            .where(
+                Identity.person_id.in_(person_ids),
+                ConversationRef.kind.in_(kinds),
+                Identity.active.is_(True),  # deactivated on the platform: nobody is there to read it
+            )
             .order_by(
                 (ConversationRef.kind == "unverified").asc(),
                 ConversationRef.updated_at.desc(),
@@ -107,7 +111,9 @@ async def targets_for(
     for row in rows:
         if row.conversation_ref_id is not None:
             ref = await session.get(ConversationRef, row.conversation_ref_id)
-            candidates: list[tuple[ConversationRef, Identity | None]] = [(ref, None)] if ref else []
+            owner = await session.get(Identity, ref.identity_id) if ref and ref.identity_id else None
+            reachable = ref is not None and (owner is None or owner.active)
+            candidates: list[tuple[ConversationRef, Identity | None]] = [(ref, None)] if reachable else []
         else:
             candidates = personal.get(row.person_id or 0, [])
         for ref, identity in candidates:

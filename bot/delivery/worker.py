@@ -28,13 +28,15 @@ from bot.clock import Clock
 from bot.context import AppContext
 from bot.delivery.compose import Composer
 from bot.delivery.limits import RateLimits
-from bot.delivery.messenger import DeliveryError, Messenger, Target
+from bot.delivery.messenger import DeliveryError, Messenger, Sent, Target
 from bot.delivery.policy import AfterSent, Gate, person_gate, preload_preferences
 from bot.delivery.rows import apply_decision, give_up_or_retry, reply_for, targets_for
+from bot.reach.introduction import introduction, needs_introduction
 from bot.runtime.events import Platform
 from bot.runtime.replies import Reply
 from storage.database import Database
 from storage.models import OutboxMessage, Person
+from storage.repositories.people import PeopleRepository
 from storage.repositories.rate_buckets import RateBucketRepository
 
 log = logging.getLogger(__name__)
@@ -44,7 +46,8 @@ GROUP_SECONDS = 0.25  # outcomes that completed meanwhile are recorded together,
 ROUNDS_IN_FLIGHT = 4  # run_forever claims again while earlier rounds still send
 PRUNE_SECONDS = 3600.0  # rate buckets idle this long are full again and are deleted
 
-Outcome = str | DeliveryError  # the platform's message id, or why it was not sent
+# The platform's message id (with where it landed, when that is a new conversation), or why not.
+Outcome = str | Sent | DeliveryError
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,6 +57,8 @@ class Claimed:
     reply: Reply
     lease_until: datetime
     look_first: bool = False  # a retried row: ask the platform whether it arrived before resending
+    person_id: int | None = None
+    intro: Reply | None = None  # first contact: Stafet introduces itself before this message
 
 
 class DeliveryWorker:
@@ -90,6 +95,7 @@ class DeliveryWorker:
         self.next_wait = 0.0  # seconds until a rate-limited row could go, for run_forever
         self.blocked: dict[str, float] = {}  # workspace -> 429 block to share at the next record
         self.pruned_at = 0.0
+        self.intro_failed: set[int] = set()  # people whose introduction did not go out: try again
 
     async def run_once(self) -> int:
         """Send every due message once; returns how many were sent."""
@@ -105,7 +111,7 @@ class DeliveryWorker:
                 if done:
                     outcomes = [(sending.pop(task), task.result()) for task in done]
                     await self._record(outcomes)
-                    sent += sum(isinstance(outcome, str) for _, outcome in outcomes)
+                    sent += sum(not isinstance(outcome, DeliveryError) for _, outcome in outcomes)
         finally:  # cancelled (shutdown): what is unrecorded stays leased and is looked up later
             for task in sending:
                 task.cancel()
@@ -126,17 +132,36 @@ class DeliveryWorker:
                 blocked = self.limits.blocked_for(item.target)
                 if blocked > 0:  # a 429 came while this waited its turn: don't knock again
                     return DeliveryError("rate limited (429 on this workspace)", retry_after=blocked)
-                return await asyncio.wait_for(messenger.send(item.target, item.reply), timeout)
+                return await asyncio.wait_for(self._introduced(messenger, item), timeout)
             except TimeoutError:
+                self._intro_not_sent(item)
                 return DeliveryError(f"no answer within {timeout:g} s", unknown=True)
             except DeliveryError as error:
+                self._intro_not_sent(item)
                 key = self.limits.workspace_key(item.target)
                 if error.retry_after is not None and key is not None:
                     self.blocked[key] = self.limits.block(item.target, error.retry_after)
                 return error
             except Exception as error:  # a bug or an unknown platform error: retry, then give up
                 log.exception("sending outbox message %s failed", item.row_id)
+                self._intro_not_sent(item)
                 return DeliveryError(f"{type(error).__name__}: {error}")
+
+    @staticmethod
+    async def _introduced(messenger: Messenger, item: Claimed) -> Outcome:
+        """The message, after Stafet's introduction on first contact; the message goes where the
+        introduction landed (a first post to a Slack user id opens their DM)."""
+        target = item.target
+        if item.intro is not None:
+            target = _moved(target, await messenger.send(target, item.intro))
+        sent = await messenger.send(target, item.reply)
+        if target is item.target or isinstance(sent, Sent):
+            return sent
+        return Sent(sent, target.address.conversation_id)
+
+    def _intro_not_sent(self, item: Claimed) -> None:
+        if item.intro is not None and item.person_id is not None:
+            self.intro_failed.add(item.person_id)
 
     @staticmethod
     async def _look(messenger: Messenger, item: Claimed) -> Outcome:
@@ -227,7 +252,14 @@ class DeliveryWorker:
             row.status = "skipped"
             return None
         row.status, row.platform = "sending", target.address.platform.value
-        return Claimed(row.id, target, reply, now)
+        intro = None
+        if (
+            person is not None
+            and needs_introduction(person)
+            and await PeopleRepository(session).introduce(person.id, now)
+        ):
+            intro = introduction(self.app, person)
+        return Claimed(row.id, target, reply, now, person_id=row.person_id, intro=intro)
 
     async def _record(self, outcomes: Sequence[tuple[Claimed, Outcome]]) -> None:
         """Sent rows become sent (and what follows from that happens once); a failure is
@@ -238,6 +270,10 @@ class DeliveryWorker:
             for key, until in sorted(self.blocked.items()):
                 await buckets.block(key, until)
             self.blocked.clear()
+            people = PeopleRepository(session)
+            for person_id in sorted(self.intro_failed):
+                await people.introduce(person_id, None)
+            self.intro_failed.clear()
             found = await session.scalars(
                 select(OutboxMessage).where(OutboxMessage.id.in_([item.row_id for item, _ in outcomes]))
             )
@@ -247,7 +283,10 @@ class DeliveryWorker:
                 row = rows.get(item.row_id)
                 if row is None or row.status == "sent":
                     continue
-                if isinstance(outcome, str):
+                if not isinstance(outcome, DeliveryError):
+                    if isinstance(outcome, Sent):
+                        await people.move_conversation(item.target.address, outcome.conversation_id, now)
+                        outcome = outcome.message_id
                     row.status, row.sent_at = "sent", now
                     row.platform_message_id, row.lease_until = outcome, None
                     sent.append(row)
@@ -293,3 +332,11 @@ class DeliveryWorker:
                 task.cancel()
             with contextlib.suppress(Exception):
                 await asyncio.gather(*rounds, return_exceptions=True)
+
+
+def _moved(target: Target, sent: str | Sent) -> Target:
+    """After the introduction: the next message goes where the first one landed."""
+    if not isinstance(sent, Sent):
+        return target
+    address = dataclasses.replace(target.address, conversation_id=sent.conversation_id)
+    return dataclasses.replace(target, address=address)

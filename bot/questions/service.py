@@ -81,7 +81,8 @@ class QuestionService:
             preference=self.app.settings.question_department_preference,
         )
         now = self.clock.now()
-        decision = choose(need, await self.questions.ambassadors(), await self.questions.load(), now)
+        pool = await self.questions.ambassadors(reachable=True)
+        decision = choose(need, pool, await self.questions.load(), now)
         self._record(question, event, decision.ambassador_id, list(decision.reasons), decision.candidates)
         if decision.ambassador_id is None:
             await self.escalate(question, "no eligible ambassador")
@@ -124,7 +125,7 @@ class QuestionService:
             await self.notices.group(group, key, lambda t: cards.card(t, question, who(t), group=True))
         else:
             now = self.clock.now()
-            for ambassador, person in await self.questions.ambassadors():
+            for ambassador, person in await self.questions.ambassadors(reachable=True):
                 if available(ambassador, now):
                     recipients[person.id] = person
         recipients.pop(question.asker_id or 0, None)

@@ -64,6 +64,7 @@ class WaveResults:
     export_comments: bool
     # final (closed), live (open, snapshots that change only by k answers), turnout (open: no figures)
     figures: str = "final"
+    unreachable: int = 0  # in the audience, but Stafet had no way to write to them: not in turnout
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,7 +129,7 @@ async def wave_results(
     return WaveResults(
         wave.id, wave.template_id, title, wave.status, wave.anonymous, wave.campaign_id, wave.opens_at,
         wave.closes_at, k, Turnout("", invited, responded, suppressed=invited < k), turnout_by, questions,
-        wave.export_comments, figures,
+        wave.export_comments, figures, cells["unreachable"].get("", (0, 0))[0],
     )  # fmt: skip
 
 

@@ -19,6 +19,7 @@ from bot.surveys.anonymity import new_key
 from bot.surveys.chat import SURVEY_ACTIONS, offers_wave
 from bot.surveys.templates import Template
 from storage.models import SurveyWave
+from storage.repositories.reach import ReachRepository
 from storage.repositories.surveys import SurveyRepository
 from storage.repositories.webchat import WebchatRepository
 
@@ -106,6 +107,7 @@ async def _invite(
 ) -> None:
     """Participation rows with each person's group, generalised to NULL when smaller than k."""
     people = await repo.audience_people(audience)
+    reachable = await ReachRepository(repo.session).reachable_people()
     departments = Counter(d for _, d, _ in people)
     roles = Counter(r for _, _, r in people)
     question_ids = [q.id for q in template.questions]
@@ -132,6 +134,7 @@ async def _invite(
                 "responded": False,
                 "answered": False,
                 "reminders": 0,
+                "reachable": person_id in reachable,
             }
             for person_id, department, role in people
         ]

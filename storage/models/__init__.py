@@ -9,6 +9,7 @@ from storage.models.people import ConversationRef, Identity, Person
 from storage.models.platform_events import ProcessedEvent
 from storage.models.provisioning import ProvisionedAccount
 from storage.models.questions import Ambassador, FaqAlias, FaqEntry, Question, QuestionMessage
+from storage.models.reach import AppInstall, DirectoryCursor
 from storage.models.slack import slack_bots, slack_installations, slack_oauth_states
 from storage.models.surveys import (
     SurveyAnswer,
@@ -24,6 +25,7 @@ from storage.models.webchat import WebchatMessage
 
 __all__ = [
     "AdminToken",
+    "AppInstall",
     "Ambassador",
     "AuditEntry",
     "Campaign",
@@ -31,6 +33,7 @@ __all__ = [
     "CampaignWave",
     "ConversationRef",
     "DeliveryPreference",
+    "DirectoryCursor",
     "Enrolment",
     "FaqAlias",
     "FaqEntry",

@@ -32,6 +32,8 @@ class Person(Base):
     # When HR's import (or a directory) vouched for this person; people who only introduced
     # themselves in the web chat have none, and do not count towards a survey's minimum audience.
     imported_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # When Stafet first introduced itself to someone it wrote to before they ever wrote to it.
+    introduced_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     identities: Mapped[list[Identity]] = relationship(
         back_populates="person", cascade="all, delete-orphan", lazy="selectin"
@@ -54,6 +56,8 @@ class Identity(Base):
     workspace_id: Mapped[str] = mapped_column(String(100))
     user_id: Mapped[str] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # False once the platform's directory says the account is deleted or disabled: no more messages.
+    active: Mapped[bool] = mapped_column(default=True, server_default=true())
 
     person: Mapped[Person] = relationship(back_populates="identities", lazy="joined")
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import BigInteger, Date, ForeignKey, Index, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy import BigInteger, Date, ForeignKey, Index, LargeBinary, String, Text, UniqueConstraint, true
 from sqlalchemy.orm import Mapped, mapped_column
 
 from storage.base import Base, JsonType
@@ -51,6 +51,8 @@ class SurveyParticipation(Base):
     responded: Mapped[bool] = mapped_column(default=False)  # answered or skipped anything
     answered: Mapped[bool] = mapped_column(default=False)  # gave at least one answer
     reminders: Mapped[int] = mapped_column(default=0)
+    # False when Stafet had no way to write to them as the wave opened: not counted in turnout.
+    reachable: Mapped[bool] = mapped_column(default=True, server_default=true())
 
 
 class SurveyTurnout(Base):

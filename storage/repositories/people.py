@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import ConversationRef, Identity, Person
@@ -117,3 +117,30 @@ class PeopleRepository:
             .order_by(ConversationRef.updated_at.desc(), ConversationRef.id.desc())
         )
         return [(ref, identity) for ref, identity in result.all()]
+
+    async def introduce(self, person_id: int, now: datetime | None) -> bool:
+        """Mark a person introduced: True only for the one caller that did it (two workers never
+        both introduce); `now=None` undoes it after the introduction could not be sent."""
+        condition = [Person.id == person_id]
+        if now is not None:
+            condition.append(Person.introduced_at.is_(None))
+        result = await self.session.execute(update(Person).where(*condition).values(introduced_at=now))
+        return now is not None and int(result.rowcount or 0) == 1  # type: ignore[attr-defined]
+
+    async def move_conversation(self, address: Any, conversation_id: str, now: datetime) -> None:
+        """The platform put the conversation at `address` under a new id (a Slack DM opened by a
+        post to a user id): later messages go there."""
+        found = await self.session.scalars(
+            select(ConversationRef).where(
+                ConversationRef.platform == address.platform.value,
+                ConversationRef.workspace_id == address.workspace_id,
+                ConversationRef.conversation_id.in_([address.conversation_id, conversation_id]),
+            )
+        )
+        refs = {ref.conversation_id: ref for ref in found}
+        old, new = refs.get(address.conversation_id), refs.get(conversation_id)
+        if new is not None:
+            new.updated_at = now
+        elif old is not None:
+            old.conversation_id, old.updated_at = conversation_id, now
+        await self.session.flush()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import delete, func, or_, select
+from sqlalchemy import delete, exists, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import (
@@ -12,6 +12,7 @@ from storage.models import (
     ConversationRef,
     FaqAlias,
     FaqEntry,
+    Identity,
     OutboxMessage,
     Person,
     Question,
@@ -120,13 +121,26 @@ class QuestionRepository:
                 )
             )
 
-    async def ambassadors(self) -> list[tuple[Ambassador, Person]]:
-        rows = await self.session.execute(
+    async def ambassadors(self, *, reachable: bool = False) -> list[tuple[Ambassador, Person]]:
+        """Every active ambassador; with `reachable`, only those with an active account and a
+        personal conversation Stafet can write to (routing never picks someone it cannot reach)."""
+        query = (
             select(Ambassador, Person)
             .join(Person, Person.id == Ambassador.person_id)
             .where(Person.active.is_(True))
             .order_by(Person.id)
         )
+        if reachable:
+            query = query.where(
+                exists()
+                .where(ConversationRef.identity_id == Identity.id)
+                .where(
+                    Identity.person_id == Person.id,
+                    Identity.active.is_(True),
+                    ConversationRef.kind.in_(("personal", "unverified")),
+                )
+            )
+        rows = await self.session.execute(query)
         return [(a, p) for a, p in rows.all()]
 
     async def ambassador(self, person_id: int) -> Ambassador | None:

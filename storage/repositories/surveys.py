@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Integer, Select, cast, delete, func, insert, null, select, update
+from sqlalchemy import Integer, Select, cast, delete, func, insert, null, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import (
@@ -22,6 +22,9 @@ from storage.models import (
 
 CHUNK = 5_000
 CountRow = tuple[int, str, str, str | None, int | None, int]
+
+
+TURNOUT_DIMENSIONS = ("all", "department", "role", "unreachable")
 
 
 class SurveyRepository:
@@ -202,15 +205,27 @@ class SurveyRepository:
         await self.session.execute(update(a).where(a.wave_id == wave_id).values(id=-a.id))
 
     async def live_turnout(self, wave_id: int) -> dict[str, dict[str, tuple[int, int]]]:
-        """Invited and answering counts by group (department and role as stored, '' for hidden)."""
+        """Invited and answering counts by group (department and role as stored, '' for hidden).
+        Only people Stafet could reach count as invited; the others are counted apart, under
+        `unreachable`, unless they answered anyway."""
         p = SurveyParticipation
+        counted = or_(p.reachable, p.answered)
         rows = await self.session.execute(
-            select(p.department, p.role, func.count(), func.coalesce(func.sum(cast(p.answered, Integer)), 0))
+            select(
+                p.department,
+                p.role,
+                counted,
+                func.count(),
+                func.coalesce(func.sum(cast(p.answered, Integer)), 0),
+            )
             .where(p.wave_id == wave_id)
-            .group_by(p.department, p.role)
+            .group_by(p.department, p.role, counted)
         )
-        cells: dict[str, dict[str, tuple[int, int]]] = {"all": {}, "department": {}, "role": {}}
-        for department, role, invited, answered in rows:
+        cells: dict[str, dict[str, tuple[int, int]]] = {k: {} for k in TURNOUT_DIMENSIONS}
+        for department, role, reachable, invited, answered in rows:
+            if not reachable:
+                cells["unreachable"][""] = (cells["unreachable"].get("", (0, 0))[0] + invited, 0)
+                continue
             for dimension, grp in (("all", ""), ("department", department or ""), ("role", role or "")):
                 old = cells[dimension].get(grp, (0, 0))
                 cells[dimension][grp] = (old[0] + invited, old[1] + int(answered))
@@ -222,7 +237,7 @@ class SurveyRepository:
                 SurveyTurnout.dimension, SurveyTurnout.grp, SurveyTurnout.invited, SurveyTurnout.responded
             ).where(SurveyTurnout.wave_id == wave_id)
         )
-        cells: dict[str, dict[str, tuple[int, int]]] = {"all": {}, "department": {}, "role": {}}
+        cells: dict[str, dict[str, tuple[int, int]]] = {k: {} for k in TURNOUT_DIMENSIONS}
         for dimension, grp, invited, responded in rows:
             cells[dimension][grp] = (invited, responded)
         return cells

@@ -45,6 +45,7 @@ API: list[Endpoint] = [
     Endpoint("GET", "/api/v1/audit", "hr"),
     Endpoint("GET", "/api/v1/overview", "viewer"),
     Endpoint("GET", "/api/v1/coverage", "viewer"),
+    Endpoint("GET", "/api/v1/reach", "viewer"),
     Endpoint("GET", "/api/v1/content", "viewer"),
     Endpoint("GET", "/api/v1/surveys", "viewer"),
     Endpoint(
@@ -81,6 +82,7 @@ PAGES: list[Endpoint] = [
     Endpoint("GET", "/admin/", "viewer"),
     Endpoint("GET", "/admin/people", "hr"),
     Endpoint("GET", "/admin/audit", "hr"),
+    Endpoint("GET", "/admin/reach", "viewer"),
     Endpoint("GET", "/admin/coverage", "viewer"),
     Endpoint("GET", "/admin/content", "viewer"),
     Endpoint("GET", "/admin/surveys", "viewer"),

@@ -24,7 +24,8 @@ async def add_people(
     async with db.unit_of_work() as session:
         people = [
             {"email": f"p{n}@example.org", "display_name": f"P{n}", "department": "", "role": "employee",
-             "is_ambassador": False, "created_at": now, "timezone": timezone}
+             "is_ambassador": False, "created_at": now, "timezone": timezone,
+             "introduced_at": now}  # they have a conversation with Stafet already
             for n in range(start, start + count)
         ]  # fmt: skip
         await session.execute(insert(Person), people)

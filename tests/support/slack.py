@@ -80,8 +80,16 @@ class FakeSlack:
     _ts: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
 
     def add_user(
-        self, user_id: str, email: str | None, name: str, *, tz: str = "Europe/Oslo", locale: str = "en-US"
-    ) -> None:
+        self,
+        user_id: str,
+        email: str | None,
+        name: str,
+        *,
+        tz: str = "Europe/Oslo",
+        locale: str = "en-US",
+        **flags: bool,
+    ) -> dict[str, Any]:
+        """A workspace member; `flags` such as deleted, is_bot or is_restricted (a guest)."""
         profile = {"real_name": name, "display_name": name.split()[0], **({"email": email} if email else {})}
         self.users[user_id] = {
             "id": user_id,
@@ -90,7 +98,9 @@ class FakeSlack:
             "tz": tz,
             "locale": locale,
             "profile": profile,
+            **flags,
         }
+        return self.users[user_id]
 
     def rate_limit(self, method: str, retry_after: float, times: int = 1) -> None:
         """The next `times` calls of `method` get HTTP 429 with Retry-After."""
@@ -141,16 +151,28 @@ class FakeSlack:
         if method == "users.info":
             user = self.users.get(str(args.get("user")))
             return {"ok": True, "user": user} if user else {"ok": False, "error": "user_not_found"}
+        if method == "users.list":
+            start, limit = int(args.get("cursor") or 0), int(args.get("limit") or 100)
+            users = list(self.users.values())
+            more = start + limit < len(users)
+            return {
+                "ok": True,
+                "members": users[start : start + limit],
+                "response_metadata": {"next_cursor": str(start + limit) if more else ""},
+            }
         if method == "conversations.open":
             return {"ok": True, "channel": {"id": "D" + str(args["users"]).lstrip("U")}}
         if method in ("chat.postMessage", "chat.update"):
             ts = args.get("ts") or f"1700000000.{next(self._ts):06d}"
+            channel = str(args.get("channel"))
+            if channel.startswith(("U", "W")):  # a post to a user id lands in the app's DM with them
+                channel = "D" + channel[1:].lstrip("U")
             if method == "chat.postMessage":
                 posted = {"ts": ts, "text": args.get("text"), "metadata": args.get("metadata")}
-                self.history.setdefault(str(args.get("channel")), []).insert(0, posted)
+                self.history.setdefault(channel, []).insert(0, posted)
             return {
                 "ok": True,
-                "channel": args.get("channel"),
+                "channel": channel,
                 "ts": ts,
                 "message": {"text": args.get("text")},
             }

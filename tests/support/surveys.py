@@ -20,7 +20,7 @@ TEMPLATES: dict[str, Template] = load_templates(DEFAULT_CONTENT_DIR)
 
 
 async def add_people(context: AppContext, groups: dict[tuple[str, str], int], prefix: str = "p") -> list[int]:
-    """`{(department, role): count}` → person ids, in that order."""
+    """`{(department, role): count}` → person ids, in that order; each reachable in the web chat."""
     ids = []
     async with context.db.unit_of_work() as session:
         repo = PeopleRepository(session)
@@ -35,6 +35,15 @@ async def add_people(context: AppContext, groups: dict[tuple[str, str], int], pr
                     imported_at=context.clock.now(),
                 )
                 ids.append(person.id)
+                # Each can be reached (a web chat conversation), so each counts in turnout.
+                identity = await repo.add_identity(person, "web", "local", email, context.clock.now())
+                await repo.remember_conversation(
+                    platform="web",
+                    workspace_id="local",
+                    conversation_id=email,
+                    identity_id=identity.id,
+                    now=context.clock.now(),
+                )
     return ids
 
 

@@ -45,6 +45,7 @@ class FakeConnector:
     failures: list[tuple[int, dict[str, str]]] = field(default_factory=list)
     member_lookups: int = 0
     refused: list[str] = field(default_factory=list)  # cards that break the Adaptive Card 1.5 schema
+    chats: list[dict[str, Any]] = field(default_factory=list)  # bodies of POST /v3/conversations
     _ids: itertools.count = field(default_factory=lambda: itertools.count(1))
 
     def fail_next(self, status: int, headers: dict[str, str] | None = None, times: int = 1) -> None:
@@ -75,8 +76,16 @@ class FakeConnector:
                 return JSONResponse({"error": {"code": "NotFound", "message": "no member"}}, 404)
             return JSONResponse(found)
 
+        async def create(request: Request) -> JSONResponse:
+            """A one-to-one chat with the member: the same id each time for the same person."""
+            body = await request.json()
+            self.chats.append(body)
+            [member] = body["members"]
+            return JSONResponse({"id": f"a:chat-{member['id']}"}, 201)
+
         return Starlette(
             routes=[
+                Route("/v3/conversations", create, methods=["POST"]),
                 Route("/v3/conversations/{cid}/activities", post, methods=["POST"]),
                 Route("/v3/conversations/{cid}/activities/{aid}", post, methods=["POST", "PUT"]),
                 Route("/v3/conversations/{cid}/members/{mid}", member, methods=["GET"]),

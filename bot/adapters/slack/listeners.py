@@ -11,7 +11,7 @@ from typing import Any
 from slack_bolt.async_app import AsyncAck, AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.adapters.slack import translate
+from bot.adapters.slack import people, translate
 from bot.adapters.slack.render import unpack_form
 from bot.adapters.slack.turns import SlackTurns
 
@@ -68,6 +68,18 @@ def register(bolt: AsyncApp, turns: SlackTurns, work: BackgroundWork) -> None:
 
     bolt.event("message")(later(translate.message_im))
     bolt.event("app_home_opened")(later(translate.app_home_opened))
+
+    async def member(ack: AsyncAck, body: dict[str, Any]) -> None:
+        """team_join and user_change keep the directory current between daily syncs."""
+        await ack()
+        user = (body.get("event") or {}).get("user")
+        if isinstance(user, dict):
+            work.spawn(
+                people.member_changed(turns.context, body.get("team_id") or user.get("team_id", ""), user)
+            )
+
+    bolt.event("team_join")(member)
+    bolt.event("user_change")(member)
 
     async def command(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient) -> None:
         """Used outside the DM, /stafet says (only to the person) where the answer went."""

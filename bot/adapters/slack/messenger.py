@@ -16,7 +16,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.adapters.slack import render
 from bot.adapters.slack.directory import SlackDirectory
 from bot.adapters.slack.oauth import BotTokens
-from bot.delivery.messenger import DeliveryError, Target
+from bot.delivery.messenger import DeliveryError, Sent, Target
 from bot.runtime.replies import Reply
 
 log = logging.getLogger(__name__)
@@ -56,8 +56,9 @@ class SlackMessenger:
         self.tokens = tokens
         self.on_sent = on_sent
 
-    async def send(self, target: Target, reply: Reply) -> str:
+    async def send(self, target: Target, reply: Reply) -> str | Sent:
         client = await self._client(target)
+        address = target.address
         try:
             channel = await self._channel(client, target)
             metadata = {"event_type": METADATA_TYPE, "event_payload": {"key": target.key}}
@@ -72,6 +73,10 @@ class SlackMessenger:
             raise DeliveryError(f"Slack unreachable: {type(error).__name__}", unknown=True) from None
         if self.on_sent is not None:
             self.on_sent(client, target)
+        opened = str(response.get("channel") or "")
+        if opened and opened != channel:
+            self.directory.know_dm(address.workspace_id, address.user_id, opened)
+            return Sent(str(response["ts"]), opened)
         return str(response["ts"])
 
     async def already_sent(self, target: Target) -> str | None:
@@ -81,6 +86,8 @@ class SlackMessenger:
         client = await self._client(target)
         try:
             channel = await self._channel(client, target)
+            if channel == target.address.user_id:  # only a retry after a crash pays for conversations.open
+                channel = await self.directory.dm_channel(client, target.address.workspace_id, channel)
             history = await client.conversations_history(
                 channel=channel, limit=HISTORY_DEPTH, include_all_metadata=True
             )
@@ -112,6 +119,13 @@ class SlackMessenger:
         address = target.address
         if address.conversation_id.startswith("D"):
             return address.conversation_id
+        known = self.directory.known_dm(address.workspace_id, address.user_id)
+        if known is not None:
+            return known
+        if address.conversation_id == address.user_id:
+            # Found by directory sync, never opened: a post to the user id lands in the app's DM,
+            # so a first message to 100,000 people needs no conversations.open each.
+            return address.user_id
         return await self.directory.dm_channel(client, address.workspace_id, address.user_id)
 
 

@@ -15,7 +15,9 @@ from botbuilder.schema import Activity
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse
 
+from bot.adapters.graph.login import DEFAULT_LOGIN_URL, Login
 from bot.adapters.teams.bot import TeamsBot, card_labels
+from bot.adapters.teams.credentials import LoginCredentialFactory
 from bot.adapters.teams.messenger import TeamsMessenger
 from bot.config import Settings
 from bot.context import AppContext
@@ -41,8 +43,22 @@ def build_adapter(settings: Settings) -> CloudAdapter:
         APP_TYPE=app_type,
         APP_TENANTID=settings.microsoft_app_tenant_id,
     )
+    factory = None
+    if settings.teams_enabled and settings.login_url.rstrip("/") != DEFAULT_LOGIN_URL:
+        login = Login(
+            settings.login_url,
+            settings.microsoft_app_tenant_id or "botframework.com",
+            settings.microsoft_app_id,
+            settings.microsoft_app_password,
+        )
+        factory = LoginCredentialFactory(
+            login,
+            settings.microsoft_app_id,
+            settings.microsoft_app_password,
+            settings.microsoft_app_tenant_id,
+        )
     # No on_turn_error: failures must reach the caller (a 500 here, a retry in the outbox).
-    return CloudAdapter(ConfigurationBotFrameworkAuthentication(configuration))
+    return CloudAdapter(ConfigurationBotFrameworkAuthentication(configuration, credentials_factory=factory))
 
 
 def build_messenger(adapter: CloudAdapter, context: AppContext) -> TeamsMessenger:

@@ -21,6 +21,7 @@ async def _profile(_session: AsyncSession, person: Person) -> dict[str, Any]:
         **{f: getattr(person, f) for f in fields},
         "created_at": _iso(person.created_at),
         "last_active_at": _iso(person.last_active_at),
+        "introduced_at": _iso(person.introduced_at),
     }
 
 
@@ -32,6 +33,7 @@ async def _erase_profile(_session: AsyncSession, person: Person) -> int:
     person.timezone = None
     person.is_ambassador = False
     person.last_active_at = None
+    person.introduced_at = None
     return 1
 
 
@@ -44,6 +46,7 @@ async def _identities(session: AsyncSession, person: Person) -> list[dict[str, A
             "platform": i.platform,
             "workspace_id": i.workspace_id,
             "user_id": i.user_id,
+            "active": i.active,
             "created_at": _iso(i.created_at),
         }
         for i in rows

@@ -10,6 +10,7 @@ from bot.admin.questions import figures as question_figures
 from bot.admin.roles import Principal, Role
 from bot.admin.surveys import wave_summaries
 from bot.context import AppContext
+from bot.reach.figures import PLATFORMS, REASONS, reach_figures
 from bot.surveys.templates import load_templates
 from bot.web.admin import charts
 from bot.web.admin.guard import signed_in
@@ -51,6 +52,12 @@ def build_router(context: AppContext, pages: Pages, sessions: Sessions) -> APIRo
             suppressed=t(language, "admin.suppressed.people", k=context.settings.min_group_size),
         )
         return pages.render(request, "coverage.html", who, found=found, picture=picture, level=level)
+
+    @router.get("/reach", response_class=HTMLResponse)
+    async def reach_page(request: Request, who: Principal = Depends(viewer)) -> Response:
+        async with context.db.unit_of_work() as session:
+            found = await reach_figures(session)
+        return pages.render(request, "reach.html", who, reach=found, platforms=PLATFORMS, reasons=REASONS)
 
     @router.get("/content", response_class=HTMLResponse)
     async def content_page(request: Request, who: Principal = Depends(viewer)) -> Response:

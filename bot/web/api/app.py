@@ -5,9 +5,9 @@ from __future__ import annotations
 from fastapi import Depends, FastAPI
 
 from bot.context import AppContext
-from bot.web.api import audit, campaigns, delivery, errors, insights, people, questions, surveys
+from bot.web.api import audit, campaigns, delivery, errors, insights, people, questions, reach, surveys
 
-ROUTERS = (people, audit, insights, surveys, campaigns, questions, delivery)
+ROUTERS = (people, audit, insights, reach, surveys, campaigns, questions, delivery)
 
 
 def build_api(context: AppContext) -> FastAPI:

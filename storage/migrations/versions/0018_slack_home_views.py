@@ -1,7 +1,7 @@
 """who opened Slack's App Home, shared by every replica
 
 Revision ID: 0018_slack_home_views
-Revises: 0016_anonymity
+Revises: 0017_reach
 """
 
 from collections.abc import Sequence
@@ -12,7 +12,7 @@ from alembic import op
 from storage.types import UTCDateTime
 
 revision: str = "0018_slack_home_views"
-down_revision: str | Sequence[str] | None = "0016_anonymity"
+down_revision: str | Sequence[str] | None = "0017_reach"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

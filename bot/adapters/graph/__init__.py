@@ -1,0 +1,1 @@
+"""Microsoft Graph with application permissions: the Entra ID directory and app installation."""

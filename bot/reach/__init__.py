@@ -1,0 +1,1 @@
+"""Reaching every employee: directory sync, app installation, first contact and reach figures."""
