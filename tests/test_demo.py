@@ -16,6 +16,7 @@ from bot.clock import FixedClock
 from bot.config import load_settings
 from bot.surveys.jobs import open_waves
 from storage.models import Ambassador, AuditEntry, Campaign, OutboxMessage, Person
+from storage.repositories.questions import QuestionRepository
 
 
 async def test_the_demo_brings_a_nudge_within_two_minutes_and_an_open_survey(
@@ -33,6 +34,7 @@ async def test_the_demo_brings_a_nudge_within_two_minutes_and_an_open_survey(
         async with context.db.unit_of_work() as session:
             assert await session.scalar(select(func.count()).select_from(Person)) == 18
             assert await session.scalar(select(func.count()).select_from(Ambassador)) == 2
+            assert len(await QuestionRepository(session).ambassadors(reachable=True)) == 2
             assert (await session.scalars(select(Campaign.state))).one() == "active"
             you = (await session.scalars(select(Person.id).where(Person.email == YOU))).one()
             mine = (await session.scalars(select(OutboxMessage).where(OutboxMessage.person_id == you))).all()

@@ -33,6 +33,8 @@ from storage import migrate
 from storage.repositories.people import PeopleRepository
 
 YOU = "you@demo.example"
+AMBASSADORS = ("colleague1@demo.example", "colleague2@demo.example")
+COORDINATOR = "carl@demo.example"
 DEPARTMENTS = ("Borgerservice", "Økonomi", "IT")
 TRACK, SURVEY = "strategy", "digital-confidence"
 
@@ -53,11 +55,15 @@ async def seed(session: AsyncSession, clock: Clock, settings: Settings) -> tuple
     open survey, and the newcomer's own web chat; returns an HR token and the nudge's time."""
     now = clock.now()
     await PeopleAdminService(session, clock).apply(CLI, parse(demo_people()), "demo")
-    await PeopleService(PeopleRepository(session)).identify(
-        address_of(YOU), ChatProfile(email=YOU, display_name="You"), now, active=False
-    )
+    people = PeopleService(PeopleRepository(session))
+    for email, name in ((YOU, "You"), *((a, a.split("@")[0].title()) for a in (*AMBASSADORS, COORDINATOR))):
+        # Their web chat, so a nudge reaches the newcomer and a question reaches an ambassador
+        # (open the chat as one of them to answer it).
+        await people.identify(
+            address_of(email), ChatProfile(email=email, display_name=name), now, active=False
+        )
     everyone_hours = Profile(topics={"security": 3, "collaboration": 2}, hours="00:00-23:59")
-    for email in ("colleague1@demo.example", "colleague2@demo.example"):
+    for email in AMBASSADORS:
         await registry.save(session, email, everyone_hours, now, create=True)
     local = now.astimezone(settings.zone) + timedelta(seconds=80)
     campaign = await CampaignService(session, clock).create(
@@ -100,7 +106,8 @@ def demo(
         typer.echo(
             f"A demo organisation is ready in {database}.\n"
             f"- Chat: {where}/chat as {YOU}. Your first lesson arrives at {nudge_at:%H:%M}; "
-            "a survey is open (write survey); ask an ambassador with ask.\n"
+            "a survey is open (write survey); ask an ambassador with ask, and answer as "
+            f"{AMBASSADORS[0]} in another browser.\n"
             f"- Dashboard: {where}/admin with this HR token (shown once): {secret}\n"
             "- Run due work at once from another terminal: "
             f"STAFET_DATABASE_URL=sqlite:///{database.resolve()} stafet jobs run --due"
