@@ -132,3 +132,14 @@ def test_the_six_values_have_one_name_and_one_definition_in_glossary_lessons_and
         taught = " ".join(lesson.body for lesson in lessons if lesson)
         for value in SIX_VALUES:
             assert f"**{glossary[f'value-{value}'].entries[language].term}**" in taught
+
+
+def test_every_track_and_lesson_is_written_in_norwegian_too() -> None:
+    result = CliRunner().invoke(cli, ["content", "list", "--json", "--path", str(DEFAULT_CONTENT_DIR)])
+    listing = json.loads(result.stdout)
+    assert all("nb" in lesson["languages"] for lesson in listing["lessons"])
+    library = load_library(DEFAULT_CONTENT_DIR)
+    titles = {track: library.track_title(track, "nb") for track in library.tracks}
+    assert (
+        titles["organisation"] == "Organisasjon og kultur" and titles["technology"] == "Teknologi i hverdagen"
+    )
