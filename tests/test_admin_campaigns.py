@@ -130,7 +130,7 @@ async def test_api_campaign_with_two_tracks_previews_their_lessons(
     lines = preview.json()["occurrences"]
     first, second = ({ls["title"]: ls["people"] for ls in line["lessons"]} for line in lines[:2])
     assert first == {"Why digital transformation?": 2, "Digitalisation is a leadership task": 1}
-    assert second == {"Digital maturity: where are we?": 2, "Set an ambition level": 1}
+    assert second == {"Digital maturity: where are we?": 2, "Lead the change: readiness, not resistance": 1}
 
 
 async def test_api_refuses_unknown_content_with_a_code(app: FastAPI, http: httpx.AsyncClient) -> None:

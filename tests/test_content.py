@@ -9,9 +9,10 @@ from typer.testing import CliRunner
 
 from bot.cli import app as cli
 from bot.config import DEFAULT_CONTENT_DIR
-from bot.content.check import CHECKERS, check_content
+from bot.content.check import CHECKERS, check_content, quiz_warnings
 from bot.content.glossary import GlossaryEntry, load_glossary
 from bot.content.library import load_library
+from bot.surveys.templates import load_templates
 
 BROKEN = Path(__file__).parent / "fixtures" / "broken_content"
 
@@ -120,3 +121,45 @@ def test_a_right_answer_longest_by_far_is_warned_about_without_failing(tmp_path:
     )
     result = CliRunner().invoke(cli, ["content", "check", str(content)])
     assert result.exit_code == 0 and warned in result.stdout
+
+
+def test_no_shipped_quiz_gives_its_answer_away_by_length() -> None:
+    assert [str(p) for p in quiz_warnings(DEFAULT_CONTENT_DIR)] == []
+
+
+SIX_VALUES = [
+    "correctness",
+    "integrity",
+    "professionalism",
+    "trust-building",
+    "responsiveness",
+    "empowerment",
+]
+
+
+def test_the_six_values_have_one_name_and_one_definition_in_glossary_lessons_and_survey() -> None:
+    """The survey asks about a value by its glossary name and definition; lessons teach it by that name."""
+    glossary = {term.id: term for term in load_glossary(DEFAULT_CONTENT_DIR)}
+    survey = {q.id: q for q in load_templates(DEFAULT_CONTENT_DIR)["automation-values"].questions}
+    library = load_library(DEFAULT_CONTENT_DIR)
+    assert list(survey) == SIX_VALUES
+    for language in ("da", "en", "nb"):
+        for value in SIX_VALUES:
+            entry = glossary[f"value-{value}"].entries[language]
+            assert survey[value].text[language] == f"{entry.term}: {entry.definition.split(': ', 1)[1]}"
+    for language in ("da", "en"):
+        lessons = [library.lesson(i, language) for i in ("org-values-correct", "org-values-citizen")]
+        taught = " ".join(lesson.body for lesson in lessons if lesson)
+        for value in SIX_VALUES:
+            assert f"**{glossary[f'value-{value}'].entries[language].term}**" in taught
+
+
+def test_every_track_and_lesson_is_written_in_norwegian_too() -> None:
+    result = CliRunner().invoke(cli, ["content", "list", "--json", "--path", str(DEFAULT_CONTENT_DIR)])
+    listing = json.loads(result.stdout)
+    assert all("nb" in lesson["languages"] for lesson in listing["lessons"])
+    library = load_library(DEFAULT_CONTENT_DIR)
+    titles = {track: library.track_title(track, "nb") for track in library.tracks}
+    assert (
+        titles["organisation"] == "Organisasjon og kultur" and titles["technology"] == "Teknologi i hverdagen"
+    )

@@ -108,7 +108,14 @@ async def test_enps_and_choices(app: FastAPI, clock) -> None:  # type: ignore[no
     found = await _results(app, confidence)
     help_from = next(q for q in found.questions if q.question_id == "help-from").overall
     assert help_from.n == 7
-    assert help_from.distribution == {"colleague": 4, "ambassador": 2, "it-support": 2, "online": 2}
+    assert help_from.distribution == {
+        "colleague": 4,
+        "ambassador": 2,
+        "it-support": 2,
+        "online": 2,
+        "other": 0,
+        "nowhere": 0,
+    }
 
 
 async def test_trend_and_before_after_comparison(app: FastAPI, clock) -> None:  # type: ignore[no-untyped-def]
