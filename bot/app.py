@@ -68,7 +68,7 @@ def create_app(settings: Settings, *, clock: Clock | None = None, background: bo
     slack_adapter = slack.build(context, dispatcher) if settings.slack_enabled else None
     if slack_adapter is not None:
         messengers[Platform.SLACK] = slack_adapter.messenger
-    worker = DeliveryWorker(context, messengers, features.composers(), features.gates())
+    worker = DeliveryWorker(context, messengers, features.composers(), features.gates(), features.preloads())
     scheduler_state = SchedulerState()
     leadership = Leadership(settings.database_url)
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from bot.campaigns.gate import campaign_gate
 from bot.campaigns.jobs import plan_due
-from bot.delivery.compose import Composer
+from bot.campaigns.preload import load_participants
+from bot.delivery.compose import Composer, Preload
 from bot.delivery.policy import Gate
 from bot.home import HomeSection
 from bot.runtime.errors import UserFacingError
@@ -21,6 +22,7 @@ JOBS: list[RecurringJob] = [
 ]
 COMPOSERS: dict[str, Composer] = {}
 GATES: list[Gate] = [campaign_gate]
+PRELOADS: list[Preload] = [load_participants]
 
 
 def register(router: Router) -> None:

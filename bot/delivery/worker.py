@@ -22,7 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
 from bot.context import AppContext
-from bot.delivery.compose import Composer
+from bot.delivery.compose import Composer, Preload
 from bot.delivery.limits import RateLimits
 from bot.delivery.messenger import DeliveryError, Messenger, Target
 from bot.delivery.policy import Gate, person_gate, preload_preferences
@@ -53,6 +53,7 @@ class DeliveryWorker:
         messengers: Mapping[Platform, Messenger],
         composers: Mapping[str, Composer],
         gates: Sequence[Gate] = (),
+        preloads: Sequence[Preload] = (),
     ) -> None:
         self.app = app
         self.db: Database = app.db
@@ -60,6 +61,7 @@ class DeliveryWorker:
         self.messengers = messengers
         self.composers = composers
         self.gates: tuple[Gate, ...] = (person_gate, *gates)
+        self.preloads = tuple(preloads)
         settings = app.settings
         self.max_attempts = settings.delivery_max_attempts
         self.lease = timedelta(seconds=settings.delivery_lease_seconds)
@@ -118,9 +120,12 @@ class DeliveryWorker:
                 query = query.with_for_update(skip_locked=True)
             rows = (await session.scalars(query)).all()
             person_ids = sorted({r.person_id for r in rows if r.person_id is not None})
+            people: Sequence[Person] = ()  # held: the identity map keeps loaded rows only while referenced
             if person_ids:  # load the batch's people and preferences at once; gates read them from memory
-                await session.scalars(select(Person).where(Person.id.in_(person_ids)))
+                people = (await session.scalars(select(Person).where(Person.id.in_(person_ids)))).all()
                 await preload_preferences(session, person_ids)
+                for preload in self.preloads:
+                    await preload(session, rows, now)
             targets = await targets_for(session, rows, self.messengers)
             workspaces = {self.limits.workspace_key(t) for t in targets.values()} - {None}
             shared = await RateBucketRepository(session).lock(
@@ -134,6 +139,7 @@ class DeliveryWorker:
                     claimed.append(item)
             for key, bucket in shared.items():
                 bucket.tokens, bucket.updated_at, bucket.blocked_until = self.limits.shared(key)
+            del people
         return claimed
 
     async def _prepare(
