@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bot.campaigns.gate import campaign_gate
 from bot.campaigns.jobs import plan_due
-from bot.campaigns.preload import load_participants
+from bot.campaigns.preload import load_campaigns
 from bot.delivery.compose import Composer, Preload
 from bot.delivery.policy import Gate
 from bot.home import HomeSection
@@ -22,7 +22,7 @@ JOBS: list[RecurringJob] = [
 ]
 COMPOSERS: dict[str, Composer] = {}
 GATES: list[Gate] = [campaign_gate]
-PRELOADS: list[Preload] = [load_participants]
+PRELOADS: list[Preload] = [load_campaigns]
 
 
 def register(router: Router) -> None:

@@ -23,6 +23,7 @@ Recipient = tuple[int, str | None, str | None, str | None, str | None]  # id, zo
 
 UNSENT = ("pending", "held")  # planned, not taken by a worker yet
 _LOADED = "campaign_participants"  # session.info: (campaign, person) -> participant or None
+_CAMPAIGNS = "campaigns"  # session.info: the batch's campaigns, held
 
 
 class CampaignRepository:
@@ -152,12 +153,16 @@ class CampaignRepository:
         )
         return {status: count for status, count in (await self.session.execute(query)).all()}
 
-    async def load_participants(self, keys: Collection[tuple[int, int]]) -> None:
-        """Load a batch's (campaign, person) standings at once; `participant` then needs no query."""
+    async def load_batch(self, keys: Collection[tuple[int, int]]) -> None:
+        """Load a batch's campaigns and (campaign, person) standings at once, and hold them in the
+        session (its identity map keeps rows only while referenced): then they need no query."""
         loaded: dict[tuple[int, int], CampaignParticipant | None] = self.session.info.setdefault(_LOADED, {})
         wanted = set(keys) - loaded.keys()
         if not wanted:
             return
+        campaign_ids = {c for c, _ in wanted}
+        campaigns = await self.session.scalars(select(Campaign).where(Campaign.id.in_(campaign_ids)))
+        self.session.info.setdefault(_CAMPAIGNS, []).extend(campaigns)
         query = select(CampaignParticipant).where(
             CampaignParticipant.campaign_id.in_({c for c, _ in wanted}),
             CampaignParticipant.person_id.in_({p for _, p in wanted}),

@@ -32,9 +32,11 @@ class LearningRepository:
         known = learning_batch.cached(self.session, person_id)
         for track_id in track_ids:
             row = Enrolment(person_id=person_id, track_id=track_id, status="active", updated_at=now)
-            self.session.add(row)
             if known is not None:
                 known.enrolments[track_id] = row
+                learning_batch.add(self.session, row)
+            else:
+                self.session.add(row)
 
     async def set_enrolment(self, person_id: int, track_id: str, status: str, now: datetime) -> Enrolment:
         row = (await self.enrolments(person_id)).get(track_id)
@@ -100,10 +102,11 @@ class LearningRepository:
             correct_count=0,
             correct_streak=0,
         )
-        self.session.add(item)
         if (known := learning_batch.cached(self.session, person_id)) is not None:
-            known.items[lesson_id] = item  # inserted with the rest of the batch at the next flush
+            known.items[lesson_id] = item
+            learning_batch.add(self.session, item)
         else:
+            self.session.add(item)
             await self.session.flush()
         return item
 
@@ -170,10 +173,11 @@ class LearningRepository:
 
     async def add_send(self, person_id: int, lesson_id: str, kind: str, now: datetime, day: date) -> None:
         send = LearningSend(person_id=person_id, lesson_id=lesson_id, kind=kind, sent_at=now, local_day=day)
-        self.session.add(send)
         if (known := learning_batch.cached(self.session, person_id)) is not None:
             known.sends.append(send)
+            learning_batch.add(self.session, send)
         else:
+            self.session.add(send)
             await self.session.flush()
 
     async def sends_on(self, person_id: int, day: date, kinds: Sequence[str]) -> int:
@@ -219,19 +223,22 @@ class LearningRepository:
         return list(rows)
 
     async def add_leave(self, person_id: int, first_day: date, last_day: date, now: datetime) -> None:
-        learning_batch.forget(self.session, person_id)
-        self.session.add(Leave(person_id=person_id, first_day=first_day, last_day=last_day, created_at=now))
+        row = Leave(person_id=person_id, first_day=first_day, last_day=last_day, created_at=now)
+        self.session.add(row)
         await self.session.flush()
+        if (known := learning_batch.cached(self.session, person_id)) is not None:
+            known.leave = sorted([*known.leave, row], key=lambda leave: leave.first_day)
 
     async def end_leave(self, person_id: int, today: date) -> bool:
         """Cut short leave that covers today or lies ahead; True when there was any."""
-        learning_batch.forget(self.session, person_id)
         changed = False
         for row in await self.leave(person_id):
             if row.last_day < today:
                 continue
             if row.first_day >= today:
                 await self.session.delete(row)
+                if (known := learning_batch.cached(self.session, person_id)) is not None:
+                    known.leave.remove(row)
             else:
                 row.last_day = today - timedelta(days=1)
             changed = True

@@ -2,6 +2,8 @@
 
 The delivery worker loads it for the people of a claimed batch; `LearningRepository` then answers
 from memory for them and keeps it up to date as it writes, and asks the database for anyone else.
+Rows it adds for them are written with the session's next flush, one INSERT per table: through
+the ORM, SQLite would insert them one statement each (it cannot match generated ids to rows).
 """
 
 from __future__ import annotations
@@ -10,12 +12,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import event, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Session
 
 from storage.models import Enrolment, LearningItem, LearningSend, Leave
 
 _KEY = "learning_batch"
+New = Enrolment | LearningItem | LearningSend
+WRITTEN = (Enrolment, LearningItem, LearningSend)  # in foreign-key order
 SENDS_BACK = timedelta(days=3)  # covers "today" in every time zone, and a review due yesterday
 EARLIEST_OFFSET = timedelta(hours=14)  # a local day starts at most 14 hours before its UTC midnight
 
@@ -34,6 +39,7 @@ class PersonLearning:
 class LearningBatch:
     since: datetime
     people: dict[int, PersonLearning] = field(default_factory=dict)
+    new: list[New] = field(default_factory=list)  # added, not written yet
 
     def covers_day(self, day: date) -> bool:
         """True when every send recorded on local `day` (in any zone) is in memory."""
@@ -52,16 +58,34 @@ def cached(session: AsyncSession, person_id: int) -> PersonLearning | None:
     return batch.people.get(person_id) if batch is not None else None
 
 
-def forget(session: AsyncSession, person_id: int) -> None:
-    """Ask the database again for this person (after a change the cache does not follow)."""
+def add(session: AsyncSession, row: New) -> None:
+    """A new row for someone in the batch: written at the next flush with the others."""
+    batch: LearningBatch = session.info[_KEY]
+    batch.new.append(row)
+
+
+def _write_new(session: Session, _context: object, _instances: object) -> None:
+    """Insert the batch's new rows, then ask the database again for the people they belong to
+    (the written rows are not tracked by the session, so later changes must come from it)."""
     batch: LearningBatch | None = session.info.get(_KEY)
-    if batch is not None:
-        batch.people.pop(person_id, None)
+    if batch is None or not batch.new:
+        return
+    new, batch.new = batch.new, []
+    for model in WRITTEN:
+        columns = [column.key for column in model.__table__.columns if column.key != "id"]
+        rows = [{key: getattr(row, key) for key in columns} for row in new if type(row) is model]
+        if rows:
+            session.connection().execute(insert(model.__table__), rows)
+    for row in new:
+        batch.people.pop(row.person_id, None)
 
 
 async def load(session: AsyncSession, person_ids: Sequence[int], now: datetime) -> None:
     """Load what composing learning messages reads for `person_ids`: four queries in all."""
-    batch: LearningBatch = session.info.setdefault(_KEY, LearningBatch(now - SENDS_BACK))
+    batch: LearningBatch | None = session.info.get(_KEY)
+    if batch is None:
+        batch = session.info[_KEY] = LearningBatch(now - SENDS_BACK)
+        event.listen(session.sync_session, "before_flush", _write_new)
     wanted = sorted({p for p in person_ids if p not in batch.people})
     if not wanted:
         return

@@ -1,0 +1,67 @@
+"""Composing a batch of campaign nudges reads everyone's learning state in a few queries: the
+number of SQL statements a delivery round costs does not grow with the people in it, beyond
+the one reminder each nudge queues. On SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+from sqlalchemy import event
+
+from bot import features
+from bot.clock import FixedClock
+from bot.delivery.messenger import Target
+from bot.delivery.worker import DeliveryWorker
+from bot.runtime.events import Platform
+from bot.runtime.replies import Reply
+from storage.repositories.people import PeopleRepository
+
+FIXED_PER_ROUND = 30  # claim, people, preferences, targets, buckets, learning, participants, writes
+
+
+class Recording:
+    def __init__(self) -> None:
+        self.sent: dict[str, list[str]] = {}
+
+    async def send(self, target: Target, reply: Reply) -> str:
+        self.sent.setdefault(target.address.conversation_id, []).append(reply.title or reply.text)
+        return f"m{sum(map(len, self.sent.values()))}"
+
+
+async def _people(app: FastAPI, clock: FixedClock, count: int) -> list[str]:
+    emails = [f"learner{n}@example.org" for n in range(count)]
+    async with app.state.context.db.unit_of_work() as session:
+        repo = PeopleRepository(session)
+        for email in emails:
+            person = await repo.add_person(clock.now(), email=email)
+            identity = await repo.add_identity(person, "web", "local", email, clock.now())
+            await repo.remember_conversation(
+                platform="web", workspace_id="local", conversation_id=email, identity_id=identity.id,
+                now=clock.now(),
+            )  # fmt: skip
+    return emails
+
+
+async def test_a_round_of_nudges_costs_statements_per_round_not_per_person(  # type: ignore[no-untyped-def]
+    app: FastAPI, nudge, clock: FixedClock
+) -> None:
+    context = app.state.context
+    emails = await _people(app, clock, 40)
+    messenger = Recording()
+    worker = DeliveryWorker(
+        context, {Platform.WEB: messenger}, features.composers(), features.gates(), features.preloads()
+    )
+    statements: list[str] = []
+    event.listen(
+        context.db.engine.sync_engine, "before_cursor_execute", lambda *args: statements.append(args[2])
+    )
+    for occurrence in ("2026-11-23", "2026-11-24"):
+        for email in emails:
+            await nudge(email, ["basics", "other"], occurrence)
+        statements.clear()
+        assert await worker.run_once() == len(emails)
+        reminders = sum(statement.startswith("INSERT INTO outbox") for statement in statements)
+        assert reminders <= len(emails)
+        assert len(statements) - reminders <= FIXED_PER_ROUND, statements
+        clock.advance(days=1)
+
+    assert messenger.sent == {email: ["Two locks on the door", "Personal data"] for email in emails}
