@@ -57,7 +57,7 @@ async def campaign_gate(
         return Decision("drop", reason="three nudges ignored: asked whether to continue")
     participant.last_nudge_at = now
     if now + REMINDER_AFTER < window_end(rules, now):
-        await Outbox(session, app.clock).enqueue(
+        Outbox(session, app.clock).enqueue_later(
             key=f"{row.key}:reminder",
             person_id=person.id,
             kind="nudge",

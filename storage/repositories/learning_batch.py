@@ -12,11 +12,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 
-from sqlalchemy import event, insert, select
+from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session
 
 from storage.models import Enrolment, LearningItem, LearningSend, Leave
+from storage.write_hooks import before_write
 
 _KEY = "learning_batch"
 New = Enrolment | LearningItem | LearningSend
@@ -64,7 +65,7 @@ def add(session: AsyncSession, row: New) -> None:
     batch.new.append(row)
 
 
-def _write_new(session: Session, _context: object, _instances: object) -> None:
+def _write_new(session: Session) -> None:
     """Insert the batch's new rows, then ask the database again for the people they belong to
     (the written rows are not tracked by the session, so later changes must come from it)."""
     batch: LearningBatch | None = session.info.get(_KEY)
@@ -85,7 +86,7 @@ async def load(session: AsyncSession, person_ids: Sequence[int], now: datetime) 
     batch: LearningBatch | None = session.info.get(_KEY)
     if batch is None:
         batch = session.info[_KEY] = LearningBatch(now - SENDS_BACK)
-        event.listen(session.sync_session, "before_flush", _write_new)
+        before_write(session, _KEY, _write_new)
     wanted = sorted({p for p in person_ids if p not in batch.people})
     if not wanted:
         return
