@@ -110,6 +110,6 @@ class Outbox:
 def _write_later(session: Session) -> None:
     rows = session.info.pop(_LATER, [])
     if rows:
-        dialect = postgresql if session.bind.dialect.name == "postgresql" else sqlite  # type: ignore[union-attr]
+        dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
         statement = dialect.insert(OutboxMessage.__table__).on_conflict_do_nothing(index_elements=["key"])
         session.connection().execute(statement, rows)

@@ -69,3 +69,22 @@ async def test_a_round_of_nudges_costs_statements_per_round_not_per_person(  # t
     async with context.db.unit_of_work() as session:
         reminders = await session.scalar(select(func.count()).where(OutboxMessage.key.like("%:reminder")))
     assert reminders == 2 * len(emails)  # one for each nudge, in case it goes unanswered
+
+
+async def test_several_nudges_to_one_person_in_a_round_bring_successive_lessons(  # type: ignore[no-untyped-def]
+    app: FastAPI, nudge, clock: FixedClock
+) -> None:
+    """What composing one row adds (the lesson sent) is what the next row for them reads."""
+    [email] = await _people(app, clock, 1)
+    messenger = Recording()
+    worker = DeliveryWorker(
+        app.state.context,
+        {Platform.WEB: messenger},
+        features.composers(),
+        features.gates(),
+        features.preloads(),
+    )
+    for occurrence in ("a", "b", "c"):
+        await nudge(email, ["basics"], occurrence)
+    assert await worker.run_once() == 3
+    assert messenger.sent == {email: ["Two locks on the door", "Personal data", "Phishing tricks"]}
