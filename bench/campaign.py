@@ -7,12 +7,13 @@ as the scheduler would, every nudge due at the same moment, and two replicas
 (bench/campaign_worker.py, each its own process) deliver it with real lessons composed per
 person. Each fake platform (its own process) allows `--rate` messages a second per workspace
 or tenant and one per conversation, answers some calls 429 with Retry-After or 503, and holds
-1 call in `--hang-every` for longer than the lease. When half are delivered, one replica is
-killed with SIGKILL and started again. PostgreSQL uses a throwaway database created from
-STAFET_TEST_POSTGRES_URL.
+1 call in `--hang-every` for longer than the lease. When half are delivered (or half of
+`--max-seconds` has passed, if that comes first), one replica is killed with SIGKILL and
+started again. PostgreSQL uses a throwaway database created from STAFET_TEST_POSTGRES_URL.
 
 The last line is one JSON object: `seconds` (first nudge due to last one delivered),
-`min_seconds` (what the limits allow: the busiest workspace's nudges over `--rate`), `ratio`,
+`min_seconds` (what the limits allow: the busiest workspace's nudges over `--rate`), `ratio`
+(null when `--max-seconds` ran out first: `finished` is false),
 `planned`, `delivered`, `lost` (planned, neither delivered nor dropped by a rule: dead, stuck,
 or marked sent but never received), `sent_twice` (extra copies the platforms received),
 `unfinished` (still pending or leased when `--max-seconds` ran out), `dropped` (by reason),
@@ -259,7 +260,8 @@ def run(args: argparse.Namespace, url: str, stats_dir: Path) -> dict[str, Any]:
             for process in replicas:
                 process.sample()
             left = asyncio.run(unfinished(url))
-            if not killed and left <= planned / 2:
+            midway = left <= planned / 2 or time.monotonic() - started >= args.max_seconds / 2
+            if not killed and midway:
                 replicas[0].popen.send_signal(signal.SIGKILL)
                 replicas[0].popen.wait()
                 replicas.append(replica(2))  # the restart
@@ -317,7 +319,8 @@ def main() -> None:
         "peak_rss_mb": peak,
         **composing,
     }
-    result["ratio"] = round(result["seconds"] / minimum, 2)
+    result["finished"] = not figures["unfinished"]
+    result["ratio"] = round(result["seconds"] / minimum, 2) if result["finished"] else None
     print(json.dumps(result))
 
 
