@@ -2,7 +2,7 @@
 
 The delivery worker loads it for the people of a claimed batch; `LearningRepository` then answers
 from memory for them and keeps it up to date as it writes, and asks the database for anyone else.
-Rows it adds for them are written with the session's next flush, one INSERT per table: through
+Rows it adds for them are written before the next flush or commit, one INSERT per table: through
 the ORM, SQLite would insert them one statement each (it cannot match generated ids to rows).
 """
 
