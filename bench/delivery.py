@@ -42,9 +42,10 @@ from tests.support.population import add_people, queue_messages  # noqa: E402
 
 
 @contextlib.contextmanager
-def fake_platform(limit: int | None) -> Iterator[str]:
+def fake_platform(limit: int | None, *options: str) -> Iterator[str]:
+    """A fake platform process (see tests.support.fake_platform for `options`); yields its URL."""
     process = subprocess.Popen(
-        [sys.executable, "-m", "tests.support.fake_platform", str(limit or "none"), "--precise"],
+        [sys.executable, "-m", "tests.support.fake_platform", str(limit or "none"), "--precise", *options],
         cwd=ROOT, stdout=subprocess.PIPE, text=True, env={**os.environ, "PYTHONPATH": str(ROOT)},
     )  # fmt: skip
     assert process.stdout is not None

@@ -25,7 +25,7 @@ from bot.config import load_settings
 from bot.delivery.messenger import Target
 from bot.delivery.outbox import Outbox
 from bot.delivery.worker import DeliveryWorker
-from bot.learning.delivery import COMPOSERS
+from bot.learning.delivery import COMPOSERS, PRELOADS
 from bot.runtime.events import Platform
 from bot.runtime.replies import Reply
 from storage import migrate
@@ -71,7 +71,7 @@ async def main(people: int) -> dict[str, float]:
 
     event.listen(context.db.engine.sync_engine, "before_cursor_execute", count)
     messenger = CountingMessenger()
-    worker = DeliveryWorker(context, {Platform.WEB: messenger}, COMPOSERS)
+    worker = DeliveryWorker(context, {Platform.WEB: messenger}, COMPOSERS, preloads=PRELOADS)
     started = time.perf_counter()
     while await worker.run_once():
         pass

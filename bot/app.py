@@ -80,6 +80,7 @@ def create_app(settings: Settings, *, clock: Clock | None = None, background: bo
         features.composers(),
         features.gates(),
         features.after_sent(),
+        features.preloads(),
         unverified_targets=mode is WebchatMode.OPEN,
     )
     installer = teams_people.build_installer(settings)

@@ -1,5 +1,6 @@
 """The chat features, in order. Each module listed has `register(router)` and may contribute
-home sections (`HOME`), scheduled jobs (`JOBS`) and outbox composers (`COMPOSERS`).
+home sections (`HOME`), scheduled jobs (`JOBS`) and outbox composers (`COMPOSERS`), and
+optionally delivery gates (`GATES`) and batch loaders for them (`PRELOADS`).
 Help comes last because it is the fallback."""
 
 from __future__ import annotations
@@ -8,7 +9,7 @@ from types import ModuleType
 
 from bot import admin, help, home
 from bot.campaigns import handlers as campaigns
-from bot.delivery.compose import Composer
+from bot.delivery.compose import Composer, Preload
 from bot.delivery.policy import AfterSent, Gate
 from bot.digest import handlers as digest
 from bot.learning import handlers as learning
@@ -50,3 +51,8 @@ def gates() -> list[Gate]:
 def after_sent() -> list[AfterSent]:
     """What features do once a message is recorded as sent (optional `AFTER_SENT`)."""
     return [hook for feature in FEATURES for hook in getattr(feature, "AFTER_SENT", [])]
+
+
+def preloads() -> list[Preload]:
+    """What features load per claimed batch so composing and gating each row needs no query."""
+    return [preload for feature in FEATURES for preload in getattr(feature, "PRELOADS", [])]

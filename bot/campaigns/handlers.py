@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from bot.campaigns.gate import campaign_gate, nudges_sent
 from bot.campaigns.jobs import plan_due
-from bot.delivery.compose import Composer
+from bot.campaigns.preload import load_campaigns
+from bot.delivery.compose import Composer, Preload
 from bot.delivery.policy import AfterSent, Gate
 from bot.home import HomeSection
 from bot.runtime.errors import UserFacingError
@@ -22,6 +23,7 @@ JOBS: list[RecurringJob] = [
 COMPOSERS: dict[str, Composer] = {}
 GATES: list[Gate] = [campaign_gate]
 AFTER_SENT: list[AfterSent] = [nudges_sent]
+PRELOADS: list[Preload] = [load_campaigns]
 
 
 def register(router: Router) -> None:

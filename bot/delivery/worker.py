@@ -26,7 +26,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
 from bot.context import AppContext
-from bot.delivery.compose import Composer
+from bot.delivery.compose import Composer, Preload
 from bot.delivery.limits import RateLimits
 from bot.delivery.messenger import DeliveryError, Messenger, Sent, Target
 from bot.delivery.policy import AfterSent, Gate, person_gate, preload_preferences
@@ -69,6 +69,7 @@ class DeliveryWorker:
         composers: Mapping[str, Composer],
         gates: Sequence[Gate] = (),
         after_sent: Sequence[AfterSent] = (),
+        preloads: Sequence[Preload] = (),
         *,
         unverified_targets: bool = False,
     ) -> None:
@@ -80,6 +81,7 @@ class DeliveryWorker:
         self.gates: tuple[Gate, ...] = (person_gate, *gates)
         self.unverified_targets = unverified_targets  # the open demo web chat may be written to
         self.after_sent = tuple(after_sent)
+        self.preloads = tuple(preloads)
         settings = app.settings
         self.max_attempts = settings.delivery_max_attempts
         self.lease = timedelta(seconds=settings.delivery_lease_seconds)
@@ -196,6 +198,8 @@ class DeliveryWorker:
                 found = await session.scalars(select(Person).where(Person.id.in_(person_ids)))
                 people = {person.id: person for person in found}  # held: the session only keeps weak refs
                 await preload_preferences(session, person_ids)
+                for preload in self.preloads:
+                    await preload(session, rows, now)
             targets = await targets_for(session, rows, self.messengers, unverified=self.unverified_targets)
             buckets = RateBucketRepository(session)
             keys = self.limits.keys(targets.values())

@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.context import AppContext
-from bot.delivery.compose import Composer
+from bot.delivery.compose import Composer, Preload
 from bot.learning.cards import Say, item_reply, showing_of
 from bot.learning.service import REVIEW_KIND, SNOOZE_KIND, LearningService
 from bot.runtime.replies import Reply
 from bot.scheduler import RecurringJob
-from storage.models import Person
+from storage.models import OutboxMessage, Person
 from storage.repositories.learning import LearningRepository
 
 BATCH = 1000
@@ -54,6 +55,13 @@ async def compose_snoozed(
     return None if item is None else item_reply(say_for(app, person), item, showing_of(person.id, now))
 
 
+async def load_learning(session: AsyncSession, rows: Sequence[OutboxMessage], now: datetime) -> None:
+    """The learning state of everyone a batch brings a lesson or review to, in four queries."""
+    people = [row.person_id for row in rows if row.kind in COMPOSERS and row.person_id is not None]
+    if people:
+        await LearningRepository(session).load_batch(people, now)
+
+
 async def queue_reviews(app: AppContext) -> None:
     """Queue every review that has come due, for the start of each person's working window."""
     now = app.clock.now()
@@ -76,4 +84,5 @@ COMPOSERS: dict[str, Composer] = {
     REVIEW_KIND: compose_review,
     SNOOZE_KIND: compose_snoozed,
 }
+PRELOADS: list[Preload] = [load_learning]
 JOBS = [RecurringJob("learning.reviews", queue_reviews, 300)]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from bot.home import HomeSection
 from bot.learning import cards
 from bot.learning.define import define
-from bot.learning.delivery import COMPOSERS, JOBS
+from bot.learning.delivery import COMPOSERS, JOBS, PRELOADS
 from bot.learning.progress import progress_of
 from bot.learning.service import LearningService
 from bot.learning.views import home_section, progress_reply, tracks_reply
@@ -15,7 +15,7 @@ from bot.runtime.replies import Button, Reply
 from bot.runtime.router import Router
 from bot.runtime.turn import Turn
 
-__all__ = ["COMPOSERS", "HOME", "JOBS", "register"]
+__all__ = ["COMPOSERS", "HOME", "JOBS", "PRELOADS", "register"]
 MAX_DAYS = 90  # the longest leave set in one go
 HOME: list[HomeSection] = [home_section]
 

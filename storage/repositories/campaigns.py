@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -22,6 +22,8 @@ from storage.models import (
 Recipient = tuple[int, str | None, str | None, str | None, str | None]  # id, zone, window, window, days
 
 UNSENT = ("pending", "held")  # planned, not taken by a worker yet
+_LOADED = "campaign_participants"  # session.info: (campaign, person) -> participant or None
+_CAMPAIGNS = "campaigns"  # session.info: the batch's campaigns, held
 
 
 class CampaignRepository:
@@ -151,10 +153,39 @@ class CampaignRepository:
         )
         return {status: count for status, count in (await self.session.execute(query)).all()}
 
+    async def load_batch(self, keys: Collection[tuple[int, int]]) -> None:
+        """Load a batch's campaigns and (campaign, person) standings at once, and hold them in the
+        session (its identity map keeps rows only while referenced): then they need no query."""
+        loaded: dict[tuple[int, int], CampaignParticipant | None] = self.session.info.setdefault(_LOADED, {})
+        wanted = set(keys) - loaded.keys()
+        if not wanted:
+            return
+        campaign_ids = {c for c, _ in wanted}
+        campaigns = await self.session.scalars(select(Campaign).where(Campaign.id.in_(campaign_ids)))
+        self.session.info.setdefault(_CAMPAIGNS, []).extend(campaigns)
+        query = select(CampaignParticipant).where(
+            CampaignParticipant.campaign_id.in_({c for c, _ in wanted}),
+            CampaignParticipant.person_id.in_({p for _, p in wanted}),
+        )
+        loaded.update(dict.fromkeys(wanted))
+        for found in await self.session.scalars(query):
+            loaded[(found.campaign_id, found.person_id)] = found
+
     async def participant(self, campaign_id: int, person_id: int, now: datetime) -> CampaignParticipant:
-        found = await self.session.get(CampaignParticipant, (campaign_id, person_id))
+        key = (campaign_id, person_id)
+        loaded: dict[tuple[int, int], CampaignParticipant | None] = self.session.info.get(_LOADED, {})
+        found = loaded[key] if key in loaded else await self.session.get(CampaignParticipant, key)
         if found is None:
-            found = CampaignParticipant(campaign_id=campaign_id, person_id=person_id, updated_at=now)
+            found = CampaignParticipant(
+                campaign_id=campaign_id,
+                person_id=person_id,
+                status="active",
+                ignored_streak=0,
+                updated_at=now,
+            )
             self.session.add(found)
-            await self.session.flush()
+            if key in loaded:
+                loaded[key] = found  # inserted with the rest of the batch at the next flush
+            else:
+                await self.session.flush()
         return found

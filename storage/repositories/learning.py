@@ -9,28 +9,42 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import Enrolment, LearningItem, LearningSend, Leave, Person, QuizAnswer
+from storage.repositories import learning_batch
 
 
 class LearningRepository:
+    """People of a loaded batch (see `learning_batch`) are answered from memory."""
+
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
 
+    async def load_batch(self, person_ids: Sequence[int], now: datetime) -> None:
+        await learning_batch.load(self.session, person_ids, now)
+
     async def enrolments(self, person_id: int) -> dict[str, Enrolment]:
+        if (known := learning_batch.cached(self.session, person_id)) is not None:
+            return dict(known.enrolments)
         rows = await self.session.scalars(select(Enrolment).where(Enrolment.person_id == person_id))
         return {row.track_id: row for row in rows}
 
     def add_enrolments(self, person_id: int, track_ids: Sequence[str], now: datetime) -> None:
         """Start following `track_ids` (none of which the person has a row for yet)."""
+        known = learning_batch.cached(self.session, person_id)
         for track_id in track_ids:
-            self.session.add(
-                Enrolment(person_id=person_id, track_id=track_id, status="active", updated_at=now)
-            )
+            row = Enrolment(person_id=person_id, track_id=track_id, status="active", updated_at=now)
+            if known is not None:
+                known.enrolments[track_id] = row
+                learning_batch.add(self.session, row)
+            else:
+                self.session.add(row)
 
     async def set_enrolment(self, person_id: int, track_id: str, status: str, now: datetime) -> Enrolment:
         row = (await self.enrolments(person_id)).get(track_id)
         if row is None:
             row = Enrolment(person_id=person_id, track_id=track_id, status=status, updated_at=now)
             self.session.add(row)
+            if (known := learning_batch.cached(self.session, person_id)) is not None:
+                known.enrolments[track_id] = row
         elif row.status != status:
             row.status, row.updated_at = status, now
         await self.session.flush()
@@ -63,6 +77,8 @@ class LearningRepository:
         return found
 
     async def item(self, person_id: int, lesson_id: str) -> LearningItem | None:
+        if (known := learning_batch.cached(self.session, person_id)) is not None:
+            return known.items.get(lesson_id)
         return await self.session.scalar(
             select(LearningItem).where(
                 LearningItem.person_id == person_id, LearningItem.lesson_id == lesson_id
@@ -70,20 +86,43 @@ class LearningRepository:
         )
 
     async def items(self, person_id: int) -> list[LearningItem]:
+        if (known := learning_batch.cached(self.session, person_id)) is not None:
+            return list(known.items.values())
         rows = await self.session.scalars(
             select(LearningItem).where(LearningItem.person_id == person_id).order_by(LearningItem.id)
         )
         return list(rows)
 
     async def add_item(self, person_id: int, lesson_id: str, track_id: str, now: datetime) -> LearningItem:
-        item = LearningItem(person_id=person_id, lesson_id=lesson_id, track_id=track_id, first_sent_at=now)
-        self.session.add(item)
-        await self.session.flush()
+        item = LearningItem(
+            person_id=person_id,
+            lesson_id=lesson_id,
+            track_id=track_id,
+            first_sent_at=now,
+            correct_count=0,
+            correct_streak=0,
+        )
+        if (known := learning_batch.cached(self.session, person_id)) is not None:
+            known.items[lesson_id] = item
+            learning_batch.add(self.session, item)
+        else:
+            self.session.add(item)
+            await self.session.flush()
         return item
 
     async def due_review(
         self, person_id: int, track_ids: Sequence[str], now: datetime
     ) -> LearningItem | None:
+        if (known := learning_batch.cached(self.session, person_id)) is not None:
+            due = [
+                item
+                for item in known.items.values()
+                if item.track_id in track_ids
+                and item.retired_at is None
+                and item.due_at is not None
+                and item.due_at <= now
+            ]
+            return min(due, key=lambda item: (item.due_at, item.id or 0), default=None)
         return await self.session.scalar(
             select(LearningItem)
             .where(
@@ -141,12 +180,19 @@ class LearningRepository:
         return list(rows)
 
     async def add_send(self, person_id: int, lesson_id: str, kind: str, now: datetime, day: date) -> None:
-        self.session.add(
-            LearningSend(person_id=person_id, lesson_id=lesson_id, kind=kind, sent_at=now, local_day=day)
-        )
-        await self.session.flush()
+        send = LearningSend(person_id=person_id, lesson_id=lesson_id, kind=kind, sent_at=now, local_day=day)
+        if (known := learning_batch.cached(self.session, person_id)) is not None:
+            known.sends.append(send)
+            learning_batch.add(self.session, send)
+        else:
+            self.session.add(send)
+            await self.session.flush()
 
     async def sends_on(self, person_id: int, day: date, kinds: Sequence[str]) -> int:
+        known = learning_batch.cached(self.session, person_id)
+        batch = learning_batch.batch_of(self.session)
+        if known is not None and batch is not None and batch.covers_day(day):
+            return sum(1 for send in known.sends if send.local_day == day and send.kind in kinds)
         count = await self.session.scalar(
             select(func.count(LearningSend.id)).where(
                 LearningSend.person_id == person_id,
@@ -157,6 +203,13 @@ class LearningRepository:
         return int(count or 0)
 
     async def sent_since(self, person_id: int, lesson_id: str, kind: str, since: datetime) -> bool:
+        known = learning_batch.cached(self.session, person_id)
+        batch = learning_batch.batch_of(self.session)
+        if known is not None and batch is not None and batch.covers_since(since):
+            return any(
+                send.lesson_id == lesson_id and send.kind == kind and send.sent_at >= since
+                for send in known.sends
+            )
         found = await self.session.scalar(
             select(LearningSend.id)
             .where(
@@ -170,14 +223,19 @@ class LearningRepository:
         return found is not None
 
     async def leave(self, person_id: int) -> list[Leave]:
+        if (known := learning_batch.cached(self.session, person_id)) is not None:
+            return list(known.leave)
         rows = await self.session.scalars(
             select(Leave).where(Leave.person_id == person_id).order_by(Leave.first_day)
         )
         return list(rows)
 
     async def add_leave(self, person_id: int, first_day: date, last_day: date, now: datetime) -> None:
-        self.session.add(Leave(person_id=person_id, first_day=first_day, last_day=last_day, created_at=now))
+        row = Leave(person_id=person_id, first_day=first_day, last_day=last_day, created_at=now)
+        self.session.add(row)
         await self.session.flush()
+        if (known := learning_batch.cached(self.session, person_id)) is not None:
+            known.leave = sorted([*known.leave, row], key=lambda leave: leave.first_day)
 
     async def end_leave(self, person_id: int, today: date) -> bool:
         """Cut short leave that covers today or lies ahead; True when there was any."""
@@ -187,6 +245,8 @@ class LearningRepository:
                 continue
             if row.first_day >= today:
                 await self.session.delete(row)
+                if (known := learning_batch.cached(self.session, person_id)) is not None:
+                    known.leave.remove(row)
             else:
                 row.last_day = today - timedelta(days=1)
             changed = True

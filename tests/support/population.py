@@ -1,4 +1,5 @@
-"""Many people reachable on a (fake) Slack workspace, inserted in bulk, for delivery tests."""
+"""Many people reachable on (fake) Slack workspaces or Teams tenants, inserted in bulk, for
+delivery tests and benchmarks."""
 
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ async def add_people(
     platform: str = "slack",
 ) -> None:
     """People p{n}@example.org with a Slack (or `platform`) identity and a direct conversation each."""
+    prefix = {"teams": ("tenant-", "29:", "a:")}.get(platform, ("T", "U", "D"))
     async with db.unit_of_work() as session:
         people = [
             {"email": f"p{n}@example.org", "display_name": f"P{n}", "department": "", "role": "employee",
@@ -35,19 +37,24 @@ async def add_people(
         await session.execute(
             insert(Identity),
             [
-                {"person_id": pid, "platform": platform, "workspace_id": f"T{i % workspaces}",
-                 "user_id": f"U{pid}", "created_at": now}
+                {"person_id": pid, "platform": platform, "workspace_id": f"{prefix[0]}{i % workspaces}",
+                 "user_id": f"{prefix[1]}{pid}", "created_at": now}
                 for i, pid in enumerate(ids)
             ],
         )  # fmt: skip
         wanted = set(ids)
         identities = (
-            await session.execute(select(Identity.id, Identity.workspace_id, Identity.person_id))
+            await session.execute(
+                select(Identity.id, Identity.workspace_id, Identity.person_id).where(
+                    Identity.platform == platform
+                )
+            )
         ).all()
         await session.execute(
             insert(ConversationRef),
             [
-                {"identity_id": iid, "platform": platform, "workspace_id": ws, "conversation_id": f"D{pid}",
+                {"identity_id": iid, "platform": platform, "workspace_id": ws,
+                 "conversation_id": f"{prefix[2]}{pid}",
                  "kind": "personal", "reference": {}, "updated_at": now}
                 for iid, ws, pid in identities if pid in wanted
             ],
