@@ -44,6 +44,7 @@ from tests.support.teams import FakeConnector, fake_connector
 CSV = (
     "email,name,department\nanna@example.org,Anna Holm,Finance\nbo@example.org,Bo Berg,IT\n"
     "carl@example.org,Carl Dahl,IT\ndina@example.org,Dina Eng,Sales\n"
+    "frida@example.org,Frida Fjord,HR\n"  # five imported: a survey needs k of them
 )
 
 

@@ -84,7 +84,7 @@ class InstallWorker:
         self.next_wait = 0.0
         async with self.db.unit_of_work() as session:
             keys = [f"install:{platform.value}" for platform in self.installers]
-            buckets = await RateBucketRepository(session).lock(keys, self.burst, stamp)
+            buckets = await RateBucketRepository(session).lock(dict.fromkeys(keys, self.burst), stamp)
             allowance = BATCH
             for bucket in buckets.values():
                 if bucket.blocked_until > stamp:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 
 from botbuilder.core import TurnContext
@@ -22,8 +23,11 @@ from bot.adapters.teams.translate import (
 from bot.context import AppContext
 from bot.i18n import Catalogue
 from bot.people.service import PeopleService
+from bot.reach.introduction import introduction, needs_introduction
 from bot.runtime.dispatcher import Dispatcher, Outcome
 from bot.runtime.events import Event, Profile
+from bot.runtime.replies import Reply
+from storage.models import Person
 from storage.repositories.people import PeopleRepository
 from storage.repositories.platform_events import ProcessedEventRepository
 
@@ -55,8 +59,22 @@ class TeamsBot:
         personal = conversation_kind(activity) == "personal"
         if activity.type == ActivityTypes.conversation_update and personal:
             welcome = Event(address=address_of(activity), text="help", profile=profile)
+            intro = await self._introduction(await self.dispatcher.identify(welcome, active=False))
             outcome = await self.dispatcher.handle(welcome)
+            if intro is not None:  # first contact (e.g. installed for them): who runs Stafet, and why
+                outcome = dataclasses.replace(outcome, replies=(intro, *outcome.replies))
             await self._send(context, outcome)
+
+    async def _introduction(self, person_id: int) -> Reply | None:
+        """Stafet's introduction, once, to someone it never heard from."""
+        async with self.app.db.unit_of_work() as session:
+            person = await session.get(Person, person_id)
+            now = self.app.clock.now()
+            if person is None or not needs_introduction(person):
+                return None
+            if not await PeopleRepository(session).introduce(person.id, now):
+                return None
+            return introduction(self.app, person)
 
     async def _message(self, context: TurnContext) -> None:
         activity = context.activity
