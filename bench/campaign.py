@@ -118,7 +118,14 @@ async def compose_speed(url: str, people: int, workspaces: int) -> dict[str, flo
     context = build_context(settings, FixedClock(DUE))
     platform = Accepting()
     messengers = {Platform.SLACK: platform, Platform.TEAMS: platform}
-    worker = DeliveryWorker(context, messengers, features.composers(), features.gates(), features.preloads())
+    worker = DeliveryWorker(
+        context,
+        messengers,
+        features.composers(),
+        features.gates(),
+        features.after_sent(),
+        features.preloads(),
+    )
     statements = [0]
 
     def count(*_args: object) -> None:

@@ -50,7 +50,14 @@ async def run(args: argparse.Namespace) -> None:
         Platform.SLACK: FakePlatformMessenger(args.slack_url, args.send_timeout),
         Platform.TEAMS: FakePlatformMessenger(args.teams_url, args.send_timeout),
     }
-    worker = DeliveryWorker(context, messengers, features.composers(), features.gates(), features.preloads())
+    worker = DeliveryWorker(
+        context,
+        messengers,
+        features.composers(),
+        features.gates(),
+        features.after_sent(),
+        features.preloads(),
+    )
     figures = {"statements": 0, "sent": 0}
 
     def count(*_args: object) -> None:

@@ -6,10 +6,11 @@ by `nudges_sent` once the platform has accepted it."""
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import select, tuple_, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.campaigns.timing import LocalRules, in_window, next_window_start, resolve, window_end
@@ -86,16 +87,17 @@ async def nudges_sent(
     campaigns = {c.id: c for c in found}
     await preload_preferences(session, person_ids)
     repo = CampaignRepository(session)
+    await repo.load_batch({(r.campaign_id, r.person_id) for r in nudges})  # type: ignore[misc]
+    streaks: dict[int, list[tuple[int, int]]] = defaultdict(list)  # new streak -> participants
     for row in nudges:
         person, campaign = people.get(row.person_id or 0), campaigns.get(row.campaign_id or 0)
         if person is None or campaign is None:
             continue
         participant = await repo.participant(campaign.id, person.id, now)
-        participant.ignored_streak = streak_if_sent(participant, person)
-        participant.last_nudge_at = participant.updated_at = now
+        streaks[streak_if_sent(participant, person)].append((campaign.id, person.id))
         rules = await rules_for(session, campaign, person, app.settings.default_timezone)
         if now + REMINDER_AFTER < window_end(rules, now):
-            await Outbox(session, app.clock).enqueue(
+            Outbox(session, app.clock).enqueue_later(
                 key=f"{row.key}:reminder",
                 person_id=person.id,
                 kind="nudge",
@@ -103,6 +105,14 @@ async def nudges_sent(
                 payload={**(row.payload or {}), "reminder": True},
                 due_at=now + REMINDER_AFTER,
             )
+    await session.flush()  # new participants first; then one UPDATE per resulting streak, not per person
+    for streak, keys in streaks.items():
+        await session.execute(
+            update(CampaignParticipant)
+            .where(tuple_(CampaignParticipant.campaign_id, CampaignParticipant.person_id).in_(keys))
+            .values(ignored_streak=streak, last_nudge_at=now, updated_at=now)
+            .execution_options(synchronize_session=False)
+        )
 
 
 async def rules_for(session: AsyncSession, campaign: Campaign, person: Person, org_zone: str) -> LocalRules:

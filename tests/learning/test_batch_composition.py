@@ -18,7 +18,7 @@ from storage.repositories.people import PeopleRepository
 
 # Claim, people, preferences, targets, buckets, learning (4), campaigns (3), and one write per
 # table: the same for 4 people or 400.
-PER_ROUND = 25
+PER_ROUND = 32  # claim, compose, send and record, with the record step's streak and reminder writes
 
 
 class Recording:
@@ -36,6 +36,7 @@ async def _people(app: FastAPI, clock: FixedClock, count: int) -> list[str]:
         repo = PeopleRepository(session)
         for email in emails:
             person = await repo.add_person(clock.now(), email=email)
+            person.introduced_at = clock.now()  # they have talked with Stafet before
             identity = await repo.add_identity(person, "web", "local", email, clock.now())
             await repo.remember_conversation(
                 platform="web", workspace_id="local", conversation_id=email, identity_id=identity.id,
@@ -51,7 +52,12 @@ async def test_a_round_of_nudges_costs_statements_per_round_not_per_person(  # t
     emails = await _people(app, clock, 40)
     messenger = Recording()
     worker = DeliveryWorker(
-        context, {Platform.WEB: messenger}, features.composers(), features.gates(), features.preloads()
+        context,
+        {Platform.WEB: messenger},
+        features.composers(),
+        features.gates(),
+        features.after_sent(),
+        features.preloads(),
     )
     statements: list[str] = []
     event.listen(
@@ -82,6 +88,7 @@ async def test_several_nudges_to_one_person_in_a_round_bring_successive_lessons(
         {Platform.WEB: messenger},
         features.composers(),
         features.gates(),
+        features.after_sent(),
         features.preloads(),
     )
     for occurrence in ("a", "b", "c"):
