@@ -64,6 +64,8 @@ class Settings(BaseSettings):
     slack_app_token: str = Field("", alias="SLACK_APP_TOKEN")
     slack_client_id: str = Field("", alias="SLACK_CLIENT_ID")
     slack_client_secret: str = Field("", alias="SLACK_CLIENT_SECRET")
+    # Seconds a replica holds the Slack turns it stored; a crashed replica's are taken over after.
+    slack_turn_lease_seconds: float = Field(60, alias="STAFET_SLACK_TURN_LEASE", gt=0)
 
     microsoft_app_id: str = Field("", alias="MICROSOFT_APP_ID")
     # Empty: SingleTenant when a tenant id is given, else MultiTenant.

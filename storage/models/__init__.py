@@ -8,6 +8,7 @@ from storage.models.people import ConversationRef, Identity, Person
 from storage.models.platform_events import ProcessedEvent
 from storage.models.questions import Ambassador, FaqEntry, Question, QuestionMessage
 from storage.models.slack import slack_bots, slack_installations, slack_oauth_states
+from storage.models.slack_inbox import SlackInboxEntry
 from storage.models.surveys import (
     SurveyAnswer,
     SurveyCell,
@@ -40,6 +41,7 @@ __all__ = [
     "QuestionMessage",
     "QuizAnswer",
     "RateBucket",
+    "SlackInboxEntry",
     "SurveyAnswer",
     "SurveyCell",
     "SurveyExposure",

@@ -9,6 +9,7 @@ from typing import Any
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.adapters.slack.client import error_code, unavailable
 from bot.runtime.events import Profile
 
 log = logging.getLogger(__name__)
@@ -37,14 +38,18 @@ class SlackDirectory:
         self._dms: dict[tuple[str, str], str] = {}
 
     async def profile(self, client: AsyncWebClient, team: str, user: str) -> Profile:
-        """The sender's profile; without users:read.email the email is missing and no link is made."""
+        """The sender's profile; without users:read.email the email is missing and no link is made.
+        Slack unavailable and nothing cached: raises, so the turn is tried again rather than run
+        without the email that links the person to the one HR imported."""
         cached = self._profiles.get((team, user))
         if cached is not None and cached[0] > self._now():
             return cached[1]
         try:
             response = await client.users_info(user=user, include_locale=True)
         except SlackApiError as error:
-            log.warning("users.info failed: %s", error.response.get("error"))
+            if unavailable(error) and cached is None:
+                raise
+            log.warning("users.info failed: %s", error_code(error))
             return cached[1] if cached else Profile()
         found = profile_of(response.get("user") or {})
         self._remember(self._profiles, (team, user), (self._now() + PROFILE_TTL, found))
