@@ -5,9 +5,11 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import and_, delete, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models.slack_inbox import SlackInboxEntry
@@ -28,43 +30,62 @@ class StoredEntry:
     attempts: int
 
 
+def store_batch(
+    connection: Connection,
+    new: Sequence[NewEntry],
+    finished: Sequence[int],
+    owner: str,
+    now: datetime,
+    lease: datetime,
+) -> dict[str, int]:
+    """Insert the new keys and mark the finished turns done, in the caller's transaction: the ids
+    of the new keys (repeats of stored keys are absent)."""
+    ids: dict[str, int] = {}
+    if new:
+        statement = _insert(connection.dialect.name, new, owner, now, lease)
+        ids = {key: id_ for id_, key in connection.execute(statement).all()}
+    if finished:
+        connection.execute(_finish(finished))
+    return ids
+
+
+def _insert(
+    dialect_name: str, entries: Sequence[NewEntry], owner: str, now: datetime, lease: datetime
+) -> Any:
+    dialect = postgresql if dialect_name == "postgresql" else sqlite
+    rows = [
+        {
+            "event_key": e.event_key,
+            "kind": e.kind,
+            "payload": e.payload,
+            "status": "pending",
+            "owner": owner,
+            "due_at": lease,
+            "attempts": 0,
+            "received_at": now,
+        }
+        for e in entries
+    ]
+    return (
+        dialect.insert(SlackInboxEntry)
+        .values(rows)
+        .on_conflict_do_nothing()
+        .returning(SlackInboxEntry.id, SlackInboxEntry.event_key)
+    )
+
+
+def _finish(ids: Sequence[int]) -> Any:
+    """Their turns are committed: keep the keys against repeats, erase what the people wrote."""
+    return (
+        update(SlackInboxEntry)
+        .where(SlackInboxEntry.id.in_(ids))
+        .values(status="done", payload=None, owner=None)
+    )
+
+
 class SlackInboxRepository:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
-
-    async def add(
-        self, entries: Sequence[NewEntry], owner: str, now: datetime, lease: datetime
-    ) -> dict[str, int]:
-        """Insert the new keys in one statement: their ids by key (repeats of stored keys are absent)."""
-        dialect = postgresql if self.session.bind.dialect.name == "postgresql" else sqlite
-        rows = [
-            {
-                "event_key": e.event_key,
-                "kind": e.kind,
-                "payload": e.payload,
-                "status": "pending",
-                "owner": owner,
-                "due_at": lease,
-                "attempts": 0,
-                "received_at": now,
-            }
-            for e in entries
-        ]
-        statement = (
-            dialect.insert(SlackInboxEntry)
-            .values(rows)
-            .on_conflict_do_nothing()
-            .returning(SlackInboxEntry.id, SlackInboxEntry.event_key)
-        )
-        return {key: id_ for id_, key in (await self.session.execute(statement)).all()}
-
-    async def finish(self, ids: Sequence[int]) -> None:
-        """Their turns are committed: keep the keys against repeats, erase what the people wrote."""
-        await self.session.execute(
-            update(SlackInboxEntry)
-            .where(SlackInboxEntry.id.in_(ids))
-            .values(status="done", payload=None, owner=None)
-        )
 
     async def fail(self, entry_id: int, retry_at: Callable[[int], datetime | None]) -> bool:
         """The turn failed before its commit: tried again at `retry_at(attempts)`, or given up

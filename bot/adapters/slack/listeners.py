@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
 import re
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -28,12 +29,30 @@ class BackgroundWork:
 
     At most `limit` ordinary turns run at once, so a burst queues here instead of timing out
     in the database pool; `urgent` work (a command, shortcut or form button, whose trigger id
-    expires in 3 s) skips the queue.
+    expires in 3 s) skips the queue. Acks come first: an ordinary turn starts once no request is
+    being acknowledged, or after `patience` seconds, so a burst is acked well inside Slack's 3 s
+    and its stored turns follow.
     """
 
-    def __init__(self, limit: int = 4) -> None:
+    def __init__(self, limit: int = 4, patience: float = 1.0) -> None:
         self._tasks: set[asyncio.Task[None]] = set()
         self._slots = asyncio.Semaphore(limit)
+        self._patience = patience
+        self._acking = 0
+        self._quiet = asyncio.Event()
+        self._quiet.set()
+
+    @contextlib.contextmanager
+    def acking(self) -> Iterator[None]:
+        """Around one request to /slack/events, from its arrival to its ack."""
+        self._acking += 1
+        self._quiet.clear()
+        try:
+            yield
+        finally:
+            self._acking -= 1
+            if not self._acking:
+                self._quiet.set()
 
     def spawn(self, work: Awaitable[None], *, urgent: bool = False) -> None:
         task = asyncio.ensure_future(self._guard(work) if urgent else self._queued(work))
@@ -46,6 +65,8 @@ class BackgroundWork:
 
     async def _queued(self, work: Awaitable[None]) -> None:
         async with self._slots:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._quiet.wait(), self._patience)
             await self._guard(work)
 
     @staticmethod

@@ -89,6 +89,7 @@ class SlackAdapter:
                     "Slack turns still running after %s s at shutdown were cancelled", SHUTDOWN_SECONDS
                 )
             await session.close()
+            self.inbound.inbox.close()
 
 
 def build(context: AppContext, dispatcher: Dispatcher) -> SlackAdapter:
@@ -115,7 +116,8 @@ def build(context: AppContext, dispatcher: Dispatcher) -> SlackAdapter:
         bolt.middleware(_installed_workspace_only)
     inbox = SlackInbox(context.db, context.clock, settings.slack_turn_lease_seconds)
     turns = SlackTurns(context, dispatcher, SlackDirectory(), inbox)
-    work = listeners.BackgroundWork()
+    # SQLite has one writer: a turn holding its lock holds up the acks' commits behind it.
+    work = listeners.BackgroundWork(limit=1 if context.db.dialect == "sqlite" else 4)
 
     async def client_for(team: str) -> AsyncWebClient:
         """A stored turn's client: bolt's in token mode, else one with the workspace's token."""
@@ -157,6 +159,10 @@ def mount(app: FastAPI, adapter: SlackAdapter) -> None:
     handler = AsyncSlackRequestHandler(adapter.bolt)
 
     async def slack_events(request: Request) -> Response:
+        with adapter.work.acking():
+            return await _acknowledge(request)
+
+    async def _acknowledge(request: Request) -> Response:
         body = await _bounded_body(request)
         if body is None:
             return JSONResponse({"error": "request too large"}, status_code=413)
