@@ -69,6 +69,8 @@ class FakeSlack:
     users: dict[str, dict[str, Any]] = field(default_factory=dict)
     calls: list[Call] = field(default_factory=list)
     limits: dict[str, list[float]] = field(default_factory=dict)
+    failures: dict[str, list[int]] = field(default_factory=dict)  # method -> HTTP statuses to answer
+    delays: dict[str, float] = field(default_factory=dict)  # method -> seconds before answering
     url: str = ""
     tokens: dict[str, str] = field(default_factory=lambda: {BOT_TOKEN: TEAM, APP_TOKEN: TEAM})  # -> team
     socket: FakeSocket = field(default_factory=FakeSocket)
@@ -91,6 +93,11 @@ class FakeSlack:
     def rate_limit(self, method: str, retry_after: float, times: int = 1) -> None:
         """The next `times` calls of `method` get HTTP 429 with Retry-After."""
         self.limits.setdefault(method, []).extend([retry_after] * times)
+
+    def fail(self, method: str, status: int = 503, times: int = 1) -> None:
+        """The next `times` calls of `method` get an HTTP error with a plain-text body, as a proxy
+        in front of Slack answers when Slack is down."""
+        self.failures.setdefault(method, []).extend([status] * times)
 
     def called(self, method: str) -> list[dict[str, Any]]:
         return [c.args for c in self.calls if c.method == method]
@@ -116,6 +123,10 @@ class FakeSlack:
             return web.json_response(
                 {"ok": True, "team_id": self.tokens[token], "user_id": "UBOT", "bot_id": bot}
             )
+        if self.failures.get(method):
+            return web.Response(status=self.failures[method].pop(0), text="upstream connect error")
+        if method in self.delays:
+            await asyncio.sleep(self.delays[method])
         if self.limits.get(method):
             wait = self.limits[method].pop(0)
             return web.json_response(
