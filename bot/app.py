@@ -60,7 +60,7 @@ def create_app(settings: Settings, *, clock: Clock | None = None, background: bo
     # Imported here: the Bot Framework SDK takes a second to load, and only serving needs it.
     from bot.adapters.teams import routes as teams
 
-    teams_adapter = teams.build_adapter(settings)
+    teams_adapter = teams.build_adapter(settings, context.clock)
     messengers: dict[Platform, Messenger] = {
         Platform.WEB: WebchatMessenger(context.db, context.clock, notifier),
         Platform.TEAMS: teams.build_messenger(teams_adapter, context),

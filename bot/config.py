@@ -74,6 +74,8 @@ class Settings(BaseSettings):
     )
     microsoft_app_password: str = Field("", alias="MICROSOFT_APP_PASSWORD", validate_default=True)
     microsoft_app_tenant_id: str = Field("", alias="MICROSOFT_APP_TENANT_ID", validate_default=True)
+    # Where the Bot Framework publishes its token signing keys; empty: Microsoft's public cloud.
+    microsoft_openid_metadata_url: str = Field("", alias="MICROSOFT_OPENID_METADATA_URL")
 
     @field_validator("default_timezone")
     @classmethod

@@ -12,11 +12,14 @@ from typing import Any
 
 from botbuilder.integration.aiohttp import CloudAdapter, ConfigurationBotFrameworkAuthentication
 from botbuilder.schema import Activity
+from botframework.connector.auth import AuthenticationConstants, JwtTokenExtractor
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse
 
 from bot.adapters.teams.bot import TeamsBot
 from bot.adapters.teams.messenger import TeamsMessenger
+from bot.adapters.teams.signing_keys import SigningKeys, SigningKeysByUrl, SigningKeysUnavailable
+from bot.clock import Clock
 from bot.config import Settings
 from bot.context import AppContext
 from bot.runtime.dispatcher import Dispatcher
@@ -30,8 +33,9 @@ EMULATOR_WARNING = (
 LOOPBACK = {"127.0.0.1", "::1", "localhost"}
 
 
-def build_adapter(settings: Settings) -> CloudAdapter:
-    """CloudAdapter with the app's credentials: single-tenant when a tenant id is given."""
+def build_adapter(settings: Settings, clock: Clock) -> CloudAdapter:
+    """CloudAdapter with the app's credentials: single-tenant when a tenant id is given, and
+    signing keys fetched off the event loop (`signing_keys`)."""
     app_type = settings.microsoft_app_type or (
         "SingleTenant" if settings.microsoft_app_tenant_id else "MultiTenant"
     )
@@ -40,6 +44,15 @@ def build_adapter(settings: Settings) -> CloudAdapter:
         APP_PASSWORD=settings.microsoft_app_password,
         APP_TYPE=app_type,
         APP_TENANTID=settings.microsoft_app_tenant_id,
+    )
+    # The SDK keeps its key sets in this class-level cache, by URL: ours take their place, the
+    # channel's read from MICROSOFT_OPENID_METADATA_URL if set.
+    channel = AuthenticationConstants.TO_BOT_FROM_CHANNEL_OPENID_METADATA_URL
+    elsewhere = (
+        {channel: settings.microsoft_openid_metadata_url} if settings.microsoft_openid_metadata_url else {}
+    )
+    JwtTokenExtractor.metadataCache = SigningKeysByUrl(
+        lambda url: SigningKeys(elsewhere.get(url, url), clock)
     )
     # No on_turn_error: failures must reach the caller (a 500 here, a retry in the outbox).
     return CloudAdapter(ConfigurationBotFrameworkAuthentication(configuration))
@@ -83,6 +96,8 @@ def build_router(context: AppContext, dispatcher: Dispatcher, adapter: CloudAdap
         header = None if emulator else request.headers.get("authorization")
         try:
             auth = await adapter.bot_framework_authentication.authenticate_request(activity, header)
+        except SigningKeysUnavailable:  # the request may be fine: the Bot Framework retries a 503
+            return JSONResponse({"error": "signing keys unavailable"}, status_code=503)
         except Exception as error:  # a missing, forged or expired token
             log.info("Teams request refused: %s", type(error).__name__)
             return JSONResponse({"error": "unauthorized"}, status_code=401)
