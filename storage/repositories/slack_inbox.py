@@ -42,33 +42,30 @@ def store_batch(
     of the new keys (repeats of stored keys are absent)."""
     ids: dict[str, int] = {}
     if new:
-        statement = _insert(connection.dialect.name, new, owner, now, lease)
-        ids = {key: id_ for id_, key in connection.execute(statement).all()}
+        rows = [
+            {
+                "event_key": e.event_key,
+                "kind": e.kind,
+                "payload": e.payload,
+                "status": "pending",
+                "owner": owner,
+                "due_at": lease,
+                "attempts": 0,
+                "received_at": now,
+            }
+            for e in new
+        ]
+        ids = {key: id_ for id_, key in connection.execute(_insert(connection.dialect.name), rows).all()}
     if finished:
         connection.execute(_finish(finished))
     return ids
 
 
-def _insert(
-    dialect_name: str, entries: Sequence[NewEntry], owner: str, now: datetime, lease: datetime
-) -> Any:
+def _insert(dialect_name: str) -> Any:
+    """One statement for any number of rows (executemany), so it is compiled once per dialect."""
     dialect = postgresql if dialect_name == "postgresql" else sqlite
-    rows = [
-        {
-            "event_key": e.event_key,
-            "kind": e.kind,
-            "payload": e.payload,
-            "status": "pending",
-            "owner": owner,
-            "due_at": lease,
-            "attempts": 0,
-            "received_at": now,
-        }
-        for e in entries
-    ]
     return (
         dialect.insert(SlackInboxEntry)
-        .values(rows)
         .on_conflict_do_nothing()
         .returning(SlackInboxEntry.id, SlackInboxEntry.event_key)
     )
