@@ -1,5 +1,6 @@
 """`kill -9` of a serving process loses no acknowledged Slack event: every request is stored before
-its ack, and a restarted process runs what the dead one stored but had not done."""
+its ack, and a restarted process runs what the dead one stored but had not done (a turn caught
+between its commit and its reply runs again: at least once, never lost)."""
 
 from __future__ import annotations
 
@@ -22,6 +23,7 @@ from tests.support.slack_fixtures import Payload
 
 ROOT = Path(__file__).resolve().parent.parent
 PEOPLE = 8
+TURNS_AT_ONCE = 4  # the most turns a process runs at once (SQLite: 1)
 
 
 def _free_port() -> int:
@@ -88,6 +90,9 @@ async def test_a_process_killed_with_acked_turns_queued_loses_none_of_them(
         async def replies() -> int:
             return len(fake.called("chat.postMessage"))
 
+        async def answered_people() -> int:
+            return len({call["channel"] for call in fake.called("chat.postMessage")})
+
         first, url = await _serve(db_url, fake.url)
         async with httpx.AsyncClient(base_url=url, timeout=10) as http:
             for n in range(PEOPLE):
@@ -95,13 +100,13 @@ async def test_a_process_killed_with_acked_turns_queued_loses_none_of_them(
         await _until(lambda: _more_than(replies, 0), "a first reply")
         first.kill()
         await first.wait()
-        answered = await replies()
+        answered = len({call["channel"] for call in fake.called("chat.postMessage")})
         assert answered < PEOPLE
-        assert await _stored(db, "pending") == PEOPLE - answered
+        assert await _stored(db, "pending") >= PEOPLE - answered  # acked, not done: left to the next
 
         second, url = await _serve(db_url, fake.url)
         try:
-            await _until(lambda: _more_than(replies, PEOPLE - 1), "every reply")
+            await _until(lambda: _more_than(answered_people, PEOPLE - 1), "every reply")
             async with httpx.AsyncClient(base_url=url, timeout=10) as http:  # Slack retrying one
                 retry = await SlackSender(http).event(_message(payload, 0), **{"X-Slack-Retry-Num": "1"})
                 assert retry.status_code == 200
@@ -109,8 +114,9 @@ async def test_a_process_killed_with_acked_turns_queued_loses_none_of_them(
             second.terminate()  # a graceful stop: turns in flight finish first
             await second.wait()
     posted = Counter(call["channel"] for call in fake.called("chat.postMessage"))
-    assert posted == {f"D0P{n:03d}": 1 for n in range(PEOPLE)}
-    assert await _stored(db, "done") == PEOPLE
+    assert set(posted) == {f"D0P{n:03d}" for n in range(PEOPLE)}  # nobody's message was lost
+    assert sum(posted.values()) - PEOPLE <= TURNS_AT_ONCE  # only turns running at the kill ran twice
+    assert await _stored(db, "done") == PEOPLE  # the retried event id was not stored again
     await db.dispose()
 
 

@@ -42,7 +42,8 @@ class SlackTurns:
         self, entry_id: int, interaction: Interaction, client: AsyncWebClient, *, opens_form: bool = False
     ) -> None:
         """One stored turn, once its person's earlier turns are done. Until the turn is committed
-        a failure (Slack or the database unavailable) leaves it stored for a later try."""
+        a failure (Slack or the database unavailable) leaves it stored for a later try. It is done
+        once its outcome is shown: a crash in between runs it again rather than lose the reply."""
         address = interaction.event.address
         async with self._one_at_a_time(address.workspace_id, address.user_id):
             try:
@@ -52,11 +53,13 @@ class SlackTurns:
                     return
                 event = await self._complete(interaction.event, client)
                 outcome = await self.dispatcher.handle(event)
-                await self.inbox.finish(entry_id)
             except Exception as error:
                 await self._failed(entry_id, interaction, client, error)
                 return
-            await self._show(interaction, event, outcome, client)
+            try:
+                await self._show(interaction, event, outcome, client)
+            finally:
+                await self.inbox.finish(entry_id)
 
     async def _failed(
         self, entry_id: int, interaction: Interaction, client: AsyncWebClient, error: Exception
