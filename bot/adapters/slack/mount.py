@@ -8,15 +8,14 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
 import aiohttp
 from fastapi import FastAPI, Request, Response
 from fastapi.responses import JSONResponse
-from slack_bolt import BoltResponse
 from slack_bolt.adapter.starlette.async_handler import AsyncSlackRequestHandler, to_starlette_response
-from slack_bolt.async_app import AsyncApp, AsyncBoltContext, AsyncBoltRequest
+from slack_bolt.async_app import AsyncApp, AsyncBoltRequest
 from slack_sdk.signature import SignatureVerifier
 from slack_sdk.web.async_client import AsyncWebClient
 
@@ -55,6 +54,25 @@ class SlackAdapter:
     work: listeners.BackgroundWork
     inbound: listeners.Inbound
     verifier: SignatureVerifier
+    single_team: bool
+    _installed_team: str | None = None
+
+    async def foreign(self, request: AsyncBoltRequest) -> bool:
+        """With one bot token, a request from another workspace than the token's (a leaked
+        signing secret, a shared app) is acknowledged and ignored."""
+        team = request.context.team_id
+        if not self.single_team or not team:
+            return False
+        if self._installed_team is None:
+            try:
+                self._installed_team = (await self.bolt.client.auth_test())["team_id"]
+            except Exception as error:  # Slack unreachable: this request is served, the next one checks
+                log.warning("Slack auth.test failed: %s", type(error).__name__)
+                return False
+        if team == self._installed_team:
+            return False
+        log.warning("Slack request from workspace %s ignored: installed in %s", team, self._installed_team)
+        return True
 
     @contextlib.asynccontextmanager
     async def running(self, socket_mode_token: str = "") -> AsyncIterator[None]:
@@ -112,8 +130,6 @@ def build(context: AppContext, dispatcher: Dispatcher) -> SlackAdapter:
         request_verification_enabled=False,
         logger=sdk_logger("bolt"),
     )
-    if settings.slack_bot_token:
-        bolt.middleware(_installed_workspace_only)
     inbox = SlackInbox(context.db, context.clock, settings.slack_turn_lease_seconds)
     turns = SlackTurns(context, dispatcher, SlackDirectory(), inbox)
     # SQLite has one writer: a turn holding its lock holds up the acks' commits behind it.
@@ -137,22 +153,7 @@ def build(context: AppContext, dispatcher: Dispatcher) -> SlackAdapter:
 
     messenger = SlackMessenger(delivery_client(settings), SlackDirectory(), tokens, refresh_home)
     verifier = SignatureVerifier(settings.slack_signing_secret)
-    return SlackAdapter(bolt, turns, messenger, work, inbound, verifier)
-
-
-async def _installed_workspace_only(
-    context: AsyncBoltContext, next: Callable[[], Awaitable[None]]
-) -> BoltResponse | None:
-    """With one bot token, a request from another workspace (a leaked signing secret, a shared
-    app) is acknowledged and ignored."""
-    installed = context.authorize_result.team_id if context.authorize_result else None
-    if context.team_id and installed and context.team_id != installed:
-        log.warning(
-            "Slack request from workspace %s ignored: Stafet is installed in %s", context.team_id, installed
-        )
-        return BoltResponse(status=200, body="")
-    await next()
-    return None
+    return SlackAdapter(bolt, turns, messenger, work, inbound, verifier, bool(settings.slack_bot_token))
 
 
 def mount(app: FastAPI, adapter: SlackAdapter) -> None:
@@ -177,6 +178,8 @@ def mount(app: FastAPI, adapter: SlackAdapter) -> None:
         if not adapter.verifier.is_valid_request(body, dict(request.headers)):
             log.info("Slack request refused: missing, wrong or stale signature")
             return JSONResponse({"error": "invalid signature"}, status_code=401)
+        if await adapter.foreign(bolt_request):
+            return Response(status_code=200)
         return to_starlette_response(await adapter.bolt.async_dispatch(bolt_request))
 
     async def oauth_pages(request: Request) -> Response:
