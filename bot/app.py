@@ -67,7 +67,7 @@ def create_app(settings: Settings, *, clock: Clock | None = None, background: bo
     from bot.adapters.teams import people as teams_people
     from bot.adapters.teams import routes as teams
 
-    teams_adapter = teams.build_adapter(settings)
+    teams_adapter = teams.build_adapter(settings, context.clock)
     messengers: dict[Platform, Messenger] = {Platform.TEAMS: teams.build_messenger(teams_adapter, context)}
     if mode is not WebchatMode.OFF:
         messengers[Platform.WEB] = WebchatMessenger(context.db, context.clock, notifier)

@@ -74,6 +74,8 @@ class Settings(BaseSettings):
     slack_app_token: str = Field("", alias="SLACK_APP_TOKEN")
     slack_client_id: str = Field("", alias="SLACK_CLIENT_ID")
     slack_client_secret: str = Field("", alias="SLACK_CLIENT_SECRET")
+    # Seconds a replica holds the Slack turns it stored; a crashed replica's are taken over after.
+    slack_turn_lease_seconds: float = Field(60, alias="STAFET_SLACK_TURN_LEASE", gt=0)
 
     operator: str = Field("", alias="STAFET_OPERATOR")  # who runs Stafet, named in the first message
     slack_sync_create: bool = Field(False, alias="STAFET_SLACK_SYNC_CREATE")
@@ -93,6 +95,8 @@ class Settings(BaseSettings):
     )
     microsoft_app_password: str = Field("", alias="MICROSOFT_APP_PASSWORD", validate_default=True)
     microsoft_app_tenant_id: str = Field("", alias="MICROSOFT_APP_TENANT_ID", validate_default=True)
+    # Where the Bot Framework publishes its token signing keys; empty: Microsoft's public cloud.
+    microsoft_openid_metadata_url: str = Field("", alias="MICROSOFT_OPENID_METADATA_URL")
 
     @field_validator("default_timezone")
     @classmethod

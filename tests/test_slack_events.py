@@ -6,7 +6,7 @@ from fastapi import FastAPI
 from sqlalchemy import func, select
 
 from storage.models import ConversationRef, Person
-from storage.models.platform_events import ProcessedEvent
+from storage.models.slack_inbox import SlackInboxEntry
 from tests.support.slack import FakeSlack, SlackSender
 from tests.support.slack_fixtures import Payload, Settle
 
@@ -121,7 +121,7 @@ async def test_the_same_event_three_times_is_handled_once(
     await settle()
     assert fake_slack.methods().count("chat.postMessage") == 1
     async with slack_app.state.context.db.unit_of_work() as session:
-        count = await session.scalar(select(func.count()).select_from(ProcessedEvent))
+        count = await session.scalar(select(func.count()).select_from(SlackInboxEntry))
     assert count == 1
 
 

@@ -11,6 +11,7 @@ from storage.models.provisioning import ProvisionedAccount
 from storage.models.questions import Ambassador, FaqAlias, FaqEntry, Question, QuestionMessage
 from storage.models.reach import AppInstall, DirectoryCursor
 from storage.models.slack import slack_bots, slack_installations, slack_oauth_states
+from storage.models.slack_inbox import SlackInboxEntry
 from storage.models.surveys import (
     SurveyAnswer,
     SurveyAnswerBuffer,
@@ -50,6 +51,7 @@ __all__ = [
     "QuizAnswer",
     "RateBucket",
     "SlackHomeView",
+    "SlackInboxEntry",
     "SurveyAnswer",
     "SurveyAnswerBuffer",
     "SurveyCell",

@@ -71,12 +71,13 @@ class FakeSlack:
     users: dict[str, dict[str, Any]] = field(default_factory=dict)
     calls: list[Call] = field(default_factory=list)
     limits: dict[str, list[float]] = field(default_factory=dict)
+    delays: dict[str, float] = field(default_factory=dict)  # method -> seconds before answering
     url: str = ""
     tokens: dict[str, str] = field(default_factory=lambda: {BOT_TOKEN: TEAM, APP_TOKEN: TEAM})  # -> team
     socket: FakeSocket = field(default_factory=FakeSocket)
     history: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # channel -> newest first
     refused: list[str] = field(default_factory=list)  # what slack_sdk's Block Kit models would refuse
-    failures: dict[str, list[web.Response]] = field(default_factory=dict)
+    failures: dict[str, list[web.Response]] = field(default_factory=dict)  # method -> answers to give
     _ts: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
 
     def add_user(
@@ -107,11 +108,20 @@ class FakeSlack:
         self.limits.setdefault(method, []).extend([retry_after] * times)
 
     def fail(
-        self, method: str, status: int, body: str, content_type: str = "text/html", **headers: str
+        self,
+        method: str,
+        status: int = 503,
+        body: str = "upstream connect error",
+        content_type: str = "text/plain",
+        *,
+        times: int = 1,
+        **headers: str,
     ) -> None:
-        """The next call of `method` gets this answer, as a proxy or an outage in front of Slack gives."""
-        answer = web.Response(status=status, text=body, content_type=content_type, headers=headers)
-        self.failures.setdefault(method, []).append(answer)
+        """The next `times` calls of `method` get this answer, as a proxy or an outage in front of
+        Slack gives."""
+        for _ in range(times):
+            answer = web.Response(status=status, text=body, content_type=content_type, headers=headers)
+            self.failures.setdefault(method, []).append(answer)
 
     def called(self, method: str) -> list[dict[str, Any]]:
         return [c.args for c in self.calls if c.method == method]
@@ -140,6 +150,8 @@ class FakeSlack:
             )
         if self.failures.get(method):
             return self.failures[method].pop(0)
+        if method in self.delays:
+            await asyncio.sleep(self.delays[method])
         if self.limits.get(method):
             wait = self.limits[method].pop(0)
             return web.json_response(

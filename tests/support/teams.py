@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import itertools
+import json
+import time
 import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -10,8 +13,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
+import jwt
 import pytest
+from cryptography.hazmat.primitives.asymmetric import rsa
 from fastapi import FastAPI
+from jwt.algorithms import RSAAlgorithm
 from sqlalchemy import select
 from starlette.applications import Starlette
 from starlette.requests import Request
@@ -91,6 +97,51 @@ class FakeConnector:
                 Route("/v3/conversations/{cid}/members/{mid}", member, methods=["GET"]),
             ]
         )
+
+
+@dataclass
+class FakeKeyEndpoint:
+    """The Bot Framework's OpenID metadata and signing keys; it can hang until released, fail,
+    or publish the keys, and it counts what it was asked."""
+
+    url: str = ""
+    requests: int = 0
+    mode: str = "serve"  # or "hang", "fail"
+    asked: asyncio.Event = field(default_factory=asyncio.Event)
+    _release: asyncio.Event = field(default_factory=asyncio.Event)
+    key: rsa.RSAPrivateKey = field(default_factory=lambda: rsa.generate_private_key(65537, 2048))
+
+    def release(self) -> None:
+        """Hanging requests answer now (with a 500)."""
+        self._release.set()
+
+    def token(self, app_id: str, *, key: rsa.RSAPrivateKey | None = None) -> str:
+        """A channel token as the Bot Framework signs them (another `key` forges one)."""
+        claims = {"iss": "https://api.botframework.com", "aud": app_id, "exp": int(time.time()) + 600}
+        return jwt.encode(claims, key or self.key, algorithm="RS256", headers={"kid": "stafet-test-key"})
+
+    def app(self) -> Starlette:
+        async def answer(request: Request) -> JSONResponse:
+            self.requests += 1
+            self.asked.set()
+            if self.mode == "hang":
+                await self._release.wait()
+            if self.mode != "serve":
+                return JSONResponse({"error": "unavailable"}, 500)
+            if request.url.path.endswith("/openid"):
+                return JSONResponse({"jwks_uri": f"{self.url}/keys"})
+            public = json.loads(RSAAlgorithm.to_jwk(self.key.public_key()))
+            return JSONResponse({"keys": [{**public, "kid": "stafet-test-key", "endorsements": ["msteams"]}]})
+
+        return Starlette(routes=[Route("/openid", answer), Route("/keys", answer)])
+
+
+@asynccontextmanager
+async def fake_key_endpoint() -> AsyncIterator[FakeKeyEndpoint]:
+    endpoint = FakeKeyEndpoint()
+    async with live_server(endpoint.app()) as url:
+        endpoint.url = url
+        yield endpoint
 
 
 @asynccontextmanager

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import re
 
+from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.builtin_async_handlers import (
     AsyncConnectionErrorRetryHandler,
     AsyncRateLimitErrorRetryHandler,
@@ -39,6 +40,12 @@ def delivery_client(settings: Settings) -> AsyncWebClient:
         logger=sdk_logger("web"),
         retry_handlers=[AsyncConnectionErrorRetryHandler()],
     )
+
+
+def error_code(error: SlackApiError) -> str:
+    """Slack's error code, or the HTTP status of an answer that is not JSON (a proxy's 502 page)."""
+    data = error.response.data
+    return str(data.get("error")) if isinstance(data, dict) else f"HTTP {error.response.status_code}"
 
 
 def _base_url(settings: Settings) -> str:

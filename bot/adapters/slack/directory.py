@@ -10,6 +10,7 @@ import aiohttp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.adapters.slack.client import error_code
 from bot.runtime.events import Profile
 
 log = logging.getLogger(__name__)
@@ -44,7 +45,9 @@ class SlackDirectory:
         self._dms: dict[tuple[str, str], str] = {}
 
     async def profile(self, client: AsyncWebClient, team: str, user: str) -> Profile:
-        """The sender's profile; without users:read.email the email is missing and no link is made."""
+        """The sender's profile; without users:read.email the email is missing and no link is made.
+        Slack unavailable and nothing cached: raises, so the turn is tried again rather than run
+        without the email that links the person to the one HR imported."""
         cached = self._profiles.get((team, user))
         if cached is not None and cached[0] > self._now():
             return cached[1]
@@ -54,8 +57,8 @@ class SlackDirectory:
             if cached is not None:
                 return cached[1]
             if not (isinstance(error, SlackApiError) and refused(error)):
-                raise  # Slack down or slow: the turn fails and is not marked handled
-            log.warning("users.info failed: %s", error.response.get("error"))  # e.g. missing_scope
+                raise  # Slack down or slow: the stored turn is tried again later
+            log.warning("users.info failed: %s", error_code(error))  # e.g. missing_scope
             return Profile()
         found = profile_of(response.get("user") or {})
         self._remember(self._profiles, (team, user), (self._now() + PROFILE_TTL, found))

@@ -1,4 +1,7 @@
-"""The Slack app inside the one ASGI app: bolt's AsyncApp at /slack/events, Socket Mode on request."""
+"""The Slack app inside the one ASGI app: bolt's AsyncApp at /slack/events, Socket Mode on request.
+
+Before bolt sees a request, /slack/events bounds its size, rejects what does not parse and
+checks Slack's signature itself, so no request body is ever logged."""
 
 from __future__ import annotations
 
@@ -10,8 +13,10 @@ from dataclasses import dataclass
 
 import aiohttp
 from fastapi import FastAPI, Request, Response
-from slack_bolt.adapter.starlette.async_handler import AsyncSlackRequestHandler
-from slack_bolt.async_app import AsyncApp
+from fastapi.responses import JSONResponse
+from slack_bolt.adapter.starlette.async_handler import AsyncSlackRequestHandler, to_starlette_response
+from slack_bolt.async_app import AsyncApp, AsyncBoltRequest
+from slack_sdk.signature import SignatureVerifier
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.adapters.slack import listeners
@@ -23,6 +28,7 @@ from bot.adapters.slack.client import (
     sdk_logger,
 )
 from bot.adapters.slack.directory import SlackDirectory
+from bot.adapters.slack.inbox import SlackInbox
 from bot.adapters.slack.manifest import REDIRECT_PATH
 from bot.adapters.slack.messenger import SlackMessenger
 from bot.adapters.slack.oauth import INSTALL_PATH, BotTokens, oauth_settings
@@ -36,12 +42,37 @@ PATH = "/slack/events"
 SHUTDOWN_SECONDS = 20  # within the usual 30 s a container gets between SIGTERM and SIGKILL
 
 
+MAX_BODY = 1024 * 1024  # Slack's largest payloads (a modal's state, a quoted message) stay far below
+RESUME_SECONDS = 5.0  # how often stored turns are checked for a due retry or a dead process
+
+
 @dataclass(slots=True)
 class SlackAdapter:
     bolt: AsyncApp
     turns: SlackTurns
     messenger: SlackMessenger
     work: listeners.BackgroundWork
+    inbound: listeners.Inbound
+    verifier: SignatureVerifier
+    single_team: bool
+    _installed_team: str | None = None
+
+    async def foreign(self, request: AsyncBoltRequest) -> bool:
+        """With one bot token, a request from another workspace than the token's (a leaked
+        signing secret, a shared app) is acknowledged and ignored."""
+        team = request.context.team_id
+        if not self.single_team or not team:
+            return False
+        if self._installed_team is None:
+            try:
+                self._installed_team = (await self.bolt.client.auth_test())["team_id"]
+            except Exception as error:  # Slack unreachable: this request is served, the next one checks
+                log.warning("Slack auth.test failed: %s", type(error).__name__)
+                return False
+        if team == self._installed_team:
+            return False
+        log.warning("Slack request from workspace %s ignored: installed in %s", team, self._installed_team)
+        return True
 
     @contextlib.asynccontextmanager
     async def running(self, socket_mode_token: str = "") -> AsyncIterator[None]:
@@ -61,9 +92,15 @@ class SlackAdapter:
             handler = AsyncSocketModeHandler(self.bolt, socket_mode_token)
             # The SDK keeps retrying until Slack answers; start-up does not wait for it.
             connecting = asyncio.create_task(handler.connect_async())
+        # On SQLite only one process runs: what another process left stored is an orphan.
+        orphans = self.turns.context.db.dialect == "sqlite"
+        interval = min(RESUME_SECONDS, self.inbound.inbox.lease.total_seconds() / 3)
+        resuming = asyncio.create_task(self.inbound.resume_forever(interval, orphans=orphans))
         try:
             yield
         finally:
+            resuming.cancel()
+            await asyncio.gather(resuming, return_exceptions=True)
             if handler is not None and connecting is not None:
                 connecting.cancel()
                 await asyncio.gather(connecting, return_exceptions=True)
@@ -76,6 +113,7 @@ class SlackAdapter:
                 )
             for session in sessions:
                 await session.close()
+            self.inbound.inbox.close()
 
 
 def build(context: AppContext, dispatcher: Dispatcher) -> SlackAdapter:
@@ -92,14 +130,28 @@ def build(context: AppContext, dispatcher: Dispatcher) -> SlackAdapter:
         client=client,
         signing_secret=settings.slack_signing_secret,
         oauth_settings=oauth,
-        # The listeners only ack and hand the turn to a task, so the ack returns without polling.
+        # The listeners store, ack and hand the turn to a task, so the ack returns without polling.
         process_before_response=True,
+        # Checked in `mount` instead: bolt logs the whole body of a request that fails the check.
+        request_verification_enabled=False,
         logger=sdk_logger("bolt"),
     )
     redact_bolt_logs()
-    turns = SlackTurns(context, dispatcher, SlackDirectory())
-    work = listeners.BackgroundWork()
-    listeners.register(bolt, turns, work)
+    inbox = SlackInbox(context.db, context.clock, settings.slack_turn_lease_seconds)
+    turns = SlackTurns(context, dispatcher, SlackDirectory(), inbox)
+    # SQLite has one writer: a turn holding its lock holds up the acks' commits behind it.
+    work = listeners.BackgroundWork(limit=1 if context.db.dialect == "sqlite" else 4)
+
+    async def client_for(team: str) -> AsyncWebClient:
+        """A stored turn's client: bolt's in token mode, else one with the workspace's token."""
+        if oauth is None:
+            return bolt.client
+        web = interactive_client(settings, await tokens.for_workspace(team))
+        web.session = bolt.client.session
+        return web
+
+    inbound = listeners.Inbound(turns, inbox, work, client_for)
+    listeners.register(bolt, inbound)
 
     def refresh_home(web: AsyncWebClient, target: Target) -> None:
         """A nudge, a survey or a routed question changes what App Home shows: re-publish it."""
@@ -107,16 +159,54 @@ def build(context: AppContext, dispatcher: Dispatcher) -> SlackAdapter:
             work.spawn(turns.refresh_home_if_seen(web, target.address))
 
     messenger = SlackMessenger(delivery_client(settings), SlackDirectory(), tokens, refresh_home)
-    return SlackAdapter(bolt, turns, messenger, work)
+    verifier = SignatureVerifier(settings.slack_signing_secret)
+    return SlackAdapter(bolt, turns, messenger, work, inbound, verifier, bool(settings.slack_bot_token))
 
 
 def mount(app: FastAPI, adapter: SlackAdapter) -> None:
     handler = AsyncSlackRequestHandler(adapter.bolt)
 
     async def slack_events(request: Request) -> Response:
+        with adapter.work.acking():
+            return await _acknowledge(request)
+
+    async def _acknowledge(request: Request) -> Response:
+        body = await _bounded_body(request)
+        if body is None:
+            return JSONResponse({"error": "request too large"}, status_code=413)
+        try:
+            bolt_request = AsyncBoltRequest(
+                body=body.decode(),
+                query=request.query_params,
+                headers=request.headers,  # type: ignore[arg-type]
+            )
+        except Exception:  # not UTF-8, not JSON, a form whose payload is not JSON
+            return JSONResponse({"error": "malformed request"}, status_code=400)
+        if not adapter.verifier.is_valid_request(body, dict(request.headers)):
+            log.info("Slack request refused: missing, wrong or stale signature")
+            return JSONResponse({"error": "invalid signature"}, status_code=401)
+        if await adapter.foreign(bolt_request):
+            return Response(status_code=200)
+        return to_starlette_response(await adapter.bolt.async_dispatch(bolt_request))
+
+    async def oauth_pages(request: Request) -> Response:
         return await handler.handle(request)
 
     app.add_api_route(PATH, slack_events, methods=["POST"], include_in_schema=False)
     if adapter.bolt.oauth_flow is not None:
         for path in (INSTALL_PATH, REDIRECT_PATH):
-            app.add_api_route(path, slack_events, methods=["GET"], include_in_schema=False)
+            app.add_api_route(path, oauth_pages, methods=["GET"], include_in_schema=False)
+
+
+async def _bounded_body(request: Request) -> bytes | None:
+    """The body, or None once it exceeds MAX_BODY (read no further than that)."""
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > MAX_BODY:
+        return None
+    chunks, size = [], 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > MAX_BODY:
+            return None
+        chunks.append(chunk)
+    return b"".join(chunks)

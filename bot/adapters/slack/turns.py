@@ -1,4 +1,4 @@
-"""After the ack: de-duplicate, identify, run the turn through the dispatcher, show the outcome."""
+"""After the ack: identify, run the stored turn through the dispatcher, show the outcome."""
 
 from __future__ import annotations
 
@@ -9,66 +9,79 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-import aiohttp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.adapters.slack import render
+from bot.adapters.slack.client import error_code
 from bot.adapters.slack.directory import SlackDirectory
 from bot.adapters.slack.home_views import HomeViews
+from bot.adapters.slack.inbox import SlackInbox
+from bot.adapters.slack.render import unpack_form
 from bot.adapters.slack.translate import Interaction
 from bot.context import AppContext
 from bot.runtime.dispatcher import Dispatcher, Outcome
 from bot.runtime.events import Address, Event
-from bot.runtime.replies import Form, Reply
-from storage.repositories.platform_events import ProcessedEventRepository
+from bot.runtime.replies import Reply
 
 log = logging.getLogger(__name__)
-UNAVAILABLE = (SlackApiError, aiohttp.ClientError, TimeoutError)  # Slack down, slow or erring
 
 
 class SlackTurns:
-    def __init__(self, context: AppContext, dispatcher: Dispatcher, directory: SlackDirectory) -> None:
+    def __init__(
+        self, context: AppContext, dispatcher: Dispatcher, directory: SlackDirectory, inbox: SlackInbox
+    ) -> None:
         self.context = context
         self.dispatcher = dispatcher
         self.directory = directory
+        self.inbox = inbox
         self._locks: dict[tuple[str, str], tuple[asyncio.Lock, int]] = {}
         self.home_views = HomeViews(context)  # only the homes of those who opened one are kept fresh
 
-    async def first_time(self, key: str) -> bool:
-        """A unique insert: Slack's retries and duplicate deliveries of `key` are handled once."""
-        async with self.context.db.unit_of_work() as session:
-            return await ProcessedEventRepository(session).first_time("slack", key, self.context.clock.now())
-
-    async def handle(self, interaction: Interaction, client: AsyncWebClient) -> None:
-        """One turn: skipped if seen before; replies in the DM, modals opened, clicked message updated."""
+    async def run(
+        self, entry_id: int, interaction: Interaction, client: AsyncWebClient, *, opens_form: bool = False
+    ) -> None:
+        """One stored turn, once its person's earlier turns are done. Until the turn is committed
+        a failure (Slack or the database unavailable) leaves it stored for a later try. It is done
+        once its outcome is shown: a crash in between runs it again rather than lose the reply."""
         address = interaction.event.address
         async with self._one_at_a_time(address.workspace_id, address.user_id):
-            if not await self.first_time(interaction.dedup_key):
+            try:
+                if opens_form:
+                    await self._open_form(interaction, client)
+                    await self.inbox.finish(entry_id)
+                    return
+                event = await self._complete(interaction.event, client)
+                outcome = await self.dispatcher.handle(event)
+            except Exception as error:
+                await self._failed(entry_id, interaction, client, error)
                 return
             try:
-                event = await self._complete(interaction.event, client)
-            except UNAVAILABLE as error:
-                await self._not_handled(interaction, client, error)
-                return
-            await self._handle(interaction, event, client)
+                await self._show(interaction, event, outcome, client)
+            finally:
+                await self.inbox.finish(entry_id)
 
-    async def _not_handled(self, interaction: Interaction, client: AsyncWebClient, error: Exception) -> None:
-        """Slack failed a lookup before the turn began: its id is forgotten, so a redelivery is
-        served, and the person is asked to send it again. Never a silent drop."""
-        log.warning("Slack turn not handled, Slack unavailable: %s", type(error).__name__)
-        async with self.context.db.unit_of_work() as session:
-            await ProcessedEventRepository(session).forget("slack", interaction.dedup_key)
+    async def _failed(
+        self, entry_id: int, interaction: Interaction, client: AsyncWebClient, error: Exception
+    ) -> None:
+        """Try again later, a few times; then tell the person their message was not acted on."""
+        log.warning("Slack turn %s failed before its commit: %s", entry_id, type(error).__name__)
+        if await self.inbox.failed(entry_id):
+            return
+        log.error("Slack turn %s given up after repeated failures (%s)", entry_id, interaction.dedup_key)
+        self.context.metrics.handler_errors.inc()
         address = interaction.event.address
-        channel = address.conversation_id
-        if not channel.startswith("D"):
-            channel = self.directory.known_dm(address.workspace_id, address.user_id) or address.user_id
-        text = self.context.catalogue.text(self.context.settings.default_language, "slack.try_again")
-        with contextlib.suppress(*UNAVAILABLE):
+        with contextlib.suppress(Exception):
+            channel = address.conversation_id
+            if not channel.startswith("D"):
+                channel = await self.directory.dm_channel(client, address.workspace_id, address.user_id)
+            text = self.context.catalogue.text(self.context.settings.default_language, "slack.turn_lost")
             await _call(client, "chat.postMessage", channel=channel, text=text)
 
-    async def _handle(self, interaction: Interaction, event: Event, client: AsyncWebClient) -> None:
-        outcome = await self.dispatcher.handle(event)
+    async def _show(
+        self, interaction: Interaction, event: Event, outcome: Outcome, client: AsyncWebClient
+    ) -> None:
+        """After the commit: replies in the DM, modals opened, the clicked message updated."""
         replies = await self._open_modal(client, outcome.replies, interaction.trigger_id, event)
         if interaction.source is not None:
             await self._update_source(client, interaction, outcome)
@@ -81,12 +94,10 @@ class SlackTurns:
         if interaction.from_home or (event.is_action and await self.home_views.has(event.address)):
             await self.refresh_home(client, event)
 
-    async def open_form(self, interaction: Interaction, form: Form, client: AsyncWebClient) -> None:
+    async def _open_form(self, interaction: Interaction, client: AsyncWebClient) -> None:
         """A form button was clicked: open its modal at once, before the trigger id expires."""
-        if not await self.first_time(interaction.dedup_key):
-            return
-        event = interaction.event
-        channel = event.address.conversation_id
+        form = unpack_form(interaction.event.value)
+        channel = interaction.event.address.conversation_id
         await _call(client, "views.open", trigger_id=interaction.trigger_id, view=render.modal(form, channel))
 
     async def refresh_home(self, client: AsyncWebClient, event: Event, *, passive: bool = False) -> None:
@@ -176,11 +187,14 @@ class SlackTurns:
 
 
 async def _call(client: AsyncWebClient, method: str, **arguments: object) -> bool:
-    """A Web API call whose failure is logged (by error code only) and does not end the turn."""
+    """A Web API call whose failure is logged (by error code only) and does not end the turn,
+    whose changes are committed by then."""
     try:
         await client.api_call(method, json=arguments)
         return True
     except SlackApiError as error:
-        data = error.response.data if isinstance(error.response.data, dict) else {}
-        log.warning("Slack %s failed: %s", method, data.get("error") or f"HTTP {error.response.status_code}")
+        log.warning("Slack %s failed: %s", method, error_code(error))
+        return False
+    except Exception as error:  # unreachable, or an answer the SDK cannot read (a non-JSON 5xx)
+        log.warning("Slack %s failed: %s", method, type(error).__name__)
         return False

@@ -12,6 +12,7 @@ from typing import Any
 
 from botbuilder.integration.aiohttp import CloudAdapter, ConfigurationBotFrameworkAuthentication
 from botbuilder.schema import Activity
+from botframework.connector.auth import AuthenticationConstants, JwtTokenExtractor
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse
 
@@ -19,6 +20,8 @@ from bot.adapters.graph.login import DEFAULT_LOGIN_URL, Login
 from bot.adapters.teams.bot import TeamsBot, card_labels
 from bot.adapters.teams.credentials import LoginCredentialFactory
 from bot.adapters.teams.messenger import TeamsMessenger
+from bot.adapters.teams.signing_keys import SigningKeys, SigningKeysByUrl, SigningKeysUnavailable
+from bot.clock import Clock
 from bot.config import Settings
 from bot.context import AppContext
 from bot.runtime.dispatcher import Dispatcher
@@ -32,8 +35,9 @@ EMULATOR_WARNING = (
 LOOPBACK = {"127.0.0.1", "::1", "localhost"}
 
 
-def build_adapter(settings: Settings) -> CloudAdapter:
-    """CloudAdapter with the app's credentials: single-tenant when a tenant id is given."""
+def build_adapter(settings: Settings, clock: Clock) -> CloudAdapter:
+    """CloudAdapter with the app's credentials: single-tenant when a tenant id is given, and
+    signing keys fetched off the event loop (`signing_keys`)."""
     app_type = settings.microsoft_app_type or (
         "SingleTenant" if settings.microsoft_app_tenant_id else "MultiTenant"
     )
@@ -57,6 +61,15 @@ def build_adapter(settings: Settings) -> CloudAdapter:
             settings.microsoft_app_password,
             settings.microsoft_app_tenant_id,
         )
+    # The SDK keeps its key sets in this class-level cache, by URL: ours take their place, the
+    # channel's read from MICROSOFT_OPENID_METADATA_URL if set.
+    channel = AuthenticationConstants.TO_BOT_FROM_CHANNEL_OPENID_METADATA_URL
+    elsewhere = (
+        {channel: settings.microsoft_openid_metadata_url} if settings.microsoft_openid_metadata_url else {}
+    )
+    JwtTokenExtractor.metadataCache = SigningKeysByUrl(
+        lambda url: SigningKeys(elsewhere.get(url, url), clock)
+    )
     # No on_turn_error: failures must reach the caller (a 500 here, a retry in the outbox).
     return CloudAdapter(ConfigurationBotFrameworkAuthentication(configuration, credentials_factory=factory))
 
@@ -99,6 +112,8 @@ def build_router(context: AppContext, dispatcher: Dispatcher, adapter: CloudAdap
         header = None if emulator else request.headers.get("authorization")
         try:
             auth = await adapter.bot_framework_authentication.authenticate_request(activity, header)
+        except SigningKeysUnavailable:  # the request may be fine: the Bot Framework retries a 503
+            return JSONResponse({"error": "signing keys unavailable"}, status_code=503)
         except Exception as error:  # a missing, forged or expired token
             log.info("Teams request refused: %s", type(error).__name__)
             return JSONResponse({"error": "unauthorized"}, status_code=401)

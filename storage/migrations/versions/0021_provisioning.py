@@ -1,7 +1,7 @@
 """People provisioned by an identity provider, and deactivated people
 
 Revision ID: 0021_provisioning
-Revises: 0018_slack_home_views
+Revises: 0019_slack_inbox
 """
 
 from collections.abc import Sequence
@@ -13,7 +13,7 @@ from sqlalchemy.dialects import postgresql
 import storage.types
 
 revision: str = "0021_provisioning"
-down_revision: str | Sequence[str] | None = "0018_slack_home_views"
+down_revision: str | Sequence[str] | None = "0019_slack_inbox"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -1,0 +1,139 @@
+"""The Slack inbox: requests stored before their ack, leased to the process running their turn."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import and_, delete, or_, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Connection
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.models.slack_inbox import SlackInboxEntry
+
+
+@dataclass(frozen=True, slots=True)
+class NewEntry:
+    event_key: str
+    kind: str
+    payload: str
+
+
+@dataclass(frozen=True, slots=True)
+class StoredEntry:
+    id: int
+    kind: str
+    payload: str
+    attempts: int
+
+
+def store_batch(
+    connection: Connection,
+    new: Sequence[NewEntry],
+    finished: Sequence[int],
+    owner: str,
+    now: datetime,
+    lease: datetime,
+) -> dict[str, int]:
+    """Insert the new keys and mark the finished turns done, in the caller's transaction: the ids
+    of the new keys (repeats of stored keys are absent)."""
+    ids: dict[str, int] = {}
+    if new:
+        rows = [
+            {
+                "event_key": e.event_key,
+                "kind": e.kind,
+                "payload": e.payload,
+                "status": "pending",
+                "owner": owner,
+                "due_at": lease,
+                "attempts": 0,
+                "received_at": now,
+            }
+            for e in new
+        ]
+        ids = {key: id_ for id_, key in connection.execute(_insert(connection.dialect.name), rows).all()}
+    if finished:
+        connection.execute(_finish(finished))
+    return ids
+
+
+def _insert(dialect_name: str) -> Any:
+    """One statement for any number of rows (executemany), so it is compiled once per dialect."""
+    dialect = postgresql if dialect_name == "postgresql" else sqlite
+    return (
+        dialect.insert(SlackInboxEntry)
+        .on_conflict_do_nothing()
+        .returning(SlackInboxEntry.id, SlackInboxEntry.event_key)
+    )
+
+
+def _finish(ids: Sequence[int]) -> Any:
+    """Their turns are committed: keep the keys against repeats, erase what the people wrote."""
+    return (
+        update(SlackInboxEntry)
+        .where(SlackInboxEntry.id.in_(ids))
+        .values(status="done", payload=None, owner=None)
+    )
+
+
+class SlackInboxRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def fail(self, entry_id: int, retry_at: Callable[[int], datetime | None]) -> bool:
+        """The turn failed before its commit: tried again at `retry_at(attempts)`, or given up
+        (its text erased) when that is None. True if it will be tried again."""
+        entry = await self.session.get(SlackInboxEntry, entry_id)
+        assert entry is not None
+        entry.attempts += 1
+        entry.owner = None
+        due = retry_at(entry.attempts)
+        if due is None:
+            entry.status, entry.payload = "failed", None
+        else:
+            entry.due_at = due
+        await self.session.flush()
+        return due is not None
+
+    async def renew(self, owner: str, lease: datetime) -> None:
+        """The turns `owner` is still working on (or has queued) stay its own until `lease`."""
+        await self.session.execute(
+            update(SlackInboxEntry)
+            .where(SlackInboxEntry.owner == owner, SlackInboxEntry.status == "pending")
+            .values(due_at=lease)
+        )
+
+    async def claim_due(
+        self, owner: str, now: datetime, lease: datetime, limit: int, *, orphans: bool = False
+    ) -> list[StoredEntry]:
+        """Pending turns whose lease expired (their process died) or whose retry is due, oldest
+        first; with `orphans`, also those any other process holds now."""
+        due = SlackInboxEntry.due_at <= now
+        if orphans:
+            due = or_(due, and_(SlackInboxEntry.owner.is_not(None), SlackInboxEntry.owner != owner))
+        query = (
+            select(SlackInboxEntry)
+            .where(SlackInboxEntry.status == "pending", due)
+            .order_by(SlackInboxEntry.id)
+            .limit(limit)
+        )
+        if self.session.bind.dialect.name == "postgresql":
+            query = query.with_for_update(skip_locked=True)
+        entries = (await self.session.scalars(query)).all()
+        for entry in entries:
+            entry.owner, entry.due_at = owner, lease
+        await self.session.flush()
+        return [StoredEntry(e.id, e.kind, e.payload or "{}", e.attempts) for e in entries]
+
+    async def forget_before(self, cutoff: datetime) -> int:
+        """Finished keys older than any Slack retry are no longer needed."""
+        result = await self.session.execute(
+            delete(SlackInboxEntry).where(
+                SlackInboxEntry.status != "pending", SlackInboxEntry.received_at < cutoff
+            )
+        )
+        return result.rowcount or 0
