@@ -179,7 +179,7 @@ async def test_an_open_wave_links_to_its_turnout(app: FastAPI, server: str) -> N
         assert page.status_code == 200
         assert (
             "1 of 6 answered (17%)" in page.text
-            and "Results are shown once the survey has closed." in page.text
+            and "While the survey is open only turnout is shown; answers follow when it closes." in page.text
         )
         assert (await browser.get("/admin/surveys/999")).status_code == 404
 

@@ -27,6 +27,7 @@ from tests.support.surveys import open_wave
 CSV = (
     "email,name,department\nanna@example.org,Anna Holm,Finance\nbo@example.org,Bo Berg,IT\n"
     "carl@example.org,Carl Dahl,IT\ndina@example.org,Dina Eng,Sales\n"
+    "frida@example.org,Frida Fjord,HR\n"  # five imported: a survey needs k of them
 )
 
 
@@ -133,7 +134,7 @@ async def test_sync_links_by_email_and_everyone_reachable_gets_the_invitation(
     sales = next(d for d in reach["items"] if d["department"] == "Sales")
     assert sales["unreachable"]["no_account"] == 1  # Dina
     # Turnout counts the three who could be reached; Dina is shown apart.
-    assert (results["turnout"]["invited"], results["unreachable"]) == (3, 1)
+    assert (results["turnout"]["invited"], results["unreachable"]) == (3, 2)  # Dina and Frida
 
 
 async def test_a_deactivated_member_gets_nothing(reach_app: FastAPI, workspace: FakeSlack) -> None:

@@ -82,7 +82,6 @@ async def test_install_then_answer_the_new_workspace_with_its_token(
         await Outbox(session, context.clock).enqueue(key="n:1", person_id=anna.id, reply=Reply(text="Nudge"))
     assert await oauth_app.state.worker.run_once() == 1
     assert (fake_slack.calls[-1].method, fake_slack.calls[-1].token) == ("chat.postMessage", OTHER_TOKEN)
-    assert "oauth.v2.access" in caplog.text and "[redacted]" in caplog.text
     assert OTHER_TOKEN not in caplog.text  # the SDK logs the token exchange's answer at DEBUG
 
 

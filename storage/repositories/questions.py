@@ -137,7 +137,7 @@ class QuestionRepository:
                 .where(
                     Identity.person_id == Person.id,
                     Identity.active.is_(True),
-                    ConversationRef.kind.in_(("personal", "unverified")),
+                    ConversationRef.kind == "personal",
                 )
             )
         rows = await self.session.execute(query)

@@ -73,7 +73,19 @@ API: list[Endpoint] = [
     Endpoint("GET", "/api/v1/questions/figures", "viewer"),
     Endpoint("GET", "/api/v1/questions/ambassadors", "coordinator"),
     Endpoint("GET", "/api/v1/questions/faq", "coordinator"),
+    Endpoint("GET", "/api/v1/questions/themes", "viewer"),
     Endpoint("POST", "/api/v1/questions/faq/{entry_id}/approve", "coordinator", 404),
+    Endpoint(
+        "POST", "/api/v1/questions/faq/{entry_id}/reject", "coordinator", 404, {"json": {"reason": "no"}}
+    ),
+    Endpoint(
+        "PUT",
+        "/api/v1/questions/faq/{entry_id}",
+        "coordinator",
+        404,
+        {"json": {"question": "q", "answer": "a"}},
+    ),
+    Endpoint("POST", "/api/v1/questions/faq/{entry_id}/retire", "coordinator", 404),
     Endpoint("GET", "/api/v1/delivery/dead-letters", "hr"),
     Endpoint("POST", "/api/v1/delivery/dead-letters/retry", "hr", request={"json": {"ids": [999]}}),
 ]

@@ -25,6 +25,7 @@ from storage.repositories.questions import FaqRepository
 
 ENTRY_ID = Path(ge=1, le=2**31 - 1)
 ERRORS: errors.Responses = {**errors.NOT_FOUND, **errors.CONFLICT}
+WITH_BODY: errors.Responses = {**ERRORS, **errors.MALFORMED}
 
 
 class RejectIn(BaseModel):
@@ -113,14 +114,14 @@ def build_router(context: AppContext) -> APIRouter:
         """Publish a proposal: searchable at once; its proposer is told."""
         return await change(entry_id, who, "approve", lambda s: s.publish(entry_id, None))
 
-    @router.post("/faq/{entry_id}/reject", responses=ERRORS)
+    @router.post("/faq/{entry_id}/reject", responses=WITH_BODY)
     async def reject(
         body: RejectIn, entry_id: int = ENTRY_ID, who: Principal = Depends(auth.coordinator)
     ) -> dict[str, Any]:
         """Turn a proposal down; its proposer is told the reason."""
         return await change(entry_id, who, "reject", lambda s: s.reject(entry_id, None, body.reason))
 
-    @router.put("/faq/{entry_id}", responses=ERRORS)
+    @router.put("/faq/{entry_id}", responses=WITH_BODY)
     async def edit(
         body: EditIn, entry_id: int = ENTRY_ID, who: Principal = Depends(auth.coordinator)
     ) -> dict[str, Any]:
