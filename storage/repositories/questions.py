@@ -123,7 +123,8 @@ class QuestionRepository:
 
     async def ambassadors(self, *, reachable: bool = False) -> list[tuple[Ambassador, Person]]:
         """Every active ambassador; with `reachable`, only those with an active account and a
-        personal conversation Stafet can write to (routing never picks someone it cannot reach)."""
+        conversation Stafet can write to (routing never picks someone it cannot reach): a personal
+        one, or the open demo web chat's unverified one, which the worker writes to in that mode."""
         query = (
             select(Ambassador, Person)
             .join(Person, Person.id == Ambassador.person_id)
@@ -137,7 +138,7 @@ class QuestionRepository:
                 .where(
                     Identity.person_id == Person.id,
                     Identity.active.is_(True),
-                    ConversationRef.kind == "personal",
+                    ConversationRef.kind.in_(("personal", "unverified")),
                 )
             )
         rows = await self.session.execute(query)
