@@ -147,3 +147,39 @@ async def test_quiet_hours_out_of_office_and_opt_out(chat, app: FastAPI, clock: 
 
 async def _lesson(*_args: object) -> Reply:
     return Reply(text="lesson")
+
+
+class Yielding:
+    """Records the order sends finish in; the first message takes a while (it yields many times)."""
+
+    def __init__(self) -> None:
+        self.finished: list[str] = []
+
+    async def send(self, to: Target, reply: Reply) -> str:
+        import asyncio
+
+        if reply.text == "Picked up":
+            for _ in range(50):
+                await asyncio.sleep(0)  # no time passes: other sends could overtake it
+        self.finished.append(reply.text)
+        return f"ts-{len(self.finished)}"
+
+
+async def test_one_person_gets_their_messages_in_the_order_they_were_due(
+    app: FastAPI, clock: FixedClock
+) -> None:
+    context = app.state.context
+    await add_people(context.db, 2, clock.now())
+    async with context.db.unit_of_work() as session:
+        outbox_ = Outbox(session, context.clock)
+        await outbox_.enqueue(key="a:1", person_id=1, reply=Reply(text="Picked up"))
+        await outbox_.enqueue(key="a:2", person_id=1, reply=Reply(text="The answer"), due_at=clock.now())
+        await outbox_.enqueue(key="b:1", person_id=2, reply=Reply(text="Other person"))
+    messenger = Yielding()
+    sent = 0
+    for _ in range(3):
+        sent += await DeliveryWorker(context, {Platform.SLACK: messenger}, {}).run_once()
+        clock.advance(seconds=1)
+    assert sent == 3
+    mine = [text for text in messenger.finished if text != "Other person"]
+    assert mine == ["Picked up", "The answer"]

@@ -17,6 +17,7 @@ import asyncio
 import contextlib
 import dataclasses
 import logging
+from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -104,20 +105,32 @@ class DeliveryWorker:
         return await self._deliver(await self._claim())
 
     async def _deliver(self, claimed: list[Claimed]) -> int:
-        """Send a round; record what has completed every GROUP_SECONDS, the rest when it does."""
-        sending = {asyncio.ensure_future(self._send(item)): item for item in claimed}
+        """Send a round; record what has completed every GROUP_SECONDS, the rest when it does.
+        Conversations are sent to side by side, each one's messages in their due order (the
+        "picked up" notice before the answer)."""
+        conversations: dict[tuple[str, str, str], list[Claimed]] = defaultdict(list)
+        for item in claimed:
+            address = item.target.address
+            conversations[(address.platform.value, address.workspace_id, address.conversation_id)].append(
+                item
+            )
+        sending = {asyncio.ensure_future(self._in_order(items)) for items in conversations.values()}
         sent = 0
         try:
             while sending:
                 done, _ = await asyncio.wait(sending, timeout=GROUP_SECONDS)
                 if done:
-                    outcomes = [(sending.pop(task), task.result()) for task in done]
+                    sending -= done
+                    outcomes = [pair for task in done for pair in task.result()]
                     await self._record(outcomes)
                     sent += sum(not isinstance(outcome, DeliveryError) for _, outcome in outcomes)
         finally:  # cancelled (shutdown): what is unrecorded stays leased and is looked up later
             for task in sending:
                 task.cancel()
         return sent
+
+    async def _in_order(self, items: list[Claimed]) -> list[tuple[Claimed, Outcome]]:
+        return [(item, await self._send(item)) for item in items]
 
     async def _send(self, item: Claimed) -> Outcome:
         async with self.concurrency:
