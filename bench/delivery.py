@@ -20,7 +20,6 @@ import os
 import secrets
 import subprocess
 import sys
-import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -35,8 +34,7 @@ from bot.clock import SystemClock  # noqa: E402
 from bot.config import load_settings  # noqa: E402
 from bot.delivery.worker import DeliveryWorker  # noqa: E402
 from bot.runtime.events import Platform  # noqa: E402
-from storage import migrate  # noqa: E402
-from tests.support.databases import throwaway_postgres  # noqa: E402
+from tests.support.databases import migrated_database  # noqa: E402
 from tests.support.fake_platform import FakePlatformMessenger  # noqa: E402
 from tests.support.population import add_people, queue_messages  # noqa: E402
 
@@ -98,24 +96,11 @@ async def run_phase(url: str, messages: int, workspaces: int, limit: int | None)
     }
 
 
-@contextlib.contextmanager
-def database(kind: str) -> Iterator[str]:
-    if kind == "postgresql":
-        with throwaway_postgres(os.environ["STAFET_TEST_POSTGRES_URL"], "stafet_bench") as url:
-            migrate.upgrade(url)
-            yield url
-    else:
-        with tempfile.TemporaryDirectory() as directory:
-            url = f"sqlite:///{directory}/bench.db"
-            migrate.upgrade(url)
-            yield url
-
-
 async def both_phases(args: argparse.Namespace) -> tuple[dict[str, float], dict[str, float]]:
     """Both phases in one event loop, as in the server (one loop for the process's life)."""
-    with database(args.db) as url:
+    with migrated_database(args.db) as url:
         free = await run_phase(url, args.messages, args.workspaces, None)
-    with database(args.db) as url:
+    with migrated_database(args.db) as url:
         limited = await run_phase(url, args.messages, args.workspaces, args.limit)
     return free, limited
 

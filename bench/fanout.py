@@ -12,14 +12,10 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
 import json
-import os
 import resource
 import sys
-import tempfile
 import time
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -32,10 +28,9 @@ from bot.campaigns.service import CampaignService  # noqa: E402
 from bot.campaigns.spec import CampaignSpec, KnownContent  # noqa: E402
 from bot.clock import FixedClock  # noqa: E402
 from bot.people.audience import Audience  # noqa: E402
-from storage import migrate  # noqa: E402
 from storage.database import Database  # noqa: E402
 from storage.models import OutboxMessage, Person  # noqa: E402
-from tests.support.databases import throwaway_postgres  # noqa: E402
+from tests.support.databases import migrated_database  # noqa: E402
 
 ZONES = (None, "Europe/Copenhagen", "Europe/Oslo", "Europe/Stockholm", "America/New_York")
 MONDAY = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)  # one occurrence ("tue 10:00") within the horizon
@@ -91,25 +86,12 @@ async def run(url: str, people: int) -> dict[str, float]:
     }
 
 
-@contextlib.contextmanager
-def database(kind: str) -> Iterator[str]:
-    if kind == "postgresql":
-        with throwaway_postgres(os.environ["STAFET_TEST_POSTGRES_URL"], "stafet_bench") as url:
-            migrate.upgrade(url)
-            yield url
-    else:
-        with tempfile.TemporaryDirectory() as directory:
-            url = f"sqlite:///{directory}/bench.db"
-            migrate.upgrade(url)
-            yield url
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--people", type=int, default=100_000)
     parser.add_argument("--db", choices=("sqlite", "postgresql"), default="sqlite")
     args = parser.parse_args()
-    with database(args.db) as url:
+    with migrated_database(args.db) as url:
         figures = asyncio.run(run(url, args.people))
     result = {
         "db": args.db,

@@ -34,7 +34,7 @@ import socket
 import sys
 import tempfile
 import time
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -51,9 +51,8 @@ from bot.app import build_context  # noqa: E402
 from bot.config import load_settings  # noqa: E402
 from bot.reach.installs import InstallWorker  # noqa: E402
 from bot.runtime.events import Platform  # noqa: E402
-from storage import migrate  # noqa: E402
 from storage.models import AppInstall, ConversationRef, Identity, Person  # noqa: E402
-from tests.support.databases import throwaway_postgres  # noqa: E402
+from tests.support.databases import migrated_database  # noqa: E402
 from tests.support.graph import (  # noqa: E402
     APP_ID,
     CATALOG_APP_ID,
@@ -273,19 +272,6 @@ async def bench_teams(url: str, users: int, graph_rate: float, directory: Path) 
     }
 
 
-@contextlib.contextmanager
-def database(kind: str) -> Iterator[str]:
-    if kind == "postgresql":
-        with throwaway_postgres(os.environ["STAFET_TEST_POSTGRES_URL"], "stafet_bench") as url:
-            migrate.upgrade(url)
-            yield url
-    else:
-        with tempfile.TemporaryDirectory() as directory:
-            url = f"sqlite:///{directory}/bench.db"
-            migrate.upgrade(url)
-            yield url
-
-
 async def run(url: str, args: argparse.Namespace, directory: Path) -> dict[str, Any]:
     await import_people(url, args.slack_members, args.teams_users)
     started = time.perf_counter()
@@ -302,7 +288,7 @@ def main() -> None:
     parser.add_argument("--graph-rate", type=float, default=200.0)
     parser.add_argument("--db", choices=("sqlite", "postgresql"), default="sqlite")
     args = parser.parse_args()
-    with database(args.db) as url, tempfile.TemporaryDirectory() as directory:
+    with migrated_database(args.db) as url, tempfile.TemporaryDirectory() as directory:
         figures = asyncio.run(run(url, args, Path(directory)))
     result = {
         "db": args.db,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import tempfile
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -42,6 +43,21 @@ def throwaway_postgres(base_url: str, prefix: str = "stafet_t") -> Iterator[str]
         with admin.connect() as connection:
             connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
+
+
+@contextmanager
+def migrated_database(kind: str) -> Iterator[str]:
+    """For benchmarks: a migrated throwaway PostgreSQL database (next to STAFET_TEST_POSTGRES_URL)
+    or SQLite file, gone afterwards."""
+    if kind == "postgresql":
+        with throwaway_postgres(os.environ[POSTGRES_ENV], "stafet_bench") as url:
+            migrate.upgrade(url)
+            yield url
+    else:
+        with tempfile.TemporaryDirectory() as directory:
+            url = f"sqlite:///{directory}/bench.db"
+            migrate.upgrade(url)
+            yield url
 
 
 def migrated_sqlite_template(directory: Path) -> Path:
