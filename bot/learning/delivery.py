@@ -12,6 +12,8 @@ from bot.context import AppContext
 from bot.delivery.compose import Composer, Preload
 from bot.learning.cards import Say, item_reply, showing_of
 from bot.learning.service import REVIEW_KIND, SNOOZE_KIND, LearningService
+from bot.learning.transfer import KIND as TRANSFER_KIND
+from bot.learning.transfer import compose_transfer, queue_transfer_questions
 from bot.runtime.replies import Reply
 from bot.scheduler import RecurringJob
 from storage.models import OutboxMessage, Person
@@ -83,6 +85,10 @@ COMPOSERS: dict[str, Composer] = {
     "nudge": compose_nudge,
     REVIEW_KIND: compose_review,
     SNOOZE_KIND: compose_snoozed,
+    TRANSFER_KIND: compose_transfer,
 }
 PRELOADS: list[Preload] = [load_learning]
-JOBS = [RecurringJob("learning.reviews", queue_reviews, 300)]
+JOBS = [
+    RecurringJob("learning.reviews", queue_reviews, 300),
+    RecurringJob("learning.transfer", queue_transfer_questions, 300),
+]

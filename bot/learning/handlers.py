@@ -8,6 +8,7 @@ from bot.learning.define import define
 from bot.learning.delivery import COMPOSERS, JOBS, PRELOADS
 from bot.learning.progress import progress_of
 from bot.learning.service import LearningService
+from bot.learning.transfer import record_answer
 from bot.learning.views import home_section, progress_reply, tracks_reply
 from bot.people.typed_dates import typed_day
 from bot.runtime.errors import UserFacingError
@@ -38,6 +39,7 @@ def register(router: Router) -> None:
     router.action("learning.stop", stop_track)
     router.action("learning.resume", resume_track)
     router.action("learning.define", define_term)
+    router.action("learning.transfer", transfer)
 
 
 def _service(turn: Turn) -> LearningService:
@@ -99,6 +101,12 @@ async def confidence(turn: Turn) -> Reply:
     result = await service.confidence(turn.person, lesson_id, level, turn.now())
     zone = service.calendar(turn.person).zone
     return cards.confidence_noted(turn.t, result, level, zone, turn.language)
+
+
+async def transfer(turn: Turn) -> Reply:
+    """ "Have you used it in your work?": `value` is `track:answer`."""
+    await record_answer(turn.session, turn.person, turn.event.value, turn.now())
+    return Reply(text=turn.t("learning.transfer.thanks"))
 
 
 async def reflect(turn: Turn) -> Reply:

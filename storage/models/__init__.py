@@ -3,7 +3,7 @@
 from storage.models.admin import AdminToken, AuditEntry
 from storage.models.campaigns import Campaign, CampaignParticipant, CampaignWave, DeliveryPreference
 from storage.models.home_views import SlackHomeView
-from storage.models.learning import Enrolment, LearningItem, LearningSend, Leave, QuizAnswer
+from storage.models.learning import Enrolment, LearningItem, LearningSend, Leave, QuizAnswer, TransferCheck
 from storage.models.outbox import OutboxMessage, RateBucket
 from storage.models.people import ConversationRef, Identity, Person
 from storage.models.platform_events import ProcessedEvent
@@ -60,6 +60,7 @@ __all__ = [
     "SurveySnapshot",
     "SurveyTurnout",
     "SurveyWave",
+    "TransferCheck",
     "WebchatMessage",
     "slack_bots",
     "slack_installations",

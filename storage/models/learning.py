@@ -87,3 +87,19 @@ class Leave(Base):
     first_day: Mapped[date] = mapped_column()
     last_day: Mapped[date] = mapped_column()
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class TransferCheck(Base):
+    """ "Have you used it in your work?", asked once a week after a person finished a track: the
+    row is the once-only claim (queued with the question), then holds the answer."""
+
+    __tablename__ = "learning_transfer"
+    __table_args__ = (UniqueConstraint("person_id", "track_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"))
+    track_id: Mapped[str] = mapped_column(String(100))
+    finished_at: Mapped[datetime] = mapped_column(UTCDateTime())  # the track's last answer
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime())  # when the question goes out
+    answer: Mapped[str | None] = mapped_column(String(20))  # several, once, not_yet, not_relevant
+    answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
