@@ -5,11 +5,13 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, Response
 
+from bot.admin.adoption import STAGES, funnel, transfer
 from bot.admin.insights import content_status, coverage, learning_figures
 from bot.admin.questions import figures as question_figures
 from bot.admin.roles import Principal, Role
 from bot.admin.surveys import wave_summaries
 from bot.context import AppContext
+from bot.learning.transfer import ANSWERS
 from bot.reach.figures import PLATFORMS, REASONS, reach_figures
 from bot.surveys.templates import load_templates
 from bot.web.admin import charts
@@ -52,6 +54,17 @@ def build_router(context: AppContext, pages: Pages, sessions: Sessions) -> APIRo
             suppressed=t(language, "admin.suppressed.people", k=context.settings.min_group_size),
         )
         return pages.render(request, "coverage.html", who, found=found, picture=picture, level=level)
+
+    @router.get("/learning", response_class=HTMLResponse)
+    async def learning_page(request: Request, who: Principal = Depends(viewer)) -> Response:
+        """The adoption funnel per department and the transfer answers per track."""
+        k, language = context.settings.min_group_size, pages.language(request)
+        async with context.db.unit_of_work() as session:
+            found = await funnel(session, context.content, k, context.settings.default_language)
+            tracks = await transfer(session, context.content, k, language)
+        return pages.render(
+            request, "learning.html", who, found=found, stages=STAGES, transfer=tracks, answers=ANSWERS
+        )
 
     @router.get("/reach", response_class=HTMLResponse)
     async def reach_page(request: Request, who: Principal = Depends(viewer)) -> Response:

@@ -31,6 +31,7 @@ NAV: list[NavItem] = [
     NavItem("/admin/campaigns", "admin.nav.campaigns", Role.VIEWER),
     NavItem("/admin/surveys", "admin.nav.surveys", Role.VIEWER),
     NavItem("/admin/questions", "admin.nav.questions", Role.COORDINATOR),
+    NavItem("/admin/learning", "admin.nav.learning", Role.VIEWER),
     NavItem("/admin/reach", "admin.nav.reach", Role.VIEWER),
     NavItem("/admin/coverage", "admin.nav.coverage", Role.VIEWER),
     NavItem("/admin/content", "admin.nav.content", Role.VIEWER),

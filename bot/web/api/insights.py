@@ -7,6 +7,8 @@ from typing import Any, Literal
 
 from fastapi import APIRouter, Depends, Query
 
+from bot.admin.adoption import STAGES, funnel, transfer
+from bot.admin.groups import Figure
 from bot.admin.insights import content_status, coverage, learning_figures
 from bot.admin.questions import figures as question_figures
 from bot.admin.roles import Principal
@@ -55,6 +57,44 @@ def build_router(context: AppContext) -> APIRouter:
             ],
         }
 
+    @router.get("/funnel")
+    async def adoption_funnel(_: Principal = Depends(auth.viewer)) -> dict[str, Any]:
+        """Per department: reached, started, completed a track, confident, applied at work; each
+        stage counts people who passed the ones before; a hidden count says why (`small`, `complement`)."""
+        k = context.settings.min_group_size
+        async with context.db.unit_of_work() as session:
+            found = await funnel(session, context.content, k, context.settings.default_language)
+        return {
+            "min_group_size": k,
+            "stages": list(STAGES),
+            "total": {stage: _figure(f) for stage, f in found.total.items()},
+            "departments": [
+                {"name": name or None, "stages": {stage: _figure(f) for stage, f in row.items()}}
+                for name, row in found.departments.items()
+            ],
+        }
+
+    @router.get("/transfer")
+    async def transfer_answers(
+        language: Literal["da", "en", "nb"] = Query("en"), _: Principal = Depends(auth.viewer)
+    ) -> dict[str, Any]:
+        """Per track, overall and per department: answers to "have you used it in your work?"."""
+        k = context.settings.min_group_size
+        async with context.db.unit_of_work() as session:
+            tracks = await transfer(session, context.content, k, language)
+        return {
+            "min_group_size": k,
+            "tracks": [
+                {
+                    "track": t.track_id,
+                    "title": t.title,
+                    "overall": _group(t.overall),
+                    "departments": [{"name": name or None, **_group(g)} for name, g in t.departments.items()],
+                }
+                for t in tracks
+            ],
+        }
+
     @router.get("/content")
     async def content(
         language: Literal["da", "en", "nb"] = Query("en"), _: Principal = Depends(auth.viewer)
@@ -75,3 +115,15 @@ def build_router(context: AppContext) -> APIRouter:
         }
 
     return router
+
+
+def _figure(figure: Figure) -> dict[str, Any]:
+    return {"people": figure.value, "suppressed": not figure.shown, "reason": figure.hidden or None}
+
+
+def _group(group: Any) -> dict[str, Any]:
+    return {
+        "answers": _figure(group.answers),
+        "counts": group.counts or None,
+        "applied": None if group.applied is None else round(group.applied, 3),
+    }

@@ -1,0 +1,51 @@
+"""Who is how far along, for the adoption funnel: each stage one query over known people."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy import distinct, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.models import LearningItem, Person, QuizAnswer, TransferCheck
+
+KNOWN = Person.email.is_not(None)
+
+
+class AdoptionRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def reached(self) -> dict[int, str]:
+        """Known people who have had a lesson (sent or asked for), with their department."""
+        rows = await self.session.execute(
+            select(Person.id, Person.department).where(KNOWN, Person.id.in_(select(LearningItem.person_id)))
+        )
+        return {person_id: department or "" for person_id, department in rows.all()}
+
+    async def learners(self, people: Sequence[int]) -> list[Person]:
+        return list(await self.session.scalars(select(Person).where(Person.id.in_(people))))
+
+    async def answered_lessons(self) -> dict[int, dict[str, set[str]]]:
+        """Per person and track, the lessons whose quiz they have answered."""
+        rows = await self.session.execute(
+            select(LearningItem.person_id, LearningItem.track_id, LearningItem.lesson_id).where(
+                LearningItem.completed_at.is_not(None)
+            )
+        )
+        found: dict[int, dict[str, set[str]]] = {}
+        for person_id, track_id, lesson_id in rows.all():
+            found.setdefault(person_id, {}).setdefault(track_id, set()).add(lesson_id)
+        return found
+
+    async def confident(self) -> set[int]:
+        """People with at least one answer that was right and given with confidence."""
+        query = select(distinct(QuizAnswer.person_id)).where(
+            QuizAnswer.correct.is_(True), QuizAnswer.confidence == "sure"
+        )
+        return set(await self.session.scalars(query))
+
+    async def applied(self, answers: Sequence[str]) -> set[int]:
+        """People who said they used a track at work."""
+        query = select(distinct(TransferCheck.person_id)).where(TransferCheck.answer.in_(answers))
+        return set(await self.session.scalars(query))
