@@ -80,7 +80,7 @@ async def test_dashboard_pages_show_the_pictures(app: FastAPI, server: str, cloc
     async with httpx.AsyncClient(base_url=server) as browser:
         await login(browser, await make_token(app, "viewer"))
         overview = (await browser.get("/admin/")).text
-        assert "38%" in overview and "lesson completion (2 of 3)" in overview
+        assert "38%" in overview and "of the lessons people had are completed (2 of 3 lessons)" in overview
         page = (await browser.get("/admin/coverage")).text
         assert "<svg" in page and "Better workflows and automation" in page
         assert "fewer than 5 people" in page and "33%" in page

@@ -83,7 +83,7 @@ async def figures(session: AsyncSession, clock: Clock, k: int, days: int = 30) -
         "days": days,
         "open": still_open,
         "asked": numbers.asked,
-        "answered": numbers.resolved,
+        "answered": None if numbers.suppressed else numbers.resolved,  # a hidden 0 is no zero
         "self_solved": numbers.self_solved,
         "suppressed": numbers.suppressed,
         "median_minutes_to_claim": numbers.median_minutes_to_claim,

@@ -15,7 +15,8 @@ from bot.clock import Clock
 from bot.people.audience import Audience
 from bot.surveys import waves
 from bot.surveys.export import SafeWriter
-from bot.surveys.results import Cell, WaveResults, trend
+from bot.surveys.figures import COMPLEMENT
+from bot.surveys.results import Cell, QuestionResult, WaveResults, trend
 from bot.surveys.templates import Template
 from storage.models import SurveyWave
 from storage.repositories.surveys import SurveyRepository
@@ -125,15 +126,18 @@ async def trend_json(
     ]
 
 
-def _row(question: str, text: str, dimension: str, cell: Cell, k: int) -> list[Any]:
+def _row(question: QuestionResult, dimension: str, cell: Cell, k: int, words: CsvWords) -> list[Any]:
+    """One group's figures; a choice's options by their labels in the reader's language."""
+    group = cell.group if cell.group or dimension == "all" else words.others
     if cell.suppressed:
-        return [question, text, dimension, cell.group, f"fewer than {k}", "", "", "", ""]
-    distribution = "; ".join(f"{value}={count}" for value, count in cell.distribution.items())
+        hidden = words.complement if cell.hidden == COMPLEMENT else words.small
+        return [question.question_id, question.text, dimension, group, hidden, "", "", "", ""]
+    distribution = "; ".join(f"{question.label(value)}={count}" for value, count in cell.distribution.items())
     return [
-        question,
-        text,
+        question.question_id,
+        question.text,
         dimension,
-        cell.group,
+        group,
         cell.n,
         cell.mean,
         cell.favourable,
@@ -142,8 +146,22 @@ def _row(question: str, text: str, dimension: str, cell: Cell, k: int) -> list[A
     ]
 
 
-def results_csv(results: WaveResults) -> str:
+@dataclass(frozen=True, slots=True)
+class CsvWords:
+    """How a hidden figure and the group of people without a (big enough) group read in the CSV."""
+
+    small: str
+    complement: str
+    others: str
+
+
+def results_csv(results: WaveResults, words: CsvWords | None = None) -> str:
     """Aggregates only (no answers, no comments): one line per question and group."""
+    words = words or CsvWords(
+        f"fewer than {results.k}",
+        "hidden so the other group cannot be worked out",
+        f"others: no department, or a group smaller than {results.k}",
+    )
     out = io.StringIO()
     writer = SafeWriter(out)
     writer.writerow(
@@ -152,8 +170,8 @@ def results_csv(results: WaveResults) -> str:
     for question in results.questions:
         if question.type == "text":
             continue
-        writer.writerow(_row(question.question_id, question.text, "all", question.overall, results.k))
+        writer.writerow(_row(question, "all", question.overall, results.k, words))
         for dimension, cells in question.breakdowns.items():
             for cell in cells:
-                writer.writerow(_row(question.question_id, question.text, dimension, cell, results.k))
+                writer.writerow(_row(question, dimension, cell, results.k, words))
     return out.getvalue()

@@ -5,7 +5,8 @@ from __future__ import annotations
 import csv
 import io
 
-from bot.surveys.results import Cell, Turnout, WaveResults
+from bot.surveys.figures import COMPLEMENT
+from bot.surveys.results import Cell, QuestionResult, Turnout, WaveResults
 
 HEADER = [
     "wave",
@@ -38,10 +39,10 @@ def results_csv(results: WaveResults, *, include_comments: bool = True) -> str:
                 ]
             )
     for question in results.questions:
-        writer.writerow([*base, question.question_id, "all", *_cell(question.overall, results.k)])
+        writer.writerow([*base, question.question_id, "all", *_cell(question, question.overall, results.k)])
         for dimension, cells in question.breakdowns.items():
             for cell in cells:
-                writer.writerow([*base, question.question_id, dimension, *_cell(cell, results.k)])
+                writer.writerow([*base, question.question_id, dimension, *_cell(question, cell, results.k)])
         if include_comments and results.export_comments and question.comments:
             for comment in question.comments:
                 writer.writerow([*base, question.question_id, "comment", "", "", "", "", "", comment])
@@ -69,17 +70,24 @@ class SafeWriter:
         self.writer.writerow([spreadsheet_safe(value) for value in row])
 
 
-def _cell(cell: Cell, k: int) -> list[object]:
+def _cell(question: QuestionResult, cell: Cell, k: int) -> list[object]:
+    """A choice's distribution names each option by its label in the results' language."""
     if cell.suppressed:
-        return [cell.group, f"suppressed (fewer than {k})", "", "", "", ""]
-    distribution = ";".join(f"{value}:{count}" for value, count in cell.distribution.items())
+        return [cell.group, _hidden(cell.hidden, k), "", "", "", ""]
+    distribution = ";".join(f"{question.label(value)}:{count}" for value, count in cell.distribution.items())
     return [cell.group, cell.n, _round(cell.mean), _round(cell.favourable), _round(cell.enps), distribution]
 
 
 def _turnout(turnout: Turnout, k: int) -> list[object]:
     if turnout.suppressed:
-        return [turnout.group, f"suppressed (fewer than {k})", "", "", "", ""]
+        return [turnout.group, _hidden(turnout.hidden, k), "", "", "", ""]
     return [turnout.group, turnout.responded, "", _round(turnout.rate), "", f"invited:{turnout.invited}"]
+
+
+def _hidden(reason: str, k: int) -> str:
+    if reason == COMPLEMENT:
+        return "suppressed (hidden so the other group cannot be worked out)"
+    return f"suppressed (fewer than {k})"
 
 
 def _round(value: float | None) -> object:

@@ -10,6 +10,8 @@ from bot.surveys.templates import Question
 
 DIMENSIONS = ("department", "role")
 OTHER = ""  # the cell for people whose group was too small to store
+SMALL = "small"
+COMPLEMENT = "complement"
 
 Counts = dict[tuple[int, str, str], dict[str | None, dict[int | None, int]]]
 
@@ -21,6 +23,7 @@ class Cell:
     group: str
     n: int | None
     suppressed: bool = False
+    hidden: str = ""  # why suppressed: "small" (under k) or "complement" (protects a small group)
     distribution: dict[str, int] = field(default_factory=dict)
     mean: float | None = None
     favourable: float | None = None  # share of 4–5 (Likert) or 9–10 (0–10 scale)
@@ -49,16 +52,22 @@ def question_cells(
         sizes = {g: sum(v.values()) for g, v in groups.items()}
         shown = visible_groups(sizes, sum(sizes.values()), k)
         breakdowns[dimension] = [
-            cell(g, groups[g], question, k) if g in shown else Cell(g or OTHER, None, suppressed=True)
+            cell(g, groups[g], question, k) if g in shown else hidden_cell(g, sizes[g], k)
             for g in sorted(groups, key=lambda g: (g is None, g or ""))
         ]
     return overall, breakdowns
 
 
+def hidden_cell(group: str | None, n: int, k: int) -> Cell:
+    """A group not shown: too small, or big enough but hidden so a small one cannot be subtracted out."""
+    reason = COMPLEMENT if group is not None and n >= k else SMALL
+    return Cell(group or OTHER, None, suppressed=True, hidden=reason)
+
+
 def cell(group: str, values: dict[int | None, int], question: Question, k: int) -> Cell:
     n = sum(values.values())
     if n < k:
-        return Cell(group, None, suppressed=True)
+        return Cell(group, None, suppressed=True, hidden=SMALL)
     if question.type == "text":
         return Cell(group, n)
     if question.type in ("single", "multiple"):

@@ -10,14 +10,14 @@ Python only turns those counts into means and shares and decides what may be sho
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.runtime.errors import UserFacingError
 from bot.surveys.anonymity import comments_allowed, visible_groups
-from bot.surveys.figures import DIMENSIONS, Cell, index_counts, question_cells
+from bot.surveys.figures import COMPLEMENT, DIMENSIONS, SMALL, Cell, index_counts, question_cells
 from bot.surveys.templates import Template
 from storage.models import SurveyWave
 from storage.repositories.surveys import SurveyRepository
@@ -31,6 +31,10 @@ class QuestionResult:
     overall: Cell
     breakdowns: dict[str, list[Cell]]
     comments: list[str] | None = None  # shuffled; None when not allowed or not a text question
+    labels: dict[str, str] = field(default_factory=dict)  # option id -> label in the reader's language
+
+    def label(self, option_id: str) -> str:
+        return self.labels.get(option_id, option_id)
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,6 +43,7 @@ class Turnout:
     invited: int | None
     responded: int | None
     suppressed: bool = False
+    hidden: str = ""  # why suppressed, as for a Cell
 
     @property
     def rate(self) -> float | None:
@@ -115,14 +120,17 @@ async def wave_results(
         if figures == "final" and question.type == "text" and comments_allowed(overall.n or 0, k):
             comments = await repo.comments(wave.id, question.id)
         text = question.text.get(language) or question.text["en"]
-        questions.append(QuestionResult(question.id, question.type, text, overall, breakdowns, comments))
+        labels = {o.id: o.label.get(language) or o.label["en"] for o in question.options}
+        questions.append(
+            QuestionResult(question.id, question.type, text, overall, breakdowns, comments, labels)
+        )
     cells = await (repo.stored_turnout if wave.status == "closed" else repo.live_turnout)(wave.id)
     invited, responded = cells["all"].get("", (0, 0))
     turnout_by = {}
     for dimension in DIMENSIONS:
         shown = visible_groups({g or None: r for g, (_, r) in cells[dimension].items()}, responded, k)
         turnout_by[dimension] = [
-            Turnout(g, i, r) if g in shown else Turnout(g, None, None, suppressed=True)
+            Turnout(g, i, r) if g in shown else Turnout(g, None, None, True, _reason(g, r, k))
             for g, (i, r) in sorted(cells[dimension].items())
         ]
     title = template.title.get(language) or template.title["en"]
@@ -185,6 +193,10 @@ async def compare(
         for q in template.questions
         if q.type != "text"
     ]
+
+
+def _reason(group: str, responded: int, k: int) -> str:
+    return COMPLEMENT if group and responded >= k else SMALL
 
 
 def _template(templates: dict[str, Template], wave: SurveyWave) -> Template:

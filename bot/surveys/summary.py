@@ -37,6 +37,7 @@ def summary_reply(t: Callable[..., str], results: WaveResults) -> Reply:
             )
         else:
             top = max(cell.distribution.items(), key=lambda kv: kv[1])[0] if cell.distribution else "-"
+            top = question.label(top)
             lines.append(f"- {question.text}: " + t("surveys.summary.choice", top=top, n=cell.n))
     return Reply(
         title=t("surveys.summary.title", title=results.title, wave=results.wave_id), text="\n".join(lines)

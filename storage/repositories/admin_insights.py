@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import case, distinct, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import LearningItem, LearningSend, Person, QuizAnswer
+from storage.models import LearningItem, Person, QuizAnswer
 
 KNOWN = Person.email.is_not(None)
 
@@ -28,8 +28,10 @@ class InsightsRepository:
         return int(row[0]), int(row[1])
 
     async def reached(self) -> int:
-        """People who have been sent at least one lesson or review."""
-        return int(await self.session.scalar(select(func.count(distinct(LearningSend.person_id)))) or 0)
+        """Known people who have had at least one lesson, sent by a campaign or asked for in chat:
+        the same lessons `lessons()` counts, so reach and completion never contradict each other."""
+        had = select(LearningItem.person_id)
+        return int(await self.session.scalar(select(func.count()).where(KNOWN, Person.id.in_(had))) or 0)
 
     async def active_learners(self, since: datetime) -> int:
         return int(
@@ -40,10 +42,13 @@ class InsightsRepository:
         )
 
     async def lessons(self) -> tuple[int, int]:
-        """Lessons sent, and how many of those were completed (quiz answered)."""
+        """Lessons known people have had, and how many of those were completed (quiz answered)."""
         row = (
             await self.session.execute(
-                select(func.count(), func.count(LearningItem.completed_at)).select_from(LearningItem)
+                select(func.count(), func.count(LearningItem.completed_at))
+                .select_from(LearningItem)
+                .join(Person, Person.id == LearningItem.person_id)
+                .where(KNOWN)
             )
         ).one()
         return int(row[0]), int(row[1])

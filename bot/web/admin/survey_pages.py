@@ -9,7 +9,7 @@ from pydantic import ValidationError
 
 from bot.admin.audit import AuditLog
 from bot.admin.roles import Principal, Role
-from bot.admin.surveys import WaveIn, results_csv, schedule_wave, wave_summaries
+from bot.admin.surveys import CsvWords, WaveIn, results_csv, schedule_wave, wave_summaries
 from bot.context import AppContext
 from bot.runtime.errors import UserFacingError
 from bot.surveys.results import QuestionResult, trend, wave_results
@@ -85,9 +85,8 @@ def build_router(context: AppContext, pages: Pages, sessions: Sessions) -> APIRo
                     request, "error.html", who, 404, message_key=error.key, params=error.params
                 )
             points = await trend(session, found.template_id, k=k, templates=templates)
-        pictures = {
-            q.question_id: _picture(q, suppressed, t(language, "admin.surveys.all")) for q in found.questions
-        }
+        everyone, others = t(language, "admin.surveys.all"), t(language, "admin.group.others", k=k)
+        pictures = {q.question_id: _picture(q, suppressed, everyone, others) for q in found.questions}
         history = None
         if len(points) > 1:
             scaled = [q for q in found.questions if q.type in ("likert", "scale")]
@@ -105,17 +104,22 @@ def build_router(context: AppContext, pages: Pages, sessions: Sessions) -> APIRo
 
     @router.get("/{wave_id}/results.csv")
     async def as_csv(request: Request, wave_id: int, who: Principal = Depends(viewer)) -> Response:
+        language = pages.language(request)
+        t = context.catalogue.text
+        words = CsvWords(
+            t(language, "admin.suppressed.answers", k=k),
+            t(language, "admin.suppressed.complement"),
+            t(language, "admin.group.others", k=k),
+        )
         async with context.db.unit_of_work() as session:
             try:
-                found = await wave_results(
-                    session, wave_id, k=k, templates=templates, language=pages.language(request)
-                )
+                found = await wave_results(session, wave_id, k=k, templates=templates, language=language)
             except UserFacingError as error:
                 return pages.render(
                     request, "error.html", who, 404, message_key=error.key, params=error.params
                 )
         return Response(
-            results_csv(found),
+            results_csv(found, words),
             media_type="text/csv; charset=utf-8",
             headers={"Content-Disposition": f'attachment; filename="survey-{wave_id}.csv"'},
         )
@@ -123,10 +127,10 @@ def build_router(context: AppContext, pages: Pages, sessions: Sessions) -> APIRo
     return router
 
 
-def _picture(question: QuestionResult, suppressed: str, everyone: str) -> Markup | None:
+def _picture(question: QuestionResult, suppressed: str, everyone: str, others: str) -> Markup | None:
     """Means by department for scales; answer counts per option for choices; nothing for free text."""
     cells = [question.overall, *question.breakdowns.get("department", [])]
-    labels = [everyone, *[c.group or "–" for c in cells[1:]]]
+    labels = [everyone, *[c.group or others for c in cells[1:]]]
     if question.type in ("likert", "scale"):
         top = 5 if question.type == "likert" else 10
         series = [charts.Series("mean", [c.mean for c in cells])]
@@ -135,7 +139,7 @@ def _picture(question: QuestionResult, suppressed: str, everyone: str) -> Markup
         overall = question.overall
         if overall.suppressed:
             return charts.bars(question.text, [everyone], [charts.Series("n", [None])], suppressed=suppressed)
-        options = list(overall.distribution)
+        options = [question.label(option) for option in overall.distribution]
         values = [float(v) for v in overall.distribution.values()]
         return charts.bars(question.text, options, [charts.Series("n", values)], suppressed=suppressed)
     return None
