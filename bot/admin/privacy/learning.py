@@ -1,5 +1,6 @@
-"""What learning stores about a person. Erasure drops plans and private reflections; answers and
-completions stay with the anonymous person row so completion, accuracy and coverage stay valid."""
+"""What learning stores about a person. Erasure drops plans and private reflections; answers (quiz
+and "used it at work") and completions stay with the anonymous person row so completion, accuracy,
+coverage and the adoption funnel stay valid."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.admin.privacy.registry import PersonalData
-from storage.models import Enrolment, LearningItem, LearningSend, Person, QuizAnswer
+from storage.models import Enrolment, LearningItem, LearningSend, Person, QuizAnswer, TransferCheck
 
 
 def _iso(value: Any) -> Any:
@@ -49,6 +50,15 @@ async def _export(session: AsyncSession, person: Person) -> dict[str, Any]:
         "sends": [
             {"lesson": s.lesson_id, "kind": s.kind, "sent_at": _iso(s.sent_at)}
             for s in await rows(LearningSend)
+        ],
+        "used_at_work": [
+            {
+                "track": t.track_id,
+                "asked_at": _iso(t.due_at),
+                "answer": t.answer,
+                "answered_at": _iso(t.answered_at),
+            }
+            for t in await rows(TransferCheck)
         ],
     }
 
