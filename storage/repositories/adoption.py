@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import distinct, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import LearningItem, Person, QuizAnswer, TransferCheck
@@ -40,12 +40,14 @@ class AdoptionRepository:
 
     async def confident(self) -> set[int]:
         """People with at least one answer that was right and given with confidence."""
-        query = select(distinct(QuizAnswer.person_id)).where(
-            QuizAnswer.correct.is_(True), QuizAnswer.confidence == "sure"
+        query = (
+            select(QuizAnswer.person_id)
+            .where(QuizAnswer.correct.is_(True), QuizAnswer.confidence == "sure")
+            .distinct()
         )
         return set(await self.session.scalars(query))
 
     async def applied(self, answers: Sequence[str]) -> set[int]:
         """People who said they used a track at work."""
-        query = select(distinct(TransferCheck.person_id)).where(TransferCheck.answer.in_(answers))
+        query = select(TransferCheck.person_id).where(TransferCheck.answer.in_(answers)).distinct()
         return set(await self.session.scalars(query))

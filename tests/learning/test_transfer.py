@@ -119,3 +119,26 @@ async def test_the_question_waits_for_the_end_of_leave_and_quiet_hours(  # type:
     assert await deliver() == 1
     [asked] = await cai.new_messages()
     assert asked["text"] == ASK
+
+
+async def test_quiet_hours_defer_it_and_nudges_off_stops_it(  # type: ignore[no-untyped-def]
+    chat, app: FastAPI, deliver, clock: FixedClock
+) -> None:
+    dea, eli = chat("dea@example.org", "Dea"), chat("eli@example.org", "Eli")
+    clock.set(datetime(2026, 11, 23, 10, 0, tzinfo=CPH))
+    for person in (dea, eli):
+        await person.say("hi")
+        await finish_basics(app, person)
+    await dea.say("quiet 09:00-12:00")
+    await eli.say("nudges off")
+    await dea.new_messages(), await eli.new_messages()
+    clock.set(datetime(2026, 11, 30, 10, 0, tzinfo=CPH))
+    await queue_transfer_questions(app.state.context)
+    assert await deliver() == 0  # Dea's waits for the end of her quiet hours; Eli's is dropped
+    clock.set(datetime(2026, 11, 30, 12, 0, tzinfo=CPH))
+    assert await deliver() == 1
+    [asked] = await dea.new_messages()
+    assert asked["text"] == ASK
+    clock.advance(days=7)
+    await queue_transfer_questions(app.state.context)
+    assert await deliver() == 0 and await eli.new_messages() == []
