@@ -7,12 +7,14 @@ import asyncio
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+import pytest
 from fastapi import FastAPI
 from sqlalchemy import func, select
 
 from bot.app import create_app
 from bot.clock import FixedClock
 from bot.config import Settings
+from bot.delivery.outbox import Outbox
 from bot.learning.transfer import queue_transfer_questions
 from storage.models import OutboxMessage, TransferCheck
 
@@ -142,3 +144,25 @@ async def test_quiet_hours_defer_it_and_nudges_off_stops_it(  # type: ignore[no-
     clock.advance(days=7)
     await queue_transfer_questions(app.state.context)
     assert await deliver() == 0 and await eli.new_messages() == []
+
+
+async def test_a_crash_after_the_claim_leaves_the_question_for_the_next_run(  # type: ignore[no-untyped-def]
+    chat, app: FastAPI, deliver, clock: FixedClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Claim and outbox row commit together: a crash in between loses neither, and doubles nothing."""
+    fia = chat("fia@example.org", "Fia")
+    await fia.say("hi")
+    clock.set(datetime(2026, 11, 23, 10, 0, tzinfo=CPH))
+    await finish_basics(app, fia)
+    clock.set(datetime(2026, 11, 30, 10, 0, tzinfo=CPH))
+
+    async def crash(*_args: object, **_kwargs: object) -> bool:
+        raise RuntimeError("the process died")
+
+    monkeypatch.setattr(Outbox, "enqueue", crash)
+    with pytest.raises(RuntimeError):
+        await queue_transfer_questions(app.state.context)
+    monkeypatch.undo()
+    await queue_transfer_questions(app.state.context)
+    await queue_transfer_questions(app.state.context)
+    assert await deliver() == 1 and await transfer_rows(app) == 1
