@@ -140,6 +140,11 @@ async def test_adoption_funnel_per_department_with_k(  # type: ignore[no-untyped
     assert row(html, "funnel", "Sales") == f"Sales | 4 | 4 | 4 | 3 | {COMPLEMENT}"
     assert row(html, "funnel", "HR") == f"HR | 6 | 6 | 3 | 3 | {SMALL}"
 
+    norwegian = (await http.get("/admin/learning?lang=nb")).text
+    assert "Utbredelse per avdeling" in norwegian and "Brukt i arbeidet" in norwegian
+    assert "Ja, flere ganger" in norwegian  # the answers' names in the reader's language
+    assert 'href="/admin/learning"' in html  # in the navigation
+
     api = await http.get("/api/v1/funnel", headers=bearer(await make_token(app, "viewer")))
     hr = next(d for d in api.json()["departments"] if d["name"] == "HR")
     assert hr["stages"]["applied"] == {"people": None, "suppressed": True, "reason": "small"}
