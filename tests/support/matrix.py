@@ -45,6 +45,7 @@ API: list[Endpoint] = [
     Endpoint("GET", "/api/v1/audit", "hr"),
     Endpoint("GET", "/api/v1/overview", "viewer"),
     Endpoint("GET", "/api/v1/coverage", "viewer"),
+    Endpoint("GET", "/api/v1/coverage/needs", "viewer"),
     Endpoint("GET", "/api/v1/reach", "viewer"),
     Endpoint("GET", "/api/v1/content", "viewer"),
     Endpoint("GET", "/api/v1/surveys", "viewer"),
