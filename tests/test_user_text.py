@@ -169,3 +169,17 @@ async def test_teams_card_shows_question_in_text_runs(app: FastAPI, teams, conne
     assert not [r for r in runs if r.get("weight")]  # the fake "From:" is not bold
     ours = [b["text"] for b in card["body"] if b["type"] == "TextBlock"]
     assert any(text.startswith("**From:**") for text in ours)  # our own Markdown still bold
+
+    await bo.submit(action_titled(card, "Claim")["data"], reply_to=card_msg.id)
+    write = next(m for m in reversed(connector.messages()) if m.conversation_id == bo.conversation_id)
+    send = action_titled(card_of(write.body), "Send")["data"]
+    await bo.submit({**send, "text": "# Done\n[Click here](https://evil.example)"}, reply_to=write.id)
+    redrawn = card_of(connector.updates()[-1].body)  # his form, answered: what he wrote under it
+    assert any("Click here" in json.dumps(b) for b in redrawn["body"] if b["type"] == "RichTextBlock")
+    assert "evil.example" not in json.dumps([b for b in redrawn["body"] if b["type"] == "TextBlock"])
+    before = len(connector.messages())
+    await deliver()
+    answer = next(m for m in connector.messages()[before:] if "Click here" in json.dumps(m.body))
+    shown = card_of(answer.body)["body"]
+    assert "evil.example" not in json.dumps([b for b in shown if b["type"] == "TextBlock"])
+    assert any("https://evil.example" in json.dumps(b) for b in shown if b["type"] == "RichTextBlock")

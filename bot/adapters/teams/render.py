@@ -14,7 +14,7 @@ from typing import Any
 
 from bot.adapters.teams.translate import ROUTING_KEY
 from bot.runtime.replies import Button, Choice, Field, Form, Reply, Scale
-from bot.runtime.usertext import Run, carried, has_said, runs, unmarked
+from bot.runtime.usertext import Run, carried, has_said, runs, said, unmarked
 
 SCHEMA = "http://adaptivecards.io/schemas/adaptive-card.json"
 VERSION = "1.5"
@@ -76,7 +76,12 @@ def answered_card(routing: Json, chosen: str) -> Json:
     """The card as it looked, without its controls and with the person's answer under it."""
     echo = routing.get("echo") or {}
     body = _text_blocks(echo.get("title", ""), echo.get("text", ""))
-    body.append({"type": "TextBlock", "text": f"✓ {chosen}".strip(), "wrap": True, "color": "good"})
+    if has_said(chosen):  # what they typed into a form: literal runs, not Markdown
+        body.append(
+            {"type": "RichTextBlock", "inlines": [{**_run(r), "color": "good"} for r in runs(f"✓ {chosen}")]}
+        )
+    else:
+        body.append({"type": "TextBlock", "text": f"✓ {chosen}".strip(), "wrap": True, "color": "good"})
     return _card(body)
 
 
@@ -89,7 +94,7 @@ def chosen_label(routing: Json, value: str, fields: dict[str, str]) -> str:
         return ", ".join(labels.get(v, v) for v in value.split(",") if v)
     names = routing.get("fields") or {}
     if names:
-        return "; ".join(f"{names.get(k, k)}: {v}" for k, v in fields.items() if v)
+        return "; ".join(f"{names.get(k, k)}: {said(v)}" for k, v in fields.items() if v)
     return value
 
 
