@@ -28,19 +28,21 @@ def counted_in(participation: SurveyParticipation) -> list[tuple[str, str]]:
     return [("all", ""), ("department", participation.department or ""), ("role", participation.role or "")]
 
 
-async def keep_counts(session: AsyncSession, person_id: int) -> int:
-    """Tally the person's invitations to waves still open; returns how many were kept as counts."""
+async def keep_counts(session: AsyncSession, person_id: int) -> None:
+    """Tally the person's invitations to waves still open, before the invitations are deleted."""
     open_ones = await session.scalars(
         select(SurveyParticipation)
         .join(SurveyWave, SurveyWave.id == SurveyParticipation.wave_id)
         .where(SurveyParticipation.person_id == person_id, SurveyWave.status == "open")
     )
-    kept = 0
-    for participation in open_ones:
+    for participation in list(open_ones):
+        # The wave's row lock orders this with its close and with other forgets (PostgreSQL).
+        wave_id = participation.wave_id
+        wave = await session.get(SurveyWave, wave_id, with_for_update=True, populate_existing=True)
+        if wave is None or wave.status != "open":
+            continue
         for dimension, grp in counted_in(participation):
-            await _add(session, participation.wave_id, ERASED + dimension, grp, int(participation.answered))
-        kept += 1
-    return kept
+            await _add(session, wave_id, ERASED + dimension, grp, int(participation.answered))
 
 
 async def add_counts(session: AsyncSession, wave_id: int, cells: Cells) -> Cells:
