@@ -5,13 +5,24 @@ from __future__ import annotations
 from pathlib import Path
 
 from bot.config import DEFAULT_CONTENT_DIR
+from bot.content.models import COMPETENCES
 from bot.surveys.templates import check_templates, load_templates
 
 
 def test_shipped_templates_are_valid_in_every_language() -> None:
     assert check_templates(DEFAULT_CONTENT_DIR) == []
     templates = load_templates(DEFAULT_CONTENT_DIR)
-    assert set(templates) == {"digital-maturity", "digital-confidence", "automation-values", "enps"}
+    assert set(templates) == {
+        "digital-maturity",
+        "digital-confidence",
+        "automation-values",
+        "enps",
+        "competence-needs",
+    }
+    needs = templates["competence-needs"]
+    assert tuple(q.id for q in needs.questions) == COMPETENCES  # one question per competence area
+    for question in needs.questions:
+        assert [o.id for o in question.options] == ["none", "some", "much", "unsure"]
     values = [q.id for q in templates["automation-values"].questions]
     assert values == [
         "correctness",

@@ -15,6 +15,7 @@ from bot.runtime.errors import UserFacingError
 from bot.runtime.replies import Button, Reply
 from bot.runtime.router import Router
 from bot.runtime.turn import Turn
+from bot.runtime.usertext import said
 
 __all__ = ["COMPOSERS", "HOME", "JOBS", "PRELOADS", "register"]
 MAX_DAYS = 90  # the longest leave set in one go
@@ -167,7 +168,7 @@ async def define_term(turn: Turn) -> Reply:
         return Reply(title=found.entry.term, text=text)
     buttons = tuple(Button(term, "learning.define", term) for term in found.suggestions)
     key = "learning.define.suggest" if found.near and buttons else "learning.define.unknown"
-    return Reply(text=turn.t(key, term=query.strip()), buttons=buttons)
+    return Reply(text=turn.t(key, term=said(query.strip())), buttons=buttons)
 
 
 async def away(turn: Turn) -> Reply:
@@ -184,7 +185,7 @@ async def _away_until(turn: Turn) -> Reply:
     today = service.calendar(turn.person).local_day(turn.now())
     last_day = typed_day(turn.args, today)
     if last_day is None:
-        return Reply(text=turn.t("learning.away.unreadable", text=turn.args.strip()[:40]))
+        return Reply(text=turn.t("learning.away.unreadable", text=said(turn.args.strip()[:40])))
     days = (last_day - today).days + 1
     if not 1 <= days <= MAX_DAYS:
         return Reply(text=turn.t("learning.away.out_of_range", days=MAX_DAYS))

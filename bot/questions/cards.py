@@ -6,6 +6,7 @@ from bot.questions.limits import MESSAGE_LIMIT, QUESTION_LIMIT, TAG_LIMIT
 from bot.questions.notices import Translate
 from bot.questions.search import Hit
 from bot.runtime.replies import Button, Field, Form, Option, Reply
+from bot.runtime.usertext import said
 from storage.models import Question
 
 TOPICS = (
@@ -31,7 +32,7 @@ def self_help(t: Translate, question: Question, hits: list[Hit]) -> Reply:
     """The hits, numbered; an FAQ entry that answered the asker is said by its own button, so
     their wording can be kept with it."""
     lines = [t("questions.selfhelp.intro"), ""]
-    lines += [f"{n}. **{hit.title}**: {hit.body}" for n, hit in enumerate(hits, 1)]
+    lines += [f"{n}. **{_typed(hit.title, hit)}**: {_typed(hit.body, hit)}" for n, hit in enumerate(hits, 1)]
     solved = [
         Button(
             t("questions.selfhelp.solved_by", n=n), "questions.self_solved", f"{question.id}:{hit.entry_id}"
@@ -41,6 +42,11 @@ def self_help(t: Translate, question: Question, hits: list[Hit]) -> Reply:
     ] or [Button(t("questions.selfhelp.solved"), "questions.self_solved", str(question.id), "primary")]
     person = Button(t("questions.selfhelp.person"), "questions.person", str(question.id))
     return Reply(title=t("questions.selfhelp.title"), text="\n".join(lines), buttons=(*solved, person))
+
+
+def _typed(text: str, hit: Hit) -> str:
+    """An FAQ entry was written by people (proposed, approved); a glossary term is ours."""
+    return said(text) if hit.entry_id is not None else text
 
 
 def details_form(t: Translate, question: Question) -> Reply:
@@ -68,7 +74,8 @@ def details_form(t: Translate, question: Question) -> Reply:
 
 def card(t: Translate, question: Question, who: str, *, group: bool = False) -> Reply:
     """What an ambassador (or the group) sees: question, topic, anonymity marker, what to do."""
-    text = t("questions.card.body", topic=topic_label(t, question.topic), who=who, text=question.text)
+    topic = topic_label(t, question.topic) if question.topic in TOPICS else said(question.topic)
+    text = t("questions.card.body", topic=topic, who=who, text=said(question.text))
     buttons = [Button(t("questions.card.claim"), "questions.claim", str(question.id), "primary")]
     if not group:
         buttons.append(Button(t("questions.card.pass"), "questions.pass", str(question.id)))
@@ -91,14 +98,14 @@ def write_form(t: Translate, question: Question, action: str) -> Form:
 def to_asker(t: Translate, question: Question, body: str) -> Reply:
     solved = Button(t("questions.thread.solved"), "questions.resolve", str(question.id), "primary")
     return Reply(
-        text=t("questions.thread.to_asker", id=question.id, text=body),
+        text=t("questions.thread.to_asker", id=question.id, text=said(body)),
         buttons=(solved,),
         form=write_form(t, question, "questions.reply"),
     )
 
 
 def to_owner(t: Translate, question: Question, who: str, body: str) -> Reply:
-    text = t("questions.thread.to_owner", id=question.id, who=who, text=body)
+    text = t("questions.thread.to_owner", id=question.id, who=who, text=said(body))
     return Reply(text=text, form=write_form(t, question, "questions.answer"))
 
 
@@ -152,7 +159,7 @@ def faq_proposal(t: Translate, entry_id: int, question: str, answer: str, waitin
         Button(t("questions.faq.edit"), "questions.faq_edit", value),
         Button(t("questions.faq.reject"), "questions.faq_reject", value, "danger"),
     )
-    text = t("questions.faq.proposed_card", question=question, answer=answer)
+    text = t("questions.faq.proposed_card", question=said(question), answer=said(answer))
     if waiting:
         text += "\n\n" + t("questions.faq.more_waiting", n=waiting)
     return Reply(title=t("questions.faq.proposed_title", id=entry_id), text=text, buttons=buttons)

@@ -11,6 +11,7 @@ from bot.questions.limits import MESSAGE_LIMIT, QUESTION_LIMIT, within
 from bot.questions.service import QuestionService
 from bot.runtime.errors import UserFacingError
 from bot.runtime.replies import Reply
+from bot.runtime.usertext import said
 from storage.models import FaqEntry, Person
 
 REVIEW_AFTER = timedelta(days=90)
@@ -109,7 +110,9 @@ class FaqService(QuestionService):
                 await self.notices.person(
                     owner,
                     key,
-                    lambda t, e=entry: Reply(text=t("questions.faq.stale", id=e.id, question=e.question)),
+                    lambda t, e=entry: Reply(
+                        text=t("questions.faq.stale", id=e.id, question=said(e.question))
+                    ),
                 )
         return len(due)
 
@@ -126,7 +129,9 @@ class FaqService(QuestionService):
         person = await self.session.get(Person, person_id) if person_id else None
         if person is not None:
             await self.notices.person(
-                person, key, lambda t: Reply(text=t(text, id=entry.id, question=entry.question, why=why))
+                person,
+                key,
+                lambda t: Reply(text=t(text, id=entry.id, question=said(entry.question), why=said(why))),
             )
 
 

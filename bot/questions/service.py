@@ -16,6 +16,7 @@ from bot.questions.routing import Need, available, choose
 from bot.questions.search import Hit, glossary, self_help, synonyms
 from bot.runtime.errors import UserFacingError
 from bot.runtime.replies import Reply
+from bot.runtime.usertext import said
 from storage.models import Person, Question
 from storage.repositories.questions import FaqRepository, QuestionRepository
 
@@ -106,12 +107,12 @@ class QuestionService:
         question.routing = [*question.routing, {**entry, "reasons": reasons, "candidates": n}]
 
     async def who(self, question: Question) -> Callable[[Translate], str]:
-        """How others see the asker: a name only when they chose not to be anonymous."""
+        """How others see the asker: a name (as they typed it) only when they chose not to be anonymous."""
         asker = None
         if not question.anonymous and question.asker_id is not None:
             asker = await self.session.get(Person, question.asker_id)
         name = asker.display_name if asker is not None else ""
-        return lambda t: name or t("questions.anonymous")
+        return lambda t: said(name) if name else t("questions.anonymous")
 
     async def escalate(self, question: Question, why: str) -> None:
         """To the ambassadors' group (or every available ambassador) and the coordinators."""
@@ -158,7 +159,7 @@ class QuestionService:
             await self.notices.person(
                 asker,
                 f"questions:{question.id}:claimed",
-                lambda t: _text(t, "questions.asker.claimed", name=name),
+                lambda t: _text(t, "questions.asker.claimed", name=said(name)),
             )
         return question
 

@@ -19,6 +19,7 @@ from storage.models import (
     SurveyTurnout,
     SurveyWave,
 )
+from storage.repositories import survey_tombstones
 
 CHUNK = 5_000
 CountRow = tuple[int, str, str, str | None, int | None, int]
@@ -169,8 +170,9 @@ class SurveyRepository:
 
     async def close(self, wave: SurveyWave) -> None:
         """Keep turnout per group; for anonymous waves drop every link between answers and people."""
+        final = await self.live_turnout(wave.id)  # with the tallies of people forgotten meanwhile
         await self.session.execute(delete(SurveyTurnout).where(SurveyTurnout.wave_id == wave.id))
-        for dimension, cells in (await self.live_turnout(wave.id)).items():
+        for dimension, cells in final.items():
             for grp, (invited, responded) in cells.items():
                 self.session.add(
                     SurveyTurnout(
@@ -229,13 +231,13 @@ class SurveyRepository:
             for dimension, grp in (("all", ""), ("department", department or ""), ("role", role or "")):
                 old = cells[dimension].get(grp, (0, 0))
                 cells[dimension][grp] = (old[0] + invited, old[1] + int(answered))
-        return cells
+        return await survey_tombstones.add_counts(self.session, wave_id, cells)
 
     async def stored_turnout(self, wave_id: int) -> dict[str, dict[str, tuple[int, int]]]:
         rows = await self.session.execute(
             select(
                 SurveyTurnout.dimension, SurveyTurnout.grp, SurveyTurnout.invited, SurveyTurnout.responded
-            ).where(SurveyTurnout.wave_id == wave_id)
+            ).where(SurveyTurnout.wave_id == wave_id, SurveyTurnout.dimension.in_(TURNOUT_DIMENSIONS))
         )
         cells: dict[str, dict[str, tuple[int, int]]] = {k: {} for k in TURNOUT_DIMENSIONS}
         for dimension, grp, invited, responded in rows:

@@ -47,6 +47,7 @@ API: list[Endpoint] = [
     Endpoint("GET", "/api/v1/coverage", "viewer"),
     Endpoint("GET", "/api/v1/funnel", "viewer"),
     Endpoint("GET", "/api/v1/transfer", "viewer"),
+    Endpoint("GET", "/api/v1/coverage/needs", "viewer"),
     Endpoint("GET", "/api/v1/reach", "viewer"),
     Endpoint("GET", "/api/v1/content", "viewer"),
     Endpoint("GET", "/api/v1/surveys", "viewer"),

@@ -9,8 +9,10 @@ import zlib
 from collections.abc import Sequence
 from typing import Any
 
+from bot.adapters.slack.richtext import rich_text
 from bot.adapters.slack.translate import FIELD_ACTION, FORM_BUTTON, FORM_CALLBACK, encode_action
 from bot.runtime.replies import Button, Choice, Field, Form, Reply
+from bot.runtime.usertext import has_said, unmarked
 
 Block = dict[str, Any]
 SECTION_LIMIT = 3000
@@ -25,27 +27,38 @@ _LINK = re.compile(r"\[([^\]]+)\]\(([^)\s]+)\)")
 
 def mrkdwn(text: str) -> str:
     """Our Markdown-light → Slack mrkdwn: **bold** → *bold*, [a](u) → <u|a>, `-` lists → bullets."""
-    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    text = escape(text)
     text = _BOLD.sub(r"*\1*", text)
     text = _LINK.sub(r"<\2|\1>", text)
     return "\n".join("• " + line[2:] if line.startswith("- ") else line for line in text.split("\n"))
 
 
+def escape(text: str) -> str:
+    """Slack's three control characters, so `<!channel>` or `<url|label>` stays text."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
 def plain(text: str, limit: int) -> dict[str, Any]:
+    text = unmarked(text)
     return {"type": "plain_text", "text": (text[: limit - 1] + "…") if len(text) > limit else text}
 
 
 def message(reply: Reply) -> dict[str, Any]:
-    """`text` (notifications, screen readers) and `blocks` for chat.postMessage / chat.update."""
+    """`text` (notifications, screen readers) and `blocks` for chat.postMessage / chat.update.
+
+    The fallback is mrkdwn too: it is escaped, or a person's `<!channel>` would ping."""
     fallback = " ".join(part for part in (reply.title, reply.text) if part) or " "
-    return {"text": _squash(fallback)[:SECTION_LIMIT], "blocks": blocks(reply)[:MESSAGE_BLOCKS]}
+    text = escape(_squash(unmarked(fallback)))[:SECTION_LIMIT]
+    return {"text": text, "blocks": blocks(reply)[:MESSAGE_BLOCKS]}
 
 
 def blocks(reply: Reply) -> list[Block]:
     out: list[Block] = []
     if reply.title:
         out.append({"type": "header", "text": plain(reply.title, 150)})
-    text = mrkdwn(reply.text)
+    if has_said(reply.text):
+        out.append(rich_text(reply.text, TEXT_LIMIT))
+    text = "" if has_said(reply.text) else mrkdwn(reply.text)
     if len(text) > TEXT_LIMIT:
         text = text[: TEXT_LIMIT - 1] + "…"
     for start in range(0, len(text), SECTION_LIMIT):

@@ -14,6 +14,7 @@ from typing import Any
 
 from bot.adapters.teams.translate import ROUTING_KEY
 from bot.runtime.replies import Button, Choice, Field, Form, Reply, Scale
+from bot.runtime.usertext import Run, carried, has_said, runs, said, unmarked
 
 SCHEMA = "http://adaptivecards.io/schemas/adaptive-card.json"
 VERSION = "1.5"
@@ -39,8 +40,9 @@ class CardLabels:
 
 
 def message(reply: Reply, labels: CardLabels) -> Json:
-    """The activity to send: plain Markdown text when nothing is interactive, else a card."""
-    if not (reply.interactive or reply.title):
+    """The activity to send: plain Markdown text when nothing is interactive and no one's typed
+    words are in it, else a card (whose rich text shows those words literally)."""
+    if not (reply.interactive or reply.title or has_said(reply.text)):
         return {"type": "message", "text": reply.text, "textFormat": "markdown"}
     return {
         "type": "message",
@@ -51,7 +53,7 @@ def message(reply: Reply, labels: CardLabels) -> Json:
 
 def summary(text: str) -> str:
     """The notification preview is plain text: no Markdown marks, one line, short."""
-    plain = _MARKUP.sub(lambda m: next(g for g in m.groups() if g is not None), text)
+    plain = _MARKUP.sub(lambda m: next(g for g in m.groups() if g is not None), unmarked(text))
     plain = " ".join(plain.split())
     return plain if len(plain) <= SUMMARY_LIMIT else plain[: SUMMARY_LIMIT - 1].rstrip() + "…"
 
@@ -74,7 +76,12 @@ def answered_card(routing: Json, chosen: str) -> Json:
     """The card as it looked, without its controls and with the person's answer under it."""
     echo = routing.get("echo") or {}
     body = _text_blocks(echo.get("title", ""), echo.get("text", ""))
-    body.append({"type": "TextBlock", "text": f"✓ {chosen}".strip(), "wrap": True, "color": "good"})
+    if has_said(chosen):  # what they typed into a form: literal runs, not Markdown
+        body.append(
+            {"type": "RichTextBlock", "inlines": [{**_run(r), "color": "good"} for r in runs(f"✓ {chosen}")]}
+        )
+    else:
+        body.append({"type": "TextBlock", "text": f"✓ {chosen}".strip(), "wrap": True, "color": "good"})
     return _card(body)
 
 
@@ -87,7 +94,7 @@ def chosen_label(routing: Json, value: str, fields: dict[str, str]) -> str:
         return ", ".join(labels.get(v, v) for v in value.split(",") if v)
     names = routing.get("fields") or {}
     if names:
-        return "; ".join(f"{names.get(k, k)}: {v}" for k, v in fields.items() if v)
+        return "; ".join(f"{names.get(k, k)}: {said(v)}" for k, v in fields.items() if v)
     return value
 
 
@@ -99,7 +106,7 @@ def _text_blocks(title: str, text: str, show_all: str = "") -> list[Json]:
     blocks: list[Json] = []
     if title:
         blocks.append(
-            {"type": "TextBlock", "text": title, "weight": "Bolder", "size": "Medium", "wrap": True}
+            {"type": "TextBlock", "text": unmarked(title), "weight": "Bolder", "size": "Medium", "wrap": True}
         )
     shown, rest = _split(text) if show_all else (text, "")
     blocks += _paragraphs(shown)
@@ -111,11 +118,26 @@ def _text_blocks(title: str, text: str, show_all: str = "") -> list[Json]:
 
 
 def _paragraphs(text: str) -> list[Json]:
-    return [
-        {"type": "TextBlock", "text": paragraph, "wrap": True}
-        for paragraph in (p.strip() for p in text.split("\n\n"))
-        if paragraph
-    ]
+    paragraphs = (p.strip() for p in carried(text.split("\n\n")))
+    return [_paragraph(paragraph) for paragraph in paragraphs if unmarked(paragraph).strip()]
+
+
+def _paragraph(text: str) -> Json:
+    """A TextBlock reads Markdown; where a person's words are, a RichTextBlock's runs do not."""
+    if not has_said(text):
+        return {"type": "TextBlock", "text": text, "wrap": True}
+    return {"type": "RichTextBlock", "inlines": [_run(run) for run in runs(text)]}
+
+
+def _run(run: Run) -> Json:
+    out: Json = {"type": "TextRun", "text": run.text}
+    if run.bold:
+        out["weight"] = "Bolder"
+    if run.italic:
+        out["italic"] = True
+    if run.url:
+        out["selectAction"] = {"type": "Action.OpenUrl", "url": run.url}
+    return out
 
 
 def _split(text: str) -> tuple[str, str]:
@@ -125,7 +147,8 @@ def _split(text: str) -> tuple[str, str]:
     head = text[:PREVIEW]
     cut = max(head.rfind("\n\n"), head.rfind("\n"), head.rfind(" "))
     cut = cut if cut > PREVIEW // 2 else PREVIEW
-    return text[:cut].rstrip() + " …", "… " + text[cut:].lstrip()
+    head, rest = carried([text[:cut], text[cut:]])
+    return head.rstrip() + " …", "… " + rest.lstrip()
 
 
 def _submit(button: Button, echo: Json) -> Json:

@@ -23,6 +23,7 @@ from bot.context import AppContext
 from bot.runtime.dispatcher import Dispatcher
 from bot.runtime.events import Event
 from bot.runtime.replies import Reply
+from bot.runtime.usertext import unmarked
 from storage.repositories.people import PeopleRepository
 from storage.repositories.webchat import WebchatRepository
 
@@ -110,9 +111,10 @@ async def _turn(
                 )
                 if outcome.source_update is not None:
                     source.reply = outcome.source_update.to_json()
-                    source.text = outcome.source_update.text
+                    source.text = unmarked(outcome.source_update.text)
         for reply in outcome.replies:
-            await log.add(person_id, "bot", context.clock.now(), text=reply.text, reply=reply.to_json())
+            text = unmarked(reply.text)
+            await log.add(person_id, "bot", context.clock.now(), text=text, reply=reply.to_json())
         await session.flush()
         changed = [*updated, *await log.after(person_id, first - 1)]
         messages = [message_json(m) for m in changed]

@@ -8,6 +8,7 @@ from collections import defaultdict
 from bot.clock import Clock
 from bot.delivery.messenger import DeliveryError, Target
 from bot.runtime.replies import Reply
+from bot.runtime.usertext import unmarked
 from storage.database import Database
 from storage.repositories.people import PeopleRepository
 from storage.repositories.webchat import WebchatRepository
@@ -46,7 +47,7 @@ class WebchatMessenger:
             if person is None:
                 raise DeliveryError("web chat user no longer exists", permanent=True)
             message = await WebchatRepository(session).add(
-                person.id, "bot", self.clock.now(), text=reply.text, reply=reply.to_json()
+                person.id, "bot", self.clock.now(), text=unmarked(reply.text), reply=reply.to_json()
             )
             person_id, message_id = person.id, message.id
         self.notifier.wake(person_id)

@@ -2,18 +2,41 @@
 
 from __future__ import annotations
 
+import html
+import re
 from typing import Any
 
 from markdown_it import MarkdownIt
 
 from bot.runtime.replies import Reply
+from bot.runtime.usertext import links, parts, said, unmarked
 from storage.models import WebchatMessage
 
 _markdown = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
+_SLOT = re.compile("\ue002(\\d+)\ue003")
 
 
 def text_html(text: str) -> str:
-    return _markdown.render(text)
+    """Our Markdown rendered; what a person typed stands in a slot, filled in escaped afterwards."""
+    typed: list[str] = []
+    source = ""
+    for piece, is_typed in parts(text):
+        if is_typed:
+            source += f"\ue002{len(typed)}\ue003"
+            typed.append(piece)
+        else:
+            source += piece
+    rendered = _markdown.render(source)
+    return _SLOT.sub(lambda m: _plain_html(typed[int(m.group(1))]), rendered) if typed else rendered
+
+
+def _plain_html(text: str) -> str:
+    """A person's text as HTML: escaped, line breaks kept, web addresses linked to themselves."""
+    out = []
+    for piece, is_link in links(text):
+        shown = html.escape(piece)
+        out.append(f'<a href="{shown}" rel="noopener nofollow">{shown}</a>' if is_link else shown)
+    return "".join(out).replace("\n", "<br>\n")
 
 
 def reply_json(reply: Reply) -> dict[str, Any]:
@@ -56,8 +79,8 @@ def reply_json(reply: Reply) -> dict[str, Any]:
             ],
         }
     return {
-        "title": reply.title,
-        "text": reply.text,
+        "title": unmarked(reply.title),
+        "text": unmarked(reply.text),
         "html": text_html(reply.text) if reply.text else "",
         "buttons": buttons,
         "scale": scale,
@@ -77,7 +100,7 @@ def message_json(message: WebchatMessage) -> dict[str, Any]:
         "chosen": message.chosen,
     }
     if message.reply is None:
-        body = reply_json(Reply(text=message.text))
+        body = reply_json(Reply(text=said(message.text)))
     else:
         body = reply_json(Reply.from_json(message.reply))
     if message.chosen is not None:

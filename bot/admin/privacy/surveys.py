@@ -1,5 +1,7 @@
 """What surveys store about a person: invitations and which questions they were shown. Answers
-are stored without any link to the person, so there is nothing of theirs to export or erase."""
+are stored without any link to the person, so there is nothing of theirs to export or erase;
+an invitation to a wave still open is kept as an anonymous count, so that wave's turnout keeps
+agreeing with its answers (see `storage.repositories.survey_tombstones`)."""
 
 from __future__ import annotations
 
@@ -10,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.admin.privacy.registry import PersonalData
 from storage.models import Person, SurveyExposure, SurveyParticipation
+from storage.repositories.survey_tombstones import keep_counts
 
 
 async def _export(session: AsyncSession, person: Person) -> dict[str, Any]:
@@ -34,6 +37,7 @@ async def _export(session: AsyncSession, person: Person) -> dict[str, Any]:
 
 
 async def _erase(session: AsyncSession, person: Person) -> int:
+    await keep_counts(session, person.id)
     invitations = await session.execute(
         delete(SurveyParticipation).where(SurveyParticipation.person_id == person.id)
     )

@@ -7,6 +7,7 @@ from fastapi.responses import HTMLResponse, Response
 
 from bot.admin.adoption import STAGES, funnel, transfer
 from bot.admin.insights import content_status, coverage, learning_figures
+from bot.admin.needs import competence_needs
 from bot.admin.questions import figures as question_figures
 from bot.admin.roles import Principal, Role
 from bot.admin.surveys import wave_summaries
@@ -46,14 +47,32 @@ def build_router(context: AppContext, pages: Pages, sessions: Sessions) -> APIRo
         t = context.catalogue.text
         async with context.db.unit_of_work() as session:
             found = await coverage(session, context.content, context.settings.min_group_size, level)
+            needs = await competence_needs(session, templates, context.settings.min_group_size)
+        k = context.settings.min_group_size
         picture = charts.heatmap(
             t(language, "admin.coverage.title"),
             [t(language, f"learning.area.{area}") for area in found.areas],
             found.departments,
             found.cells,
-            suppressed=t(language, "admin.suppressed.people", k=context.settings.min_group_size),
+            suppressed=t(language, "admin.suppressed.people", k=k),
         )
-        return pages.render(request, "coverage.html", who, found=found, picture=picture, level=level)
+        needs_picture = charts.heatmap(
+            t(language, "admin.needs.title"),
+            [t(language, f"learning.area.{area}") for area in needs.areas],
+            needs.departments,
+            needs.cells,
+            suppressed=t(language, "admin.suppressed.answers", k=k),
+        )
+        return pages.render(
+            request,
+            "coverage.html",
+            who,
+            found=found,
+            picture=picture,
+            level=level,
+            needs=needs,
+            needs_picture=needs_picture,
+        )
 
     @router.get("/learning", response_class=HTMLResponse)
     async def learning_page(request: Request, who: Principal = Depends(viewer)) -> Response:

@@ -10,6 +10,7 @@ from fastapi import APIRouter, Depends, Query
 from bot.admin.adoption import STAGES, funnel, transfer
 from bot.admin.groups import Figure
 from bot.admin.insights import content_status, coverage, learning_figures
+from bot.admin.needs import competence_needs
 from bot.admin.questions import figures as question_figures
 from bot.admin.roles import Principal
 from bot.admin.surveys import wave_summaries
@@ -52,6 +53,29 @@ def build_router(context: AppContext) -> APIRouter:
                     "people": found.sizes[d],
                     "suppressed": found.sizes[d] is None,
                     "coverage": {area: found.cells[a][d] for a, area in enumerate(found.areas)},
+                }
+                for d, name in enumerate(found.departments)
+            ],
+        }
+
+    @router.get("/coverage/needs")
+    async def competence_needs_by_department(_: Principal = Depends(auth.viewer)) -> dict[str, Any]:
+        """Share of each department reporting a need to learn more per competence area, from the
+        newest closed competence-needs wave; cells under k answers (or hiding a smaller group) are null."""
+        k = context.settings.min_group_size
+        async with context.db.unit_of_work() as session:
+            found = await competence_needs(session, templates, k)
+        return {
+            "wave_id": found.wave_id,
+            "closes_at": found.closes_at.isoformat() if found.closes_at else None,
+            "min_group_size": k,
+            "areas": list(found.areas),
+            "departments": [
+                {
+                    "name": name,
+                    "answers": found.answers[d],
+                    "suppressed": found.answers[d] is None,
+                    "need": {area: found.cells[a][d] for a, area in enumerate(found.areas)},
                 }
                 for d, name in enumerate(found.departments)
             ],
