@@ -38,7 +38,7 @@ async def funnel(session: AsyncSession, content: ContentLibrary, k: int, default
         and any(finished(content, t, people[p], done, default_language) for t, done in answered[p].items())
     }
     confident = completed & await repo.confident()
-    applied = confident & await repo.applied(APPLIED)
+    applied = confident & await repo.applied(APPLIED, k)
     stages = dict(zip(STAGES, (set(reached), started, completed, confident, applied), strict=True))
     names = sorted(set(reached.values()))
     per_stage = {}
@@ -77,7 +77,7 @@ async def transfer(
 ) -> list[TransferTrack]:
     """Per track with answers: how many said they used it at work, overall and per department."""
     by_track: dict[str, dict[str, Counter[str]]] = {}
-    for track_id, department, answer, n in await TransferRepository(session).answer_counts():
+    for track_id, department, answer, n in await TransferRepository(session).answer_counts(k):
         by_track.setdefault(track_id, {}).setdefault(department or "", Counter())[answer] += n
     found = []
     for track_id, groups in sorted(by_track.items()):

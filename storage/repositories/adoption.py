@@ -8,6 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import LearningItem, Person, QuizAnswer, TransferCheck
+from storage.repositories.transfer import published_answers
 
 KNOWN = Person.email.is_not(None)
 
@@ -47,7 +48,11 @@ class AdoptionRepository:
         )
         return set(await self.session.scalars(query))
 
-    async def applied(self, answers: Sequence[str]) -> set[int]:
-        """People who said they used a track at work."""
-        query = select(TransferCheck.person_id).where(TransferCheck.answer.in_(answers)).distinct()
+    async def applied(self, answers: Sequence[str], k: int) -> set[int]:
+        """People who said they used a track at work, among the answers published so far."""
+        query = (
+            select(TransferCheck.person_id)
+            .where(TransferCheck.answer.in_(answers), TransferCheck.id.in_(published_answers(k)))
+            .distinct()
+        )
         return set(await self.session.scalars(query))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -74,13 +74,33 @@ class TransferRepository:
             )
         )
 
-    async def answer_counts(self) -> list[tuple[str, str | None, str, int]]:
-        """(track, department or None, answer, people) over every answer given by a known person."""
+    async def answer_counts(self, k: int) -> list[tuple[str, str | None, str, int]]:
+        """(track, department or None, answer, people) over the published answers of known people."""
+        published = published_answers(k).subquery()
         department = func.nullif(Person.department, "")
         rows = await self.session.execute(
             select(TransferCheck.track_id, department, TransferCheck.answer, func.count())
             .join(Person, Person.id == TransferCheck.person_id)
-            .where(TransferCheck.answer.is_not(None), Person.email.is_not(None))
+            .where(TransferCheck.id.in_(select(published.c.id)))
             .group_by(TransferCheck.track_id, department, TransferCheck.answer)
         )
         return [(t, d, a, int(n)) for t, d, a, n in rows.all()]
+
+
+def published_answers(k: int) -> Select[tuple[int]]:
+    """The ids of the answers HR's figures count: per track, the first multiple of k answers in the
+    order given, so the figures move only when k more people have answered and comparing the page
+    before and after one person answers tells nothing about that person's answer."""
+    ranked = (
+        select(
+            TransferCheck.id,
+            func.row_number()
+            .over(partition_by=TransferCheck.track_id, order_by=(TransferCheck.answered_at, TransferCheck.id))
+            .label("rank"),
+            func.count().over(partition_by=TransferCheck.track_id).label("answers"),
+        )
+        .join(Person, Person.id == TransferCheck.person_id)
+        .where(TransferCheck.answer.is_not(None), Person.email.is_not(None))
+        .subquery()
+    )
+    return select(ranked.c.id).where(ranked.c.rank <= (ranked.c.answers // k) * k)

@@ -84,33 +84,63 @@ def row(html: str, section: str, label: str) -> str:
 async def test_transfer_by_track_and_department_only_at_k(  # type: ignore[no-untyped-def]
     chat, app: FastAPI, http: httpx.AsyncClient, deliver, clock: FixedClock
 ) -> None:
-    for n in range(3):
+    for n in range(4):
         await finish(chat, app, f"s{n}@example.org", "Sales")
     for n in range(2):
         await finish(chat, app, f"i{n}@example.org", "IT")
     await ask_and_answer(
         chat, app, clock, deliver,
         {"s0@example.org": "several", "s1@example.org": "once", "s2@example.org": "not_yet",
-         "i0@example.org": "once", "i1@example.org": "not_relevant"},
+         "s3@example.org": "once", "i0@example.org": "once", "i1@example.org": "not_relevant"},
     )  # fmt: skip
     html = await learning_page(http, app)
-    assert row(html, "transfer-basics", "Everyone") == "Everyone | 5 | 1 | 2 | 1 | 1 | 60%"
+    assert row(html, "transfer-basics", "Everyone") == "Everyone | 6 | 1 | 3 | 1 | 1 | 67%"
     assert row(html, "transfer-basics", "IT") == f"IT | {SMALL}"
     # Sales has enough answers, but showing it would let anyone subtract IT's two from the total.
     assert row(html, "transfer-basics", "Sales") == f"Sales | {COMPLEMENT}"
 
     await finish(chat, app, "i2@example.org", "IT")
+    for n in range(4, 6):
+        await finish(chat, app, f"s{n}@example.org", "Sales")
     for n in range(3):  # people without a department are a group of their own, and say so
         await finish(chat, app, f"n{n}@example.org", "")
     await ask_and_answer(
         chat, app, clock, deliver,
-        {"i2@example.org": "several", "n0@example.org": "not_yet", "n1@example.org": "not_yet",
-         "n2@example.org": "once"},
+        {"i2@example.org": "several", "s4@example.org": "several", "s5@example.org": "not_relevant",
+         "n0@example.org": "not_yet", "n1@example.org": "not_yet", "n2@example.org": "once"},
     )  # fmt: skip
     html = await learning_page(http, app)
     assert row(html, "transfer-basics", "IT") == "IT | 3 | 1 | 1 | 0 | 1 | 67%"
-    assert row(html, "transfer-basics", "Sales") == "Sales | 3 | 1 | 1 | 1 | 0 | 67%"
+    assert row(html, "transfer-basics", "Sales") == "Sales | 6 | 2 | 2 | 1 | 1 | 67%"
     assert row(html, "transfer-basics", "No department") == "No department | 3 | 0 | 1 | 2 | 0 | 33%"
+
+
+async def test_figures_move_only_when_k_more_have_answered(  # type: ignore[no-untyped-def]
+    chat, app: FastAPI, http: httpx.AsyncClient, deliver, clock: FixedClock
+) -> None:
+    """The attack: a viewer reads the page, watches one known colleague answer, and reads it again."""
+    for n in range(3):
+        await finish(chat, app, f"s{n}@example.org", "Sales")
+    await ask_and_answer(
+        chat, app, clock, deliver,
+        {"s0@example.org": "once", "s1@example.org": "once", "s2@example.org": "once"},
+    )  # fmt: skip
+    before = await learning_page(http, app)
+    assert row(before, "transfer-basics", "Everyone") == "Everyone | 3 | 0 | 3 | 0 | 0 | 100%"
+    assert row(before, "funnel", "Everyone") == "Everyone | 3 | 3 | 3 | 3 | 3"
+
+    await finish(chat, app, "target@example.org", "Sales")
+    await ask_and_answer(chat, app, clock, deliver, {"target@example.org": "several"})
+    after = await learning_page(http, app)
+    assert row(after, "transfer-basics", "Everyone") == "Everyone | 3 | 0 | 3 | 0 | 0 | 100%"
+    assert row(after, "funnel", "Everyone") == "Everyone | 4 | 4 | 4 | 4 | 3"  # applied waits too
+
+    for n in range(3, 5):
+        await finish(chat, app, f"s{n}@example.org", "Sales")
+    await ask_and_answer(chat, app, clock, deliver, {"s3@example.org": "once", "s4@example.org": "not_yet"})
+    moved = await learning_page(http, app)
+    assert row(moved, "transfer-basics", "Everyone") == "Everyone | 6 | 1 | 4 | 1 | 0 | 83%"
+    assert row(moved, "funnel", "Everyone") == "Everyone | 6 | 6 | 6 | 6 | 5"
 
 
 async def test_adoption_funnel_per_department_with_k(  # type: ignore[no-untyped-def]
