@@ -29,14 +29,18 @@ class Gate:
         self._verified: dict[str, tuple[Principal, datetime]] = {}
 
     @asynccontextmanager
-    async def __call__(self, request: Request) -> AsyncIterator[tuple[AsyncSession, Principal]]:
-        """Authenticate and act in one transaction: the change and its audit line commit together."""
+    async def __call__(
+        self, request: Request, *, writes: bool = True
+    ) -> AsyncIterator[tuple[AsyncSession, Principal]]:
+        """Authenticate and act in one transaction: the change and its audit line commit together.
+        A request that only reads (`writes=False`) needs no transaction of its own."""
         scheme, _, secret = request.headers.get("authorization", "").partition(" ")
         secret = secret.strip()
         if scheme.lower() != "bearer" or not secret:
             raise HTTPException(401, "send Authorization: Bearer <token>", CHALLENGE)
         key, now = digest(secret), self.context.clock.now()
-        async with self.context.db.unit_of_work() as session:
+        db = self.context.db
+        async with db.unit_of_work() if writes else db.reading() as session:
             who = self._trusted(key, now) or await self._verify(session, secret, key, now)
             yield session, who
 

@@ -62,7 +62,7 @@ def register(app: FastAPI, context: AppContext, provisioning: Gate) -> None:
     @app.get("/Users/{person_id}")
     async def read_user(request: Request, person_id: str) -> Response:
         params = {k: v for k, v in request.query_params.items() if k in QUERY[3:]}
-        async with provisioning(request) as (session, _who):
+        async with provisioning(request, writes=False) as (session, _who):
             shown = _validated(Shown, params)
             found = await _guarded(ProvisioningService(session, context.clock).get(_id(person_id)))
             return _one(request, found, 200, Context.RESOURCE_QUERY_RESPONSE, shown)
@@ -110,7 +110,7 @@ async def _search(
     scim_ctx: Context | None,
 ) -> Response:
     """A query from the URL's parameters, or (`params` None) from a SearchRequest body."""
-    async with provisioning(request) as (session, _who):
+    async with provisioning(request, writes=False) as (session, _who):
         search = _validated(Search, params if params is not None else await wire.body_of(request), scim_ctx)
         start = max(search.start_index or 1, 1)
         count = min(DEFAULT_COUNT if search.count is None else max(search.count, 0), MAX_RESULTS)
