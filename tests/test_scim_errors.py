@@ -9,6 +9,10 @@ import httpx
 import pytest
 from fastapi import FastAPI
 
+from bot.adapters.scim.access import TRUSTED_FOR
+from bot.admin.roles import CLI
+from bot.admin.tokens import TokenService
+from bot.clock import FixedClock
 from bot.config import Settings
 from tests.support.admin import ROLES, admin_settings, bearer, make_token
 from tests.support.scim import ENTERPRISE, MEDIA, entra_user, patch, provisioning_client
@@ -53,15 +57,31 @@ async def test_a_provisioning_token_is_good_for_nothing_else(app: FastAPI, http:
     assert login.status_code == 401
 
 
-async def test_a_revoked_token_stops_at_once(app: FastAPI, scim: httpx.AsyncClient) -> None:
-    from bot.admin.roles import CLI
-    from bot.admin.tokens import TokenService
-
+async def test_a_revoked_token_stops_within_seconds(
+    app: FastAPI, scim: httpx.AsyncClient, clock: FixedClock
+) -> None:
     assert (await scim.get("/Users")).status_code == 200
     context = app.state.context
     async with context.db.unit_of_work() as session:
         await TokenService(session, context.clock).revoke(CLI, "Entra ID")
+    clock.advance(TRUSTED_FOR)
+    refused = await scim.get("/Users")
+    assert refused.status_code == 401
+    assert (
+        await scim.post("/Users", json=entra_user("late@corp.example", "late@example.org"))
+    ).status_code == 401
+    clock.advance(seconds=1)
     assert (await scim.get("/Users")).status_code == 401
+
+
+async def test_a_trusted_token_does_not_vouch_for_another(app: FastAPI, http: httpx.AsyncClient) -> None:
+    provisioning = await make_token(app, "provisioning", "Entra ID")
+    viewer = await make_token(app, "viewer", "viewer")
+    assert (await http.get("/scim/v2/Users", headers=bearer(provisioning))).status_code == 200
+    assert (await http.get("/scim/v2/Users", headers=bearer(viewer))).status_code == 403
+    forged = bearer(provisioning + "x")
+    assert (await http.get("/scim/v2/Users", headers=forged)).status_code == 401
+    assert (await http.get("/scim/v2/Users", headers=bearer(provisioning))).status_code == 200
 
 
 BAD_FILTERS = [

@@ -8,15 +8,14 @@ from fastapi import FastAPI, Request, Response
 from scim2_models import Context, ListResponse, Meta, NotFoundException, ResourceType, Schema
 
 from bot.adapters.scim import wire
-from bot.adapters.scim.access import provisioning
+from bot.adapters.scim.access import Gate
 from bot.adapters.scim.schema import CONFIG, PROVIDER
-from bot.context import AppContext
 
 
-def register(app: FastAPI, context: AppContext) -> None:
+def register(app: FastAPI, provisioning: Gate) -> None:
     @app.get("/ServiceProviderConfig")
     async def service_provider_config(request: Request) -> Response:
-        async with provisioning(context, request):
+        async with provisioning(request, writes=False):
             config = CONFIG.model_copy(
                 update={"meta": Meta(resource_type="ServiceProviderConfig", location=wire.location(request))}
             )
@@ -24,12 +23,12 @@ def register(app: FastAPI, context: AppContext) -> None:
 
     @app.get("/ResourceTypes")
     async def resource_types(request: Request) -> Response:
-        async with provisioning(context, request):
+        async with provisioning(request, writes=False):
             return _listing(ResourceType, [_resource_type(request, r) for r in PROVIDER.resource_types])
 
     @app.get("/ResourceTypes/{name}")
     async def resource_type(request: Request, name: str) -> Response:
-        async with provisioning(context, request):
+        async with provisioning(request, writes=False):
             for found in PROVIDER.resource_types:
                 if found.id == name:
                     return wire.respond(_dump(_resource_type(request, found)))
@@ -37,12 +36,12 @@ def register(app: FastAPI, context: AppContext) -> None:
 
     @app.get("/Schemas")
     async def schemas(request: Request) -> Response:
-        async with provisioning(context, request):
+        async with provisioning(request, writes=False):
             return _listing(Schema, [_schema(request, s) for s in PROVIDER.schemas])
 
     @app.get("/Schemas/{uri}")
     async def schema(request: Request, uri: str) -> Response:
-        async with provisioning(context, request):
+        async with provisioning(request, writes=False):
             for found in PROVIDER.schemas:
                 if found.id == uri:
                     return wire.respond(_dump(_schema(request, found)))

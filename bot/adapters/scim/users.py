@@ -18,7 +18,7 @@ from scim2_models import (
 )
 
 from bot.adapters.scim import filters, wire
-from bot.adapters.scim.access import provisioning
+from bot.adapters.scim.access import Gate
 from bot.adapters.scim.mapping import account_of, etag, profile_of, user_of, version_of
 from bot.adapters.scim.schema import MAX_RESULTS, PROVIDER, User
 from bot.context import AppContext
@@ -39,20 +39,20 @@ Shown = ResponseParameters[User]
 QUERY = ("filter", "startIndex", "count", "attributes", "excludedAttributes")
 
 
-def register(app: FastAPI, context: AppContext) -> None:
+def register(app: FastAPI, context: AppContext, provisioning: Gate) -> None:
     @app.get("/Users")
     async def list_users(request: Request) -> Response:
         params = {k: v for k, v in request.query_params.items() if k in QUERY}
-        return await _search(context, request, params, None)
+        return await _search(context, provisioning, request, params, None)
 
     @app.post("/Users/.search")
     @app.post("/.search")  # the root search: Users are the only resources
     async def search_users(request: Request) -> Response:
-        return await _search(context, request, None, Context.SEARCH_REQUEST)
+        return await _search(context, provisioning, request, None, Context.SEARCH_REQUEST)
 
     @app.post("/Users")
     async def create_user(request: Request) -> Response:
-        async with provisioning(context, request) as (session, who):
+        async with provisioning(request) as (session, who):
             user = _validated(User, await wire.body_of(request), Context.RESOURCE_CREATION_REQUEST)
             found = await _guarded(
                 ProvisioningService(session, context.clock).create(who, account_of(user), profile_of(user))
@@ -62,14 +62,14 @@ def register(app: FastAPI, context: AppContext) -> None:
     @app.get("/Users/{person_id}")
     async def read_user(request: Request, person_id: str) -> Response:
         params = {k: v for k, v in request.query_params.items() if k in QUERY[3:]}
-        async with provisioning(context, request) as (session, _who):
+        async with provisioning(request, writes=False) as (session, _who):
             shown = _validated(Shown, params)
             found = await _guarded(ProvisioningService(session, context.clock).get(_id(person_id)))
             return _one(request, found, 200, Context.RESOURCE_QUERY_RESPONSE, shown)
 
     @app.put("/Users/{person_id}")
     async def replace_user(request: Request, person_id: str) -> Response:
-        async with provisioning(context, request) as (session, who):
+        async with provisioning(request) as (session, who):
             user = _validated(User, await wire.body_of(request), Context.RESOURCE_REPLACEMENT_REQUEST)
             service = ProvisioningService(session, context.clock)
             version = version_of(request.headers.get("if-match"))
@@ -79,7 +79,7 @@ def register(app: FastAPI, context: AppContext) -> None:
 
     @app.patch("/Users/{person_id}")
     async def patch_user(request: Request, person_id: str) -> Response:
-        async with provisioning(context, request) as (session, who):
+        async with provisioning(request) as (session, who):
             patch = _validated(Patch, await wire.body_of(request), Context.RESOURCE_PATCH_REQUEST)
             service = ProvisioningService(session, context.clock)
             version = version_of(request.headers.get("if-match"))
@@ -96,17 +96,21 @@ def register(app: FastAPI, context: AppContext) -> None:
 
     @app.delete("/Users/{person_id}")
     async def delete_user(request: Request, person_id: str) -> Response:
-        async with provisioning(context, request) as (session, who):
+        async with provisioning(request) as (session, who):
             version = version_of(request.headers.get("if-match"))
             await _guarded(ProvisioningService(session, context.clock).erase(who, _id(person_id), version))
         return Response(status_code=204)
 
 
 async def _search(
-    context: AppContext, request: Request, params: dict[str, Any] | None, scim_ctx: Context | None
+    context: AppContext,
+    provisioning: Gate,
+    request: Request,
+    params: dict[str, Any] | None,
+    scim_ctx: Context | None,
 ) -> Response:
     """A query from the URL's parameters, or (`params` None) from a SearchRequest body."""
-    async with provisioning(context, request) as (session, _who):
+    async with provisioning(request, writes=False) as (session, _who):
         search = _validated(Search, params if params is not None else await wire.body_of(request), scim_ctx)
         start = max(search.start_index or 1, 1)
         count = min(DEFAULT_COUNT if search.count is None else max(search.count, 0), MAX_RESULTS)
