@@ -21,6 +21,7 @@ import asyncio
 import contextlib
 import json
 import os
+import secrets
 import socket
 import subprocess
 import sys
@@ -49,7 +50,10 @@ def serve(url: str, port: int) -> None:
     from bot.app import create_app
     from bot.config import load_settings
 
-    settings = load_settings(STAFET_DATABASE_URL=url, STAFET_SCHEDULER=False)
+    # PostgreSQL requires a survey secret; this throwaway database seals nothing worth keeping.
+    settings = load_settings(
+        STAFET_DATABASE_URL=url, STAFET_SCHEDULER=False, STAFET_SURVEY_SECRET=secrets.token_hex(16)
+    )
     uvicorn.run(create_app(settings, background=False), host="127.0.0.1", port=port, log_level="warning")
 
 
