@@ -90,3 +90,16 @@ async def test_a_turn_that_keeps_failing_is_given_up_and_the_person_told(
     assert (given_up.status, given_up.attempts, given_up.payload) == ("failed", len(RETRY_SECONDS) + 1, None)
     clock.advance(hours=1)
     assert await slack_app.state.slack.inbound.resume() == 0
+
+
+async def test_the_acks_own_insert_writes_instants_as_everything_else_does(
+    slack: SlackSender, payload: Payload, slack_app: FastAPI, clock: FixedClock
+) -> None:
+    """The group commit writes through the driver, not the ORM: its instants must still match
+    what queries compare them with (on SQLite, text in one exact format)."""
+    await slack.event(payload("message_im"))
+    async with slack_app.state.context.db.unit_of_work() as session:
+        found = await session.scalars(
+            select(SlackInboxEntry).where(SlackInboxEntry.received_at == clock.now())
+        )
+        assert [entry.event_key for entry in found] == ["event:Ev0MSG000001"]

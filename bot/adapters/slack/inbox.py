@@ -88,9 +88,21 @@ class SlackInbox:
         return await loop.run_in_executor(self._threads, self._transaction, new, finished, now)
 
     def _transaction(self, new: list[NewEntry], finished: list[int], now: datetime) -> dict[str, int]:
+        dialect = self._engine.dialect
+
         def store() -> dict[str, int]:
-            with self._engine.begin() as connection:
-                return store_batch(connection, new, finished, self.owner, now, now + self.lease)
+            connection = self._engine.raw_connection()
+            try:
+                if dialect.name == "sqlite":  # one transaction, its write lock taken at once
+                    connection.cursor().execute("BEGIN IMMEDIATE")
+                ids = store_batch(connection, dialect, new, finished, self.owner, now, now + self.lease)
+                connection.commit()
+                return ids
+            except BaseException:
+                connection.rollback()
+                raise
+            finally:
+                connection.close()  # back to the pool
 
         return retry_while_locked(store)
 
