@@ -12,7 +12,13 @@ from datetime import datetime, timedelta
 
 from bot.clock import Clock
 from storage.database import Database, retry_while_locked, writer_engine
-from storage.repositories.slack_inbox import NewEntry, SlackInboxRepository, StoredEntry, store_batch
+from storage.repositories.slack_inbox import (
+    ROWS_PER_INSERT,
+    NewEntry,
+    SlackInboxRepository,
+    StoredEntry,
+    store_batch,
+)
 
 log = logging.getLogger(__name__)
 RETRY_SECONDS = (5, 30, 120, 300)  # after a failure before the turn's commit; then it is given up
@@ -90,11 +96,17 @@ class SlackInbox:
     def _transaction(self, new: list[NewEntry], finished: list[int], now: datetime) -> dict[str, int]:
         dialect = self._engine.dialect
 
+        # On PostgreSQL a lone statement commits by itself; several share one transaction, so the
+        # acks wait for one flush of the log, not one per statement.
+        several = len(new) > ROWS_PER_INSERT or bool(new and finished)
+
         def store() -> dict[str, int]:
             connection = self._engine.raw_connection()
             try:
-                if dialect.name == "sqlite":  # one transaction, its write lock taken at once
+                if dialect.name == "sqlite":  # its write lock taken at once, or retried
                     connection.cursor().execute("BEGIN IMMEDIATE")
+                elif several:
+                    connection.cursor().execute("BEGIN")
                 ids = store_batch(connection, dialect, new, finished, self.owner, now, now + self.lease)
                 connection.commit()
                 return ids
