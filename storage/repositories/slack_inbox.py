@@ -29,8 +29,7 @@ class StoredEntry:
     attempts: int
 
 
-ROWS_PER_INSERT = 500  # 8 parameters a row, far below SQLite's limit of 32,766 a statement
-_COLUMNS = ("event_key", "kind", "payload", "status", "owner", "due_at", "attempts", "received_at")
+ROWS_PER_INSERT = 500  # 6 parameters a row on SQLite, far below its limit of 32,766 a statement
 
 
 def store_batch(
@@ -48,7 +47,6 @@ def store_batch(
     This is the ack's own write, once per group commit: written for the driver directly, one
     statement per few hundred rows, it costs a fraction of what the same statements cost through
     SQLAlchemy's execution layer."""
-    mark = "?" if dialect.paramstyle == "qmark" else "%s"
     instant = SlackInboxEntry.__table__.c.due_at.type.dialect_impl(dialect).bind_processor(dialect)
     instant = instant or (lambda value: value)
     at, due = instant(now), instant(lease)
@@ -57,14 +55,10 @@ def store_batch(
     try:
         for start in range(0, len(new), ROWS_PER_INSERT):
             rows = new[start : start + ROWS_PER_INSERT]
-            values = ", ".join(["(" + ", ".join([mark] * len(_COLUMNS)) + ")"] * len(rows))
-            cursor.execute(
-                f"INSERT INTO slack_inbox ({', '.join(_COLUMNS)}) VALUES {values} "
-                "ON CONFLICT DO NOTHING RETURNING id, event_key",
-                [v for e in rows for v in (e.event_key, e.kind, e.payload, "pending", owner, due, 0, at)],
-            )
+            cursor.execute(*_insert(dialect.name, rows, owner, due, at))
             ids.update((key, id_) for id_, key in cursor.fetchall())
         if finished:
+            mark = "?" if dialect.name == "sqlite" else "%s"
             cursor.execute(
                 "UPDATE slack_inbox SET status = 'done', payload = NULL, owner = NULL "
                 f"WHERE id IN ({', '.join([mark] * len(finished))})",
@@ -73,6 +67,27 @@ def store_batch(
     finally:
         cursor.close()
     return ids
+
+
+def _insert(
+    dialect_name: str, rows: Sequence[NewEntry], owner: str, due: Any, at: Any
+) -> tuple[str, list[Any]]:
+    """PostgreSQL takes the rows as three arrays: one statement for any number of rows, which
+    the driver prepares once, and six parameters in all. SQLite takes one VALUES list."""
+    columns = "event_key, kind, payload, status, owner, due_at, attempts, received_at"
+    if dialect_name == "postgresql":
+        return (
+            f"INSERT INTO slack_inbox ({columns}) "
+            "SELECT key, kind, payload, 'pending', %s, %s, 0, %s "
+            "FROM unnest(%s::text[], %s::text[], %s::text[]) AS batch (key, kind, payload) "
+            "ON CONFLICT DO NOTHING RETURNING id, event_key",
+            [owner, due, at, [e.event_key for e in rows], [e.kind for e in rows], [e.payload for e in rows]],
+        )
+    values = ", ".join(["(?, ?, ?, 'pending', ?, ?, 0, ?)"] * len(rows))
+    return (
+        f"INSERT INTO slack_inbox ({columns}) VALUES {values} ON CONFLICT DO NOTHING RETURNING id, event_key",
+        [v for e in rows for v in (e.event_key, e.kind, e.payload, owner, due, at)],
+    )
 
 
 class SlackInboxRepository:
