@@ -103,3 +103,27 @@ async def test_the_acks_own_insert_writes_instants_as_everything_else_does(
             select(SlackInboxEntry).where(SlackInboxEntry.received_at == clock.now())
         )
         assert [entry.event_key for entry in found] == ["event:Ev0MSG000001"]
+
+
+async def test_a_click_is_stored_as_it_came_and_run_from_the_store_on_a_later_try(
+    slack: SlackSender,
+    payload: Payload,
+    fake_slack: FakeSlack,
+    settle: Settle,
+    slack_app: FastAPI,
+    clock: FixedClock,
+) -> None:
+    """Clicks come form-encoded; the store keeps the request's own text, which a later try (or
+    another process) reads back into the same click."""
+    fake_slack.fail("users.info", 503)
+    assert (await slack.interaction(payload("block_actions_survey"))).status_code == 200
+    await settle()
+    [waiting] = await _entries(slack_app)
+    assert (waiting.kind, waiting.status, waiting.attempts) == ("block_action", "pending", 1)
+    assert waiting.payload is not None and waiting.payload.startswith("payload=")
+    clock.advance(seconds=RETRY_SECONDS[0])
+    assert await slack_app.state.slack.inbound.resume() == 1
+    await settle()
+    [done] = await _entries(slack_app)
+    assert (done.status, done.payload) == ("done", None)
+    assert fake_slack.called("chat.update") or fake_slack.called("chat.postMessage")

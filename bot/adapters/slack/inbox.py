@@ -24,7 +24,7 @@ log = logging.getLogger(__name__)
 RETRY_SECONDS = (5, 30, 120, 300)  # after a failure before the turn's commit; then it is given up
 KEEP_KEYS = timedelta(days=1)  # Slack retries an event for minutes; repeats after a day are unheard of
 CLAIM_BATCH = 100
-WRITERS = 4  # group commits at once on PostgreSQL
+WRITERS = 2  # group commits at once on PostgreSQL; more make smaller batches, costing the acks CPU
 
 
 class SlackInbox:
