@@ -27,6 +27,7 @@ import asyncio
 import contextlib
 import json
 import os
+import secrets
 import socket
 import statistics
 import subprocess
@@ -196,6 +197,7 @@ async def main() -> None:
                 "STAFET_DATABASE_URL": db_url,
                 "STAFET_SCHEDULER": "false",
                 "STAFET_LOG_LEVEL": "WARNING",
+                "STAFET_SURVEY_SECRET": secrets.token_hex(16),  # required with PostgreSQL
             }
             stafet = start(["-m", "bot", "serve", "--port", str(stafet_port)], stafet_env)
             processes.append(stafet)

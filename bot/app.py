@@ -34,6 +34,7 @@ from bot.scheduler import SchedulerState, build_scheduler
 from bot.web import health, legal
 from bot.web.admin.app import build_dashboard
 from bot.web.api.app import build_api
+from bot.web.asgi import App
 from storage.database import Database
 
 log = logging.getLogger(__name__)
@@ -131,7 +132,7 @@ def create_app(settings: Settings, *, clock: Clock | None = None, background: bo
             await leadership.release()
             await context.db.dispose()
 
-    app = FastAPI(title="Stafet", lifespan=lifespan, docs_url=None, redoc_url=None)
+    app = App(title="Stafet", lifespan=lifespan, docs_url=None, redoc_url=None)
     app.state.context = context
     app.state.dispatcher = dispatcher
     app.state.worker = worker

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import sqlite3
 import time
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
@@ -80,32 +81,33 @@ def writer_engine(url: str, connections: int = 1) -> Engine:
     there costs the event loop one hand-over instead of one per statement.
 
     Each statement is a transaction of its own on PostgreSQL (one round trip, no BEGIN and
-    COMMIT). On SQLite a transaction takes the write lock at BEGIN or fails at once, so the
-    writer retries every millisecond (`retry_while_locked`) instead of sleeping in SQLite's busy
-    handler, which backs off to 100 ms between tries and lets newer writers in first."""
+    COMMIT). On SQLite the writer begins its transactions itself, with `BEGIN IMMEDIATE`: that
+    takes the write lock at once or fails at once, so the writer retries every millisecond
+    (`retry_while_locked`) instead of sleeping in SQLite's busy handler, which backs off to
+    100 ms between tries and lets newer writers in first."""
     if async_url(url).get_backend_name() != "sqlite":
         return create_engine(
             sync_url(url), pool_size=connections, max_overflow=0, isolation_level="AUTOCOMMIT"
         )
     engine = create_engine(sync_url(url), pool_size=connections, max_overflow=0)
     event.listen(engine, "connect", _sqlite_writer)
-    event.listen(engine, "begin", lambda connection: connection.exec_driver_sql("BEGIN IMMEDIATE"))
     return engine
 
 
 def _sqlite_writer(dbapi_connection: Any, _record: Any) -> None:
     _sqlite_pragmas(dbapi_connection, _record)
-    dbapi_connection.isolation_level = None  # transactions begin where `writer_engine` says
+    dbapi_connection.isolation_level = None  # transactions begin where the writer says
     dbapi_connection.execute("PRAGMA busy_timeout=0")
 
 
 def retry_while_locked[T](work: Callable[[], T]) -> T:
-    """Run `work` (a transaction on a `writer_engine`) until SQLite's write lock is free."""
+    """Run `work` (a transaction on a `writer_engine`, through SQLAlchemy or on the driver's
+    own connection) until SQLite's write lock is free."""
     deadline = time.monotonic() + SQLITE_BUSY_TIMEOUT_MS / 1000
     while True:
         try:
             return work()
-        except OperationalError as error:
+        except (OperationalError, sqlite3.OperationalError) as error:
             if "locked" not in str(error) or time.monotonic() > deadline:
                 raise
             time.sleep(0.001)

@@ -90,3 +90,40 @@ async def test_a_turn_that_keeps_failing_is_given_up_and_the_person_told(
     assert (given_up.status, given_up.attempts, given_up.payload) == ("failed", len(RETRY_SECONDS) + 1, None)
     clock.advance(hours=1)
     assert await slack_app.state.slack.inbound.resume() == 0
+
+
+async def test_the_acks_own_insert_writes_instants_as_everything_else_does(
+    slack: SlackSender, payload: Payload, slack_app: FastAPI, clock: FixedClock
+) -> None:
+    """The group commit writes through the driver, not the ORM: its instants must still match
+    what queries compare them with (on SQLite, text in one exact format)."""
+    await slack.event(payload("message_im"))
+    async with slack_app.state.context.db.unit_of_work() as session:
+        found = await session.scalars(
+            select(SlackInboxEntry).where(SlackInboxEntry.received_at == clock.now())
+        )
+        assert [entry.event_key for entry in found] == ["event:Ev0MSG000001"]
+
+
+async def test_a_click_is_stored_as_it_came_and_run_from_the_store_on_a_later_try(
+    slack: SlackSender,
+    payload: Payload,
+    fake_slack: FakeSlack,
+    settle: Settle,
+    slack_app: FastAPI,
+    clock: FixedClock,
+) -> None:
+    """Clicks come form-encoded; the store keeps the request's own text, which a later try (or
+    another process) reads back into the same click."""
+    fake_slack.fail("users.info", 503)
+    assert (await slack.interaction(payload("block_actions_survey"))).status_code == 200
+    await settle()
+    [waiting] = await _entries(slack_app)
+    assert (waiting.kind, waiting.status, waiting.attempts) == ("block_action", "pending", 1)
+    assert waiting.payload is not None and waiting.payload.startswith("payload=")
+    clock.advance(seconds=RETRY_SECONDS[0])
+    assert await slack_app.state.slack.inbound.resume() == 1
+    await settle()
+    [done] = await _entries(slack_app)
+    assert (done.status, done.payload) == ("done", None)
+    assert fake_slack.called("chat.update") or fake_slack.called("chat.postMessage")

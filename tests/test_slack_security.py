@@ -12,7 +12,7 @@ import pytest
 from fastapi import FastAPI
 from sqlalchemy import func, select
 
-from bot.adapters.slack.mount import MAX_BODY
+from bot.adapters.slack.endpoint import MAX_BODY
 from storage.models import Person
 from storage.models.platform_events import ProcessedEvent
 from storage.models.slack_inbox import SlackInboxEntry

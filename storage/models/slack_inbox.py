@@ -24,7 +24,7 @@ class SlackInboxEntry(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     event_key: Mapped[str] = mapped_column(String(300), unique=True)
     kind: Mapped[str] = mapped_column(String(30))
-    payload: Mapped[str | None] = mapped_column(Text)  # the request body as JSON; erased once done
+    payload: Mapped[str | None] = mapped_column(Text)  # the request body as received; erased once done
     status: Mapped[str] = mapped_column(String(20), default="pending")
     owner: Mapped[str | None] = mapped_column(String(40))
     due_at: Mapped[datetime] = mapped_column(UTCDateTime())

@@ -8,8 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import and_, delete, or_, select, update
-from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.engine import Connection
+from sqlalchemy.engine import Dialect
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models.slack_inbox import SlackInboxEntry
@@ -30,53 +29,64 @@ class StoredEntry:
     attempts: int
 
 
+ROWS_PER_INSERT = 500  # 6 parameters a row on SQLite, far below its limit of 32,766 a statement
+
+
 def store_batch(
-    connection: Connection,
+    connection: Any,
+    dialect: Dialect,
     new: Sequence[NewEntry],
     finished: Sequence[int],
     owner: str,
     now: datetime,
     lease: datetime,
 ) -> dict[str, int]:
-    """Insert the new keys and mark the finished turns done, in the caller's transaction: the ids
-    of the new keys (repeats of stored keys are absent)."""
+    """Insert the new keys and mark the finished turns done, in the caller's transaction on a
+    DBAPI `connection`: the ids of the new keys (repeats of stored keys are absent).
+
+    This is the ack's own write, once per group commit: written for the driver directly, one
+    statement per few hundred rows, it costs a fraction of what the same statements cost through
+    SQLAlchemy's execution layer."""
+    instant = SlackInboxEntry.__table__.c.due_at.type.dialect_impl(dialect).bind_processor(dialect)
+    instant = instant or (lambda value: value)
+    at, due = instant(now), instant(lease)
     ids: dict[str, int] = {}
-    if new:
-        rows = [
-            {
-                "event_key": e.event_key,
-                "kind": e.kind,
-                "payload": e.payload,
-                "status": "pending",
-                "owner": owner,
-                "due_at": lease,
-                "attempts": 0,
-                "received_at": now,
-            }
-            for e in new
-        ]
-        ids = {key: id_ for id_, key in connection.execute(_insert(connection.dialect.name), rows).all()}
-    if finished:
-        connection.execute(_finish(finished))
+    cursor = connection.cursor()
+    try:
+        for start in range(0, len(new), ROWS_PER_INSERT):
+            rows = new[start : start + ROWS_PER_INSERT]
+            cursor.execute(*_insert(dialect.name, rows, owner, due, at))
+            ids.update((key, id_) for id_, key in cursor.fetchall())
+        if finished:
+            mark = "?" if dialect.name == "sqlite" else "%s"
+            cursor.execute(
+                "UPDATE slack_inbox SET status = 'done', payload = NULL, owner = NULL "
+                f"WHERE id IN ({', '.join([mark] * len(finished))})",
+                list(finished),
+            )
+    finally:
+        cursor.close()
     return ids
 
 
-def _insert(dialect_name: str) -> Any:
-    """One statement for any number of rows (executemany), so it is compiled once per dialect."""
-    dialect = postgresql if dialect_name == "postgresql" else sqlite
+def _insert(
+    dialect_name: str, rows: Sequence[NewEntry], owner: str, due: Any, at: Any
+) -> tuple[str, list[Any]]:
+    """PostgreSQL takes the rows as three arrays: one statement for any number of rows, which
+    the driver prepares once, and six parameters in all. SQLite takes one VALUES list."""
+    columns = "event_key, kind, payload, status, owner, due_at, attempts, received_at"
+    if dialect_name == "postgresql":
+        return (
+            f"INSERT INTO slack_inbox ({columns}) "
+            "SELECT key, kind, payload, 'pending', %s, %s, 0, %s "
+            "FROM unnest(%s::text[], %s::text[], %s::text[]) AS batch (key, kind, payload) "
+            "ON CONFLICT DO NOTHING RETURNING id, event_key",
+            [owner, due, at, [e.event_key for e in rows], [e.kind for e in rows], [e.payload for e in rows]],
+        )
+    values = ", ".join(["(?, ?, ?, 'pending', ?, ?, 0, ?)"] * len(rows))
     return (
-        dialect.insert(SlackInboxEntry)
-        .on_conflict_do_nothing()
-        .returning(SlackInboxEntry.id, SlackInboxEntry.event_key)
-    )
-
-
-def _finish(ids: Sequence[int]) -> Any:
-    """Their turns are committed: keep the keys against repeats, erase what the people wrote."""
-    return (
-        update(SlackInboxEntry)
-        .where(SlackInboxEntry.id.in_(ids))
-        .values(status="done", payload=None, owner=None)
+        f"INSERT INTO slack_inbox ({columns}) VALUES {values} ON CONFLICT DO NOTHING RETURNING id, event_key",
+        [v for e in rows for v in (e.event_key, e.kind, e.payload, owner, due, at)],
     )
 
 

@@ -12,13 +12,19 @@ from datetime import datetime, timedelta
 
 from bot.clock import Clock
 from storage.database import Database, retry_while_locked, writer_engine
-from storage.repositories.slack_inbox import NewEntry, SlackInboxRepository, StoredEntry, store_batch
+from storage.repositories.slack_inbox import (
+    ROWS_PER_INSERT,
+    NewEntry,
+    SlackInboxRepository,
+    StoredEntry,
+    store_batch,
+)
 
 log = logging.getLogger(__name__)
 RETRY_SECONDS = (5, 30, 120, 300)  # after a failure before the turn's commit; then it is given up
 KEEP_KEYS = timedelta(days=1)  # Slack retries an event for minutes; repeats after a day are unheard of
 CLAIM_BATCH = 100
-WRITERS = 4  # group commits at once on PostgreSQL
+WRITERS = 2  # group commits at once on PostgreSQL; more make smaller batches, costing the acks CPU
 
 
 class SlackInbox:
@@ -88,9 +94,27 @@ class SlackInbox:
         return await loop.run_in_executor(self._threads, self._transaction, new, finished, now)
 
     def _transaction(self, new: list[NewEntry], finished: list[int], now: datetime) -> dict[str, int]:
+        dialect = self._engine.dialect
+
+        # On PostgreSQL a lone statement commits by itself; several share one transaction, so the
+        # acks wait for one flush of the log, not one per statement.
+        several = len(new) > ROWS_PER_INSERT or bool(new and finished)
+
         def store() -> dict[str, int]:
-            with self._engine.begin() as connection:
-                return store_batch(connection, new, finished, self.owner, now, now + self.lease)
+            connection = self._engine.raw_connection()
+            try:
+                if dialect.name == "sqlite":  # its write lock taken at once, or retried
+                    connection.cursor().execute("BEGIN IMMEDIATE")
+                elif several:
+                    connection.cursor().execute("BEGIN")
+                ids = store_batch(connection, dialect, new, finished, self.owner, now, now + self.lease)
+                connection.commit()
+                return ids
+            except BaseException:
+                connection.rollback()
+                raise
+            finally:
+                connection.close()  # back to the pool
 
         return retry_while_locked(store)
 

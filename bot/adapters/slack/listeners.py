@@ -11,7 +11,8 @@ from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from slack_bolt.async_app import AsyncAck, AsyncApp
+from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncBoltRequest
+from slack_bolt.request.internals import parse_body
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.adapters.slack import people, translate
@@ -115,13 +116,13 @@ class Inbound:
         self.work = work
         self.clients = clients
 
-    async def store(self, kind: str, body: dict[str, Any]) -> Stored | None:
+    async def store(self, kind: str, request: AsyncBoltRequest) -> Stored | None:
         """None for what is no turn, and for a repeat of a stored request."""
         surface = SURFACES[kind]
-        interaction = surface.parse(body)
+        interaction = surface.parse(request.body)
         if interaction is None:
             return None
-        entry_id = await self.inbox.store(interaction.dedup_key, kind, json.dumps(body))
+        entry_id = await self.inbox.store(interaction.dedup_key, kind, _payload(request))
         return None if entry_id is None else Stored(entry_id, surface, interaction)
 
     def start(self, stored: Stored, client: AsyncWebClient) -> None:
@@ -135,7 +136,7 @@ class Inbound:
         claimed = await self.inbox.claim(orphans=orphans)
         for entry in claimed:
             surface = SURFACES[entry.kind]
-            interaction = surface.parse(json.loads(entry.payload))
+            interaction = surface.parse(parse_body(entry.payload, None))
             assert interaction is not None  # it was stored because it parsed
             client = await self.clients(interaction.event.address.workspace_id)
             self.start(Stored(entry.id, surface, interaction), client)
@@ -152,35 +153,31 @@ class Inbound:
 
 
 def register(bolt: AsyncApp, inbound: Inbound) -> None:
-    """Every surface: DMs, App Home, /stafet, both shortcuts, clicks and modal submissions."""
+    """Every surface: DMs, App Home, /stafet, both shortcuts, clicks and modal submissions.
 
-    def listener(kind: str) -> Callable[..., Awaitable[None]]:
-        async def store_ack_run(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient) -> None:
-            stored = await inbound.store(kind, body)
+    Bolt tries its listeners in order, each match costing as much as a small request: the
+    frequent kinds (DMs, clicks) come first, and kinds that differ only by id share a listener."""
+
+    def listener(kind: Callable[[dict[str, Any]], str]) -> Callable[..., Awaitable[None]]:
+        async def store_ack_run(ack: AsyncAck, request: AsyncBoltRequest, client: AsyncWebClient) -> None:
+            stored = await inbound.store(kind(request.body), request)
             await ack()
             if stored is not None:
                 inbound.start(stored, client)
 
         return store_ack_run
 
-    bolt.event("message")(listener("message"))
-    bolt.event("app_home_opened")(listener("app_home_opened"))
+    def always(kind: str) -> Callable[[dict[str, Any]], str]:
+        return lambda _body: kind
 
-    async def member(ack: AsyncAck, body: dict[str, Any]) -> None:
-        """team_join and user_change keep the directory current between daily syncs (a lost one
-        is caught up by the next sync, so these are not stored before their ack)."""
-        await ack()
-        user = (body.get("event") or {}).get("user")
-        if isinstance(user, dict):
-            team = body.get("team_id") or user.get("team_id", "")
-            inbound.work.spawn(people.member_changed(inbound.turns.context, team, user))
+    bolt.event("message")(listener(always("message")))
+    bolt.action(re.compile(".+"))(listener(_action_kind))
+    bolt.view_submission(translate.FORM_CALLBACK)(listener(always("view_submission")))
 
-    bolt.event("team_join")(member)
-    bolt.event("user_change")(member)
-
-    async def command(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient) -> None:
+    async def command(ack: AsyncAck, request: AsyncBoltRequest, client: AsyncWebClient) -> None:
         """Used outside the DM, /stafet says (only to the person) where the answer went."""
-        stored = await inbound.store("command", body)
+        stored = await inbound.store("command", request)
+        body = request.body
         turns = inbound.turns
         in_dm = turns.directory.known_dm(body.get("team_id", ""), body.get("user_id", ""))
         if in_dm == body.get("channel_id"):
@@ -193,16 +190,40 @@ def register(bolt: AsyncApp, inbound: Inbound) -> None:
             inbound.start(stored, client)
 
     bolt.command(COMMAND)(command)
-    bolt.shortcut(translate.GLOBAL_SHORTCUT)(listener("shortcut"))
-    bolt.shortcut(translate.MESSAGE_SHORTCUT)(listener("shortcut"))
-    bolt.view_submission(translate.FORM_CALLBACK)(listener("view_submission"))
-    bolt.action(_encoded(translate.FORM_BUTTON))(listener("form_button"))
-    bolt.action(_any_other_action())(listener("block_action"))
+    shortcuts = _one_of(translate.GLOBAL_SHORTCUT, translate.MESSAGE_SHORTCUT)
+    bolt.shortcut(shortcuts)(listener(always("shortcut")))
+    bolt.event("app_home_opened")(listener(always("app_home_opened")))
+
+    async def member(ack: AsyncAck, body: dict[str, Any]) -> None:
+        """team_join and user_change keep the directory current between daily syncs (a lost one
+        is caught up by the next sync, so these are not stored before their ack)."""
+        await ack()
+        user = (body.get("event") or {}).get("user")
+        if isinstance(user, dict):
+            team = body.get("team_id") or user.get("team_id", "")
+            inbound.work.spawn(people.member_changed(inbound.turns.context, team, user))
+
+    bolt.event(_one_of("team_join", "user_change"))(member)
 
 
-def _encoded(action: str) -> re.Pattern[str]:
-    return re.compile(rf"^{re.escape(action)}#\d+$")
+def _payload(request: AsyncBoltRequest) -> str:
+    """What is stored: the request's own text where it reads back as bolt parsed it (over HTTP;
+    encoding the parsed body again would cost as much as the rest of the ack), else the parsed
+    body as JSON (Socket Mode)."""
+    raw = request.raw_body
+    if raw and (raw.startswith("{") or request.content_type != "application/json"):
+        return raw
+    return json.dumps(request.body)
 
 
-def _any_other_action() -> re.Pattern[str]:
-    return re.compile(rf"^(?!{re.escape(translate.FORM_BUTTON)}#).+")
+def _action_kind(body: dict[str, Any]) -> str:
+    """A form button opens its modal at once; any other click is an ordinary turn."""
+    action_id = body["actions"][0]["action_id"]
+    return "form_button" if _FORM_BUTTON.match(action_id) else "block_action"
+
+
+_FORM_BUTTON = re.compile(rf"^{re.escape(translate.FORM_BUTTON)}#\d+$")
+
+
+def _one_of(*names: str) -> re.Pattern[str]:
+    return re.compile("^(?:" + "|".join(re.escape(name) for name in names) + ")$")

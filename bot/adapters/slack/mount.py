@@ -1,7 +1,5 @@
-"""The Slack app inside the one ASGI app: bolt's AsyncApp at /slack/events, Socket Mode on request.
-
-Before bolt sees a request, /slack/events bounds its size, rejects what does not parse and
-checks Slack's signature itself, so no request body is ever logged."""
+"""The Slack app inside the one ASGI app: bolt's AsyncApp at /slack/events (see `endpoint`),
+Socket Mode on request."""
 
 from __future__ import annotations
 
@@ -12,9 +10,8 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
 import aiohttp
-from fastapi import FastAPI, Request, Response
-from fastapi.responses import JSONResponse
-from slack_bolt.adapter.starlette.async_handler import AsyncSlackRequestHandler, to_starlette_response
+from fastapi import Request, Response
+from slack_bolt.adapter.starlette.async_handler import AsyncSlackRequestHandler
 from slack_bolt.async_app import AsyncApp, AsyncBoltRequest
 from slack_sdk.signature import SignatureVerifier
 from slack_sdk.web.async_client import AsyncWebClient
@@ -28,6 +25,7 @@ from bot.adapters.slack.client import (
     sdk_logger,
 )
 from bot.adapters.slack.directory import SlackDirectory
+from bot.adapters.slack.endpoint import PATH, SlackEvents
 from bot.adapters.slack.inbox import SlackInbox
 from bot.adapters.slack.manifest import REDIRECT_PATH
 from bot.adapters.slack.messenger import SlackMessenger
@@ -36,13 +34,11 @@ from bot.adapters.slack.turns import SlackTurns
 from bot.context import AppContext
 from bot.delivery.messenger import Target
 from bot.runtime.dispatcher import Dispatcher
+from bot.web.asgi import App
 
 log = logging.getLogger(__name__)
-PATH = "/slack/events"
 SHUTDOWN_SECONDS = 20  # within the usual 30 s a container gets between SIGTERM and SIGKILL
 
-
-MAX_BODY = 1024 * 1024  # Slack's largest payloads (a modal's state, a quoted message) stay far below
 RESUME_SECONDS = 5.0  # how often stored turns are checked for a due retry or a dead process
 
 
@@ -163,50 +159,13 @@ def build(context: AppContext, dispatcher: Dispatcher) -> SlackAdapter:
     return SlackAdapter(bolt, turns, messenger, work, inbound, verifier, bool(settings.slack_bot_token))
 
 
-def mount(app: FastAPI, adapter: SlackAdapter) -> None:
-    handler = AsyncSlackRequestHandler(adapter.bolt)
-
-    async def slack_events(request: Request) -> Response:
-        with adapter.work.acking():
-            return await _acknowledge(request)
-
-    async def _acknowledge(request: Request) -> Response:
-        body = await _bounded_body(request)
-        if body is None:
-            return JSONResponse({"error": "request too large"}, status_code=413)
-        try:
-            bolt_request = AsyncBoltRequest(
-                body=body.decode(),
-                query=request.query_params,
-                headers=request.headers,  # type: ignore[arg-type]
-            )
-        except Exception:  # not UTF-8, not JSON, a form whose payload is not JSON
-            return JSONResponse({"error": "malformed request"}, status_code=400)
-        if not adapter.verifier.is_valid_request(body, dict(request.headers)):
-            log.info("Slack request refused: missing, wrong or stale signature")
-            return JSONResponse({"error": "invalid signature"}, status_code=401)
-        if await adapter.foreign(bolt_request):
-            return Response(status_code=200)
-        return to_starlette_response(await adapter.bolt.async_dispatch(bolt_request))
-
-    async def oauth_pages(request: Request) -> Response:
-        return await handler.handle(request)
-
-    app.add_api_route(PATH, slack_events, methods=["POST"], include_in_schema=False)
+def mount(app: App, adapter: SlackAdapter) -> None:
+    app.add_raw_endpoint("POST", PATH, SlackEvents(adapter))
     if adapter.bolt.oauth_flow is not None:
+        handler = AsyncSlackRequestHandler(adapter.bolt)
+
+        async def oauth_pages(request: Request) -> Response:
+            return await handler.handle(request)
+
         for path in (INSTALL_PATH, REDIRECT_PATH):
             app.add_api_route(path, oauth_pages, methods=["GET"], include_in_schema=False)
-
-
-async def _bounded_body(request: Request) -> bytes | None:
-    """The body, or None once it exceeds MAX_BODY (read no further than that)."""
-    declared = request.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > MAX_BODY:
-        return None
-    chunks, size = [], 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > MAX_BODY:
-            return None
-        chunks.append(chunk)
-    return b"".join(chunks)
