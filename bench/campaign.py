@@ -34,6 +34,7 @@ import asyncio
 import contextlib
 import json
 import os
+import secrets
 import signal
 import subprocess
 import sys
@@ -314,6 +315,7 @@ def main() -> None:
     parser.add_argument("--max-seconds", type=float, default=900)
     parser.add_argument("--compose-people", type=int, default=20_000)
     args = parser.parse_args()
+    os.environ.setdefault("STAFET_SURVEY_SECRET", secrets.token_hex(16))  # PostgreSQL requires one
     with migrated_database(args.db) as url:
         composing = asyncio.run(compose_speed(url, args.compose_people, args.workspaces))
     with migrated_database(args.db) as url, tempfile.TemporaryDirectory() as stats:

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import and_, or_, select
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
@@ -45,6 +46,7 @@ log = logging.getLogger(__name__)
 
 BATCH = 200
 SLOW_SECONDS = 2.0  # a send still out after this no longer holds one of the concurrency lanes
+RECORD_TRIES = 40  # SQLite: a group is recorded again this often, 50 ms apart, while the lock is busy
 GROUP_SECONDS = 0.25  # outcomes that completed meanwhile are recorded together, at least this often
 IN_FLIGHT = 4 * BATCH  # run_forever claims again while fewer messages than this are being sent
 PRUNE_SECONDS = 3600.0  # rate buckets idle this long are full again and are deleted
@@ -222,6 +224,7 @@ class DeliveryWorker:
         claimed: list[Claimed] = []
         self.next_wait, self.more = 0.0, False
         async with self.db.unit_of_work() as session:
+            await self.db.lock_for_writing(session)
             query = (
                 select(OutboxMessage)
                 .where(
@@ -305,6 +308,8 @@ class DeliveryWorker:
         if reply is None:
             row.status = "skipped"
             return None
+        if row.reply is None:  # composed once: composing records the lesson, so a retry sends this
+            row.reply = reply.to_json()
         row.status, row.platform = "sending", target.address.platform.value
         intro = None
         if (
@@ -320,18 +325,28 @@ class DeliveryWorker:
         return row.status == "sending" and hasattr(self.messengers[target.address.platform], "already_sent")
 
     async def _record(self, outcomes: Sequence[tuple[Claimed, Outcome]]) -> None:
+        """Record a group, again while SQLite's write lock stays taken (other processes' claims
+        hold it in turn): an outcome left unrecorded would be looked up only after the lease."""
+        for attempt in range(RECORD_TRIES):
+            try:
+                return await self._record_once(outcomes)
+            except OperationalError as error:
+                if "locked" not in str(error) or attempt == RECORD_TRIES - 1:
+                    raise
+                await asyncio.sleep(0.05)
+
+    async def _record_once(self, outcomes: Sequence[tuple[Claimed, Outcome]]) -> None:
         """Sent rows become sent (and what follows from that happens once); a failure is
         written only while the row is still this worker's, never over another's claim."""
         now = self.clock.now()
+        blocked, intro_failed = dict(self.blocked), set(self.intro_failed)
         async with self.db.unit_of_work() as session:
             buckets = RateBucketRepository(session)
-            for key, until in sorted(self.blocked.items()):
+            for key, until in sorted(blocked.items()):
                 await buckets.block(key, until)
-            self.blocked.clear()
             people = PeopleRepository(session)
-            for person_id in sorted(self.intro_failed):
+            for person_id in sorted(intro_failed):
                 await people.introduce(person_id, None)
-            self.intro_failed.clear()
             found = await session.scalars(
                 select(OutboxMessage).where(OutboxMessage.id.in_([item.row_id for item, _ in outcomes]))
             )
@@ -352,6 +367,10 @@ class DeliveryWorker:
                     give_up_or_retry(row, outcome, now, self.max_attempts)
             for hook in self.after_sent:
                 await hook(session, sent, now, self.app)
+        for key in blocked:
+            if self.blocked.get(key) == blocked[key]:
+                del self.blocked[key]
+        self.intro_failed -= intro_failed
 
     async def run_forever(
         self, wakeup: asyncio.Event, interval: float, on_sent: Callable[[int], None]
