@@ -44,11 +44,11 @@ from storage.repositories.rate_buckets import RateBucketRepository
 
 log = logging.getLogger(__name__)
 
-BATCH = 200
+BATCH = 500  # rows a claim looks at; those without a token are paced, not composed
 SLOW_SECONDS = 2.0  # a send still out after this no longer holds one of the concurrency lanes
 RECORD_TRIES = 40  # SQLite: a group is recorded again this often, 50 ms apart, while the lock is busy
 GROUP_SECONDS = 0.25  # outcomes that completed meanwhile are recorded together, at least this often
-IN_FLIGHT = 4 * BATCH  # run_forever claims again while fewer messages than this are being sent
+IN_FLIGHT = 1000  # run_forever claims again while fewer messages than this are being sent
 PRUNE_SECONDS = 3600.0  # rate buckets idle this long are full again and are deleted
 
 # The platform's message id (with where it landed, when that is a new conversation), or why not.
