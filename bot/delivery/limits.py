@@ -27,7 +27,7 @@ class TokenBucket:
     tokens: float = -1.0
     updated: float = 0.0
     blocked_until: float = 0.0
-    booked: float = 0.0  # the next slot this process has not yet moved a row to (never shared)
+    booked: float = 0.0  # a workspace's next slot no row has been moved to yet (`booking` shares it)
 
     def wait(self, now: float) -> float:
         """Seconds until a token is free (0 when one is free now)."""
@@ -78,6 +78,23 @@ class RateLimits:
         if conversation not in self.buckets:
             self.buckets[conversation] = TokenBucket(self.conversation_rate, self.burst)
         return [workspace, conversation]
+
+    @staticmethod
+    def booking(workspace: str) -> str:
+        """The shared row that holds a workspace's next unbooked slot (in its `updated_at`), so
+        replicas move rows to one schedule instead of each to its own (which would move every
+        row again when two replicas' slots came due at twice the rate)."""
+        return f"{workspace}|booked"
+
+    def workspaces(self, targets: Iterable[Target]) -> set[str]:
+        return {key for target in targets if (key := self.workspace_key(target)) is not None}
+
+    def adopt_booked(self, workspace: str, booked: float) -> None:
+        bucket = self.buckets[workspace]
+        bucket.booked = max(bucket.booked, booked)
+
+    def booked(self, workspace: str) -> float:
+        return self.buckets[workspace].booked
 
     def adopt(self, key: str, tokens: float, updated: float, blocked_until: float) -> None:
         """Take over a bucket's state as another worker may have left it."""

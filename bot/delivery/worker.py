@@ -245,9 +245,14 @@ class DeliveryWorker:
             buckets = RateBucketRepository(session)
             keys = self.limits.keys(targets.values())
             clock = self.limits.monotonic()
-            shared = await buckets.lock({key: self.limits.full(key) for key in keys}, clock)
+            booking = {self.limits.booking(ws): ws for ws in self.limits.workspaces(targets.values())}
+            wanted = {key: self.limits.full(key) for key in keys} | dict.fromkeys(booking, 0.0)
+            shared = await buckets.lock(wanted, clock)
             for key, bucket in shared.items():
-                self.limits.adopt(key, bucket.tokens, bucket.updated_at, bucket.blocked_until)
+                if key in booking:
+                    self.limits.adopt_booked(booking[key], bucket.updated_at)
+                else:
+                    self.limits.adopt(key, bucket.tokens, bucket.updated_at, bucket.blocked_until)
             rows = self.pacer.sort(
                 fetched, targets, now, lambda row, target: not self._looks_first(row, target)
             )
@@ -273,7 +278,10 @@ class DeliveryWorker:
                 row.lease_until = lease_until
             claimed = [dataclasses.replace(item, lease_until=lease_until) for item in claimed]
             for key, bucket in shared.items():
-                bucket.tokens, bucket.updated_at, bucket.blocked_until = self.limits.shared(key)
+                if key in booking:
+                    bucket.updated_at = self.limits.booked(booking[key])
+                else:
+                    bucket.tokens, bucket.updated_at, bucket.blocked_until = self.limits.shared(key)
             if clock - self.pruned_at > PRUNE_SECONDS:
                 self.pruned_at = clock
                 await buckets.prune(clock - PRUNE_SECONDS)
