@@ -34,6 +34,7 @@ import asyncio
 import contextlib
 import json
 import os
+import secrets
 import signal
 import subprocess
 import sys
@@ -53,7 +54,7 @@ sys.path.insert(0, str(ROOT))
 
 from sqlalchemy import event  # noqa: E402
 
-from bench.delivery import database, fake_platform  # noqa: E402
+from bench.delivery import fake_platform  # noqa: E402
 from bot import features  # noqa: E402
 from bot.app import build_context  # noqa: E402
 from bot.campaigns.planner import plan_campaign  # noqa: E402
@@ -68,6 +69,7 @@ from bot.runtime.events import Platform  # noqa: E402
 from bot.runtime.replies import Reply  # noqa: E402
 from storage.database import Database  # noqa: E402
 from storage.models import CampaignParticipant, ConversationRef, OutboxMessage  # noqa: E402
+from tests.support.databases import migrated_database  # noqa: E402
 from tests.support.population import add_people  # noqa: E402
 
 PLANNED_AT = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)  # Monday: plans Tuesday's 10:00 occurrence
@@ -113,7 +115,10 @@ async def compose_speed(url: str, people: int, workspaces: int) -> dict[str, flo
     """One worker delivers the occurrence unthrottled: nudges a second and statements each."""
     planned = await prepare(url, people, workspaces)
     settings = load_settings(
-        STAFET_DATABASE_URL=url, STAFET_SCHEDULER=False, STAFET_RATE_PER_WORKSPACE="1000000"
+        STAFET_DATABASE_URL=url,
+        STAFET_SCHEDULER=False,
+        STAFET_RATE_PER_WORKSPACE="1000000",
+        STAFET_RATE_PER_TENANT="1000000",
     )
     context = build_context(settings, FixedClock(DUE))
     platform = Accepting()
@@ -310,9 +315,10 @@ def main() -> None:
     parser.add_argument("--max-seconds", type=float, default=900)
     parser.add_argument("--compose-people", type=int, default=20_000)
     args = parser.parse_args()
-    with database(args.db) as url:
+    os.environ.setdefault("STAFET_SURVEY_SECRET", secrets.token_hex(16))  # PostgreSQL requires one
+    with migrated_database(args.db) as url:
         composing = asyncio.run(compose_speed(url, args.compose_people, args.workspaces))
-    with database(args.db) as url, tempfile.TemporaryDirectory() as stats:
+    with migrated_database(args.db) as url, tempfile.TemporaryDirectory() as stats:
         figures = run(args, url, Path(stats))
     minimum = figures.pop("busiest_workspace") / args.rate
     peak = max(v for k, v in figures["rss_mb"].items() if k.startswith("replica"))

@@ -44,7 +44,7 @@ class Settings(BaseSettings):
     delivery_workspace_rate: float = Field(10, alias="STAFET_RATE_PER_WORKSPACE", gt=0)  # Slack
     delivery_tenant_rate: float = Field(40, alias="STAFET_RATE_PER_TENANT", gt=0)  # Teams
     delivery_conversation_rate: float = Field(1, alias="STAFET_RATE_PER_CONVERSATION", gt=0)
-    delivery_concurrency: int = Field(16, alias="STAFET_DELIVERY_CONCURRENCY", ge=1)
+    delivery_concurrency: int = Field(64, alias="STAFET_DELIVERY_CONCURRENCY", ge=1)
     delivery_send_timeout: float = Field(20, alias="STAFET_DELIVERY_SEND_TIMEOUT", gt=0)
 
     webchat: Literal["", "open", "signin", "off"] = Field("", alias="STAFET_WEBCHAT")  # "": by situation

@@ -165,6 +165,13 @@ class Database:
                 await session.rollback()
                 raise
 
+    async def lock_for_writing(self, session: AsyncSession) -> None:
+        """On SQLite, take the write lock before the transaction's first read. A deferred
+        transaction reads first and locks at its first write, so two processes could both read a
+        row as free and both take it; PostgreSQL locks rows instead (FOR UPDATE)."""
+        if self.dialect == "sqlite":
+            await session.execute(text("BEGIN IMMEDIATE"))
+
     async def ping(self) -> bool:
         async with self.engine.connect() as connection:
             await connection.execute(text("SELECT 1"))

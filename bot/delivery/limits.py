@@ -1,9 +1,10 @@
 """Token buckets per Slack workspace / Teams tenant and per conversation.
 
-A worker never sleeps on a limit: it asks how long until a token is free and reschedules
-the row that long ahead. A 429 empties the workspace bucket for the Retry-After the platform
-named. Every bucket is shared by all workers through the database (`adopt` them at the start
-of a claim, `shared` them back at its end), so replicas together keep within each limit.
+A worker never sleeps on a limit: a row its buckets have no token for is moved to its next
+free slot (`plan`, `slot`), so rows come due at the pace each workspace allows. A 429 empties
+the workspace bucket for the Retry-After the platform named. Every bucket is shared by all
+workers through the database (`adopt` them at the start of a claim, `shared` them back at its
+end), so replicas together keep within each limit.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ class TokenBucket:
     tokens: float = -1.0
     updated: float = 0.0
     blocked_until: float = 0.0
+    booked: float = 0.0  # a workspace's next slot no row has been moved to yet (`booking` shares it)
 
     def wait(self, now: float) -> float:
         """Seconds until a token is free (0 when one is free now)."""
@@ -77,6 +79,23 @@ class RateLimits:
             self.buckets[conversation] = TokenBucket(self.conversation_rate, self.burst)
         return [workspace, conversation]
 
+    @staticmethod
+    def booking(workspace: str) -> str:
+        """The shared row that holds a workspace's next unbooked slot (in its `updated_at`), so
+        replicas move rows to one schedule instead of each to its own (which would move every
+        row again when two replicas' slots came due at twice the rate)."""
+        return f"{workspace}|booked"
+
+    def workspaces(self, targets: Iterable[Target]) -> set[str]:
+        return {key for target in targets if (key := self.workspace_key(target)) is not None}
+
+    def adopt_booked(self, workspace: str, booked: float) -> None:
+        bucket = self.buckets[workspace]
+        bucket.booked = max(bucket.booked, booked)
+
+    def booked(self, workspace: str) -> float:
+        return self.buckets[workspace].booked
+
     def adopt(self, key: str, tokens: float, updated: float, blocked_until: float) -> None:
         """Take over a bucket's state as another worker may have left it."""
         bucket = self.buckets[key]
@@ -87,6 +106,39 @@ class RateLimits:
         bucket = self.buckets[key]
         bucket.wait(self.monotonic())  # brought up to now, so the stored state is current
         return bucket.tokens, bucket.updated, bucket.blocked_until
+
+    def plan(self, targets: Iterable[tuple[int, Target]]) -> dict[int, float]:
+        """For these (id, target) pairs, taken in order: 0 for those the buckets have tokens for
+        now, else the seconds until their turn, as if each took its own (nothing is taken)."""
+        now = self.monotonic()
+        spare: dict[str, float] = {}
+        waits: dict[int, float] = {}
+        for row_id, target in targets:
+            keys = self._ensure(target)
+            for key in keys:
+                if key not in spare:
+                    bucket = self.buckets[key]
+                    bucket.wait(now)  # brought up to now
+                    blocked = max(0.0, bucket.blocked_until - now)
+                    spare[key] = bucket.tokens - blocked * bucket.rate
+            short = [(1 - spare[key]) / self.buckets[key].rate for key in keys if spare[key] < 1]
+            waits[row_id] = max(short, default=0.0)
+            for key in keys:
+                spare[key] -= 1
+        return waits
+
+    def slot(self, target: Target, wait: float | None = None) -> float:
+        """Seconds from now to the target's next free slot (after `wait`, when known), booked:
+        the next row moved in its workspace comes one token's time later, so moved rows come
+        due at the workspace's rate."""
+        keys = self._ensure(target)
+        if not keys:
+            return 0.0
+        now = self.monotonic()
+        bucket = self.buckets[keys[0]]
+        start = max(now + (self.wait(target) if wait is None else wait), bucket.booked)
+        bucket.booked = start + 1 / bucket.rate
+        return start - now
 
     def wait(self, target: Target) -> float:
         """Seconds until both buckets have a token (0: one could be taken now)."""

@@ -7,8 +7,8 @@ out well inside the lease and none starts without enough lease left, so no other
 take a row over while it is in flight. A worker that dies mid-round leaves leased rows that a
 later round picks up once the lease has expired; a messenger that can find a sent message by
 its key then records instead of resending. Limits are token buckets in the database, locked
-while a worker claims, so replicas share them: a row without a token is rescheduled, never
-slept on.
+while a worker claims, so replicas share them: a row without a token is moved to its
+workspace's next free slot (bot.delivery.pacing), never slept on.
 """
 
 from __future__ import annotations
@@ -18,11 +18,12 @@ import contextlib
 import dataclasses
 import logging
 from collections import defaultdict
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import and_, or_, select
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
@@ -30,6 +31,7 @@ from bot.context import AppContext
 from bot.delivery.compose import Composer, Preload
 from bot.delivery.limits import RateLimits
 from bot.delivery.messenger import DeliveryError, Messenger, Sent, Target
+from bot.delivery.pacing import Pacer
 from bot.delivery.policy import AfterSent, Gate, person_gate, preload_preferences
 from bot.delivery.rows import apply_decision, give_up_or_retry, reply_for, targets_for
 from bot.reach.introduction import introduction, needs_introduction
@@ -42,9 +44,11 @@ from storage.repositories.rate_buckets import RateBucketRepository
 
 log = logging.getLogger(__name__)
 
-BATCH = 200
+BATCH = 500  # rows a claim looks at; those without a token are paced, not composed
+SLOW_SECONDS = 2.0  # a send still out after this no longer holds one of the concurrency lanes
+RECORD_TRIES = 40  # SQLite: a group is recorded again this often, 50 ms apart, while the lock is busy
 GROUP_SECONDS = 0.25  # outcomes that completed meanwhile are recorded together, at least this often
-ROUNDS_IN_FLIGHT = 4  # run_forever claims again while earlier rounds still send
+IN_FLIGHT = 1000  # run_forever claims again while fewer messages than this are being sent
 PRUNE_SECONDS = 3600.0  # rate buckets idle this long are full again and are deleted
 
 # The platform's message id (with where it landed, when that is a new conversation), or why not.
@@ -94,8 +98,11 @@ class DeliveryWorker:
             settings.delivery_conversation_rate,
             monotonic=lambda: self.clock.now().timestamp(),  # the injected clock, so tests are exact
         )
+        self.pacer = Pacer(self.limits)
         self.concurrency = asyncio.Semaphore(settings.delivery_concurrency)
         self.next_wait = 0.0  # seconds until a rate-limited row could go, for run_forever
+        self.more = False  # the last claim found a full batch due: claim again at once
+        self.in_flight = 0  # claimed messages whose send has not ended
         self.blocked: dict[str, float] = {}  # workspace -> 429 block to share at the next record
         self.pruned_at = 0.0
         self.intro_failed: set[int] = set()  # people whose introduction did not go out: try again
@@ -114,6 +121,7 @@ class DeliveryWorker:
             conversations[(address.platform.value, address.workspace_id, address.conversation_id)].append(
                 item
             )
+        self.in_flight += len(claimed)
         sending = {asyncio.ensure_future(self._in_order(items)) for items in conversations.values()}
         sent = 0
         try:
@@ -130,10 +138,16 @@ class DeliveryWorker:
         return sent
 
     async def _in_order(self, items: list[Claimed]) -> list[tuple[Claimed, Outcome]]:
-        return [(item, await self._send(item)) for item in items]
+        outcomes: list[tuple[Claimed, Outcome]] = []
+        for item in items:
+            try:
+                outcomes.append((item, await self._send(item)))
+            finally:
+                self.in_flight -= 1
+        return outcomes
 
     async def _send(self, item: Claimed) -> Outcome:
-        async with self.concurrency:
+        async with self._lane():
             # The outcome must be recorded while the lease holds: a send that waited long for its
             # slot gets less time, and none at all when a send's worth of lease is all that is left.
             left = (item.lease_until - self.clock.now()).total_seconds()
@@ -162,6 +176,26 @@ class DeliveryWorker:
                 self._intro_not_sent(item)
                 return DeliveryError(f"{type(error).__name__}: {error}")
 
+    @contextlib.asynccontextmanager
+    async def _lane(self) -> AsyncIterator[None]:
+        """One of `delivery_concurrency` lanes, given back when the send ends or once it has
+        taken SLOW_SECONDS: a send that hangs until its timeout must not idle a lane meanwhile."""
+        await self.concurrency.acquire()
+        released = False
+
+        def release() -> None:
+            nonlocal released
+            if not released:
+                released = True
+                self.concurrency.release()
+
+        timer = asyncio.get_running_loop().call_later(SLOW_SECONDS, release)
+        try:
+            yield
+        finally:
+            timer.cancel()
+            release()
+
     @staticmethod
     async def _introduced(messenger: Messenger, item: Claimed) -> Outcome:
         """The message, after Stafet's introduction on first contact; the message goes where the
@@ -188,8 +222,9 @@ class DeliveryWorker:
     async def _claim(self) -> list[Claimed]:
         now = self.clock.now()
         claimed: list[Claimed] = []
-        self.next_wait = 0.0
+        self.next_wait, self.more = 0.0, False
         async with self.db.unit_of_work() as session:
+            await self.db.lock_for_writing(session)
             query = (
                 select(OutboxMessage)
                 .where(
@@ -204,7 +239,24 @@ class DeliveryWorker:
             )
             if self.db.dialect == "postgresql":
                 query = query.with_for_update(skip_locked=True)
-            rows = (await session.scalars(query)).all()
+            fetched = (await session.scalars(query)).all()
+            self.more = len(fetched) == BATCH
+            targets = await targets_for(session, fetched, self.messengers, unverified=self.unverified_targets)
+            buckets = RateBucketRepository(session)
+            keys = self.limits.keys(targets.values())
+            clock = self.limits.monotonic()
+            booking = {self.limits.booking(ws): ws for ws in self.limits.workspaces(targets.values())}
+            wanted = {key: self.limits.full(key) for key in keys} | dict.fromkeys(booking, 0.0)
+            shared = await buckets.lock(wanted, clock)
+            for key, bucket in shared.items():
+                if key in booking:
+                    self.limits.adopt_booked(booking[key], bucket.updated_at)
+                else:
+                    self.limits.adopt(key, bucket.tokens, bucket.updated_at, bucket.blocked_until)
+            rows = self.pacer.sort(
+                fetched, targets, now, lambda row, target: not self._looks_first(row, target)
+            )
+            self.next_wait = self.pacer.next_wait
             person_ids = sorted({r.person_id for r in rows if r.person_id is not None})
             people: dict[int, Person] = {}
             if person_ids:  # load the batch's people and preferences at once; gates read them from memory
@@ -213,13 +265,6 @@ class DeliveryWorker:
                 await preload_preferences(session, person_ids)
                 for preload in self.preloads:
                     await preload(session, rows, now)
-            targets = await targets_for(session, rows, self.messengers, unverified=self.unverified_targets)
-            buckets = RateBucketRepository(session)
-            keys = self.limits.keys(targets.values())
-            clock = self.limits.monotonic()
-            shared = await buckets.lock({key: self.limits.full(key) for key in keys}, clock)
-            for key, bucket in shared.items():
-                self.limits.adopt(key, bucket.tokens, bucket.updated_at, bucket.blocked_until)
             leased: list[OutboxMessage] = []
             for row in rows:
                 person = people.get(row.person_id) if row.person_id is not None else None
@@ -233,7 +278,10 @@ class DeliveryWorker:
                 row.lease_until = lease_until
             claimed = [dataclasses.replace(item, lease_until=lease_until) for item in claimed]
             for key, bucket in shared.items():
-                bucket.tokens, bucket.updated_at, bucket.blocked_until = self.limits.shared(key)
+                if key in booking:
+                    bucket.updated_at = self.limits.booked(booking[key])
+                else:
+                    bucket.tokens, bucket.updated_at, bucket.blocked_until = self.limits.shared(key)
             if clock - self.pruned_at > PRUNE_SECONDS:
                 self.pruned_at = clock
                 await buckets.prune(clock - PRUNE_SECONDS)
@@ -251,11 +299,11 @@ class DeliveryWorker:
         if target is None:
             row.status, row.last_error = "undeliverable", "no conversation on a configured platform"
             return None
-        if row.status == "sending" and hasattr(self.messengers[target.address.platform], "already_sent"):
+        if self._looks_first(row, target):
             return Claimed(row.id, target, Reply(), now, look_first=True)  # outcome unknown: look first
-        wait = self.limits.wait(target)
-        if wait > 0:  # left as it is (no write): a later round takes it when a token is free
-            self.next_wait = wait if not self.next_wait else min(self.next_wait, wait)
+        if self.limits.wait(target) > 0:  # another conversation's row took the last token
+            wait = self.pacer.move(row, target, now)
+            self.next_wait = min(self.next_wait, wait) if self.next_wait else wait
             return None
         if person is not None:
             for gate in self.gates:
@@ -268,6 +316,8 @@ class DeliveryWorker:
         if reply is None:
             row.status = "skipped"
             return None
+        if row.reply is None:  # composed once: composing records the lesson, so a retry sends this
+            row.reply = reply.to_json()
         row.status, row.platform = "sending", target.address.platform.value
         intro = None
         if (
@@ -278,19 +328,33 @@ class DeliveryWorker:
             intro = introduction(self.app, person)
         return Claimed(row.id, target, reply, now, person_id=row.person_id, intro=intro)
 
+    def _looks_first(self, row: OutboxMessage, target: Target) -> bool:
+        """A row whose send ended unknown: ask the platform first, if it can tell (no token spent)."""
+        return row.status == "sending" and hasattr(self.messengers[target.address.platform], "already_sent")
+
     async def _record(self, outcomes: Sequence[tuple[Claimed, Outcome]]) -> None:
+        """Record a group, again while SQLite's write lock stays taken (other processes' claims
+        hold it in turn): an outcome left unrecorded would be looked up only after the lease."""
+        for attempt in range(RECORD_TRIES):
+            try:
+                return await self._record_once(outcomes)
+            except OperationalError as error:
+                if "locked" not in str(error) or attempt == RECORD_TRIES - 1:
+                    raise
+                await asyncio.sleep(0.05)
+
+    async def _record_once(self, outcomes: Sequence[tuple[Claimed, Outcome]]) -> None:
         """Sent rows become sent (and what follows from that happens once); a failure is
         written only while the row is still this worker's, never over another's claim."""
         now = self.clock.now()
+        blocked, intro_failed = dict(self.blocked), set(self.intro_failed)
         async with self.db.unit_of_work() as session:
             buckets = RateBucketRepository(session)
-            for key, until in sorted(self.blocked.items()):
+            for key, until in sorted(blocked.items()):
                 await buckets.block(key, until)
-            self.blocked.clear()
             people = PeopleRepository(session)
-            for person_id in sorted(self.intro_failed):
+            for person_id in sorted(intro_failed):
                 await people.introduce(person_id, None)
-            self.intro_failed.clear()
             found = await session.scalars(
                 select(OutboxMessage).where(OutboxMessage.id.in_([item.row_id for item, _ in outcomes]))
             )
@@ -311,12 +375,17 @@ class DeliveryWorker:
                     give_up_or_retry(row, outcome, now, self.max_attempts)
             for hook in self.after_sent:
                 await hook(session, sent, now, self.app)
+        for key in blocked:
+            if self.blocked.get(key) == blocked[key]:
+                del self.blocked[key]
+        self.intro_failed -= intro_failed
 
     async def run_forever(
         self, wakeup: asyncio.Event, interval: float, on_sent: Callable[[int], None]
     ) -> None:
         """Deliver whenever woken (a turn queued something), when a limit frees up, or every
-        `interval`; claims again while earlier rounds still send, up to ROUNDS_IN_FLIGHT."""
+        `interval`. It claims again while earlier rounds still send, as long as fewer than
+        IN_FLIGHT messages are being sent: a round held by one hung send holds nothing else."""
         rounds: set[asyncio.Task[int]] = set()
 
         def finished(task: asyncio.Task[int]) -> None:
@@ -329,17 +398,22 @@ class DeliveryWorker:
         try:
             while True:
                 claimed: list[Claimed] = []
-                if len(rounds) < ROUNDS_IN_FLIGHT:
+                room = self.in_flight < IN_FLIGHT
+                if room:
                     try:
                         claimed = await self._claim()
                     except Exception:
                         log.exception("claiming due messages failed")
+                        self.more = False
                 if claimed:
                     task = asyncio.create_task(self._deliver(claimed))
                     rounds.add(task)
                     task.add_done_callback(finished)
+                if room and (claimed or self.more):
                     continue  # more may be due right away
                 timeout = min(interval, self.next_wait) if self.next_wait else interval
+                if not room:  # a send ending makes room; rounds may end much later
+                    timeout = min(timeout, GROUP_SECONDS / 5)
                 waits = [asyncio.ensure_future(wakeup.wait()), *rounds]
                 await asyncio.wait(waits, timeout=timeout, return_when=asyncio.FIRST_COMPLETED)
                 waits[0].cancel()

@@ -1,0 +1,131 @@
+"""Pacing a backlog by the rate limits, against a fake platform over real HTTP, on SQLite and
+PostgreSQL: one workspace's backlog holds back no other workspace, a conversation's messages stay
+in order when one is paced, two processes never claim the same row, and a retried lesson is the
+one composed the first time."""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+from collections import Counter
+from datetime import datetime
+from typing import Any
+
+import pytest
+from fastapi import FastAPI
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.clock import FixedClock
+from bot.context import AppContext
+from bot.delivery import worker as worker_module
+from bot.delivery.worker import DeliveryWorker
+from bot.runtime.events import Platform
+from bot.runtime.replies import Reply
+from storage.database import Database
+from storage.models import OutboxMessage, Person
+from tests.support.campaigns import outbox
+from tests.support.fake_platform import FakePlatform, FakePlatformMessenger
+from tests.support.population import add_people, queue_messages
+from tests.support.server import live_server
+
+
+async def test_one_workspaces_backlog_holds_back_no_other_workspace(
+    app: FastAPI, clock: FixedClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """100 Slack people queued before 20 Teams people, a claim looking at 50 rows: the Teams
+    people are served at once, not after the Slack workspace's 10 a second worked through 100."""
+    monkeypatch.setattr(worker_module, "BATCH", 50)
+    context = app.state.context
+    await add_people(context.db, 100, clock.now())
+    await add_people(context.db, 20, clock.now(), start=100, platform="teams")
+    await queue_messages(context.db, clock.now())
+    platform = FakePlatform()
+    async with live_server(platform.app) as url:
+        messenger = FakePlatformMessenger(url)
+        worker = DeliveryWorker(context, {Platform.SLACK: messenger, Platform.TEAMS: messenger}, {})
+        for _ in range(4):  # the same instant: the Slack backlog is paced, the Teams rows come up
+            await worker.run_once()
+        by_platform = Counter(r.platform for r in await outbox(context) if r.status == "sent")
+        assert by_platform == {"teams": 20, "slack": 10}  # Slack: its burst, no more
+        for _ in range(9):
+            clock.advance(seconds=1)
+            platform.reset_window()
+            await worker.run_once()
+        await messenger.close()
+    assert [r.status for r in await outbox(context)].count("sent") == 120
+    assert set(platform.received.values()) == {1}
+
+
+async def test_a_conversations_later_message_never_overtakes_a_paced_earlier_one(
+    app: FastAPI, clock: FixedClock
+) -> None:
+    context = app.state.context
+    await add_people(context.db, 1, clock.now())
+    async with context.db.unit_of_work() as session:
+        session.add_all(
+            OutboxMessage(
+                key=f"many:{n}", person_id=1, kind="message", reply={"text": f"{n}"},
+                status="pending", due_at=clock.now(), created_at=clock.now(),
+            )
+            for n in range(6)
+        )  # fmt: skip
+    platform = FakePlatform()
+    async with live_server(platform.app) as url:
+        messenger = FakePlatformMessenger(url)
+        worker = DeliveryWorker(context, {Platform.SLACK: messenger}, {})
+        assert await worker.run_once() == 3  # the conversation's burst; the rest is paced
+        for _ in range(3):
+            clock.advance(seconds=1)
+            assert await worker.run_once() == 1
+        await messenger.close()
+    assert list(platform.received) == [f"many:{n}" for n in range(6)]
+
+
+async def test_two_processes_claiming_at_once_never_take_the_same_row(app: FastAPI) -> None:
+    context = app.state.context
+    await add_people(context.db, 40, context.clock.now(), workspaces=4)
+    await queue_messages(context.db, context.clock.now())
+    other = dataclasses.replace(context, db=Database(context.db.url))  # its own connections
+    messenger = FakePlatformMessenger("http://127.0.0.1:9")  # never called: claims only
+    first = DeliveryWorker(context, {Platform.SLACK: messenger}, {})
+    second = DeliveryWorker(other, {Platform.SLACK: messenger}, {})
+    claims = await asyncio.gather(first._claim(), second._claim())
+    await other.db.dispose()
+    ids = [item.row_id for claim in claims for item in claim]
+    assert len(ids) == len(set(ids)) == 40  # the workspaces' bursts: 10 each, shared
+
+
+async def test_a_retried_lesson_is_the_one_composed_first(app: FastAPI, clock: FixedClock) -> None:
+    """Composing a lesson records it as sent (the day's cap): a row answered 429 goes again with
+    what was composed, instead of being composed again, finding the day full, and skipped."""
+    composed: Counter[int] = Counter()
+
+    async def once_a_day(
+        _session: AsyncSession, person: Person, _payload: dict[str, Any], _now: datetime, _app: AppContext
+    ) -> Reply | None:
+        composed[person.id] += 1
+        return Reply(text=f"Lesson for {person.id}") if composed[person.id] == 1 else None
+
+    context = app.state.context
+    await add_people(context.db, 6, clock.now())
+    async with context.db.unit_of_work() as session:
+        session.add_all(
+            OutboxMessage(
+                key=f"lesson:{n}", person_id=n, kind="lesson", payload={}, status="pending",
+                due_at=clock.now(), created_at=clock.now(),
+            )
+            for n in range(1, 7)
+        )  # fmt: skip
+    platform = FakePlatform(limit_per_second=2, retry_after=1)
+    async with live_server(platform.app) as url:
+        messenger = FakePlatformMessenger(url)
+        worker = DeliveryWorker(context, {Platform.SLACK: messenger}, {"lesson": once_a_day})
+        for _ in range(5):
+            await worker.run_once()
+            clock.advance(seconds=2)
+            platform.reset_window()
+        await messenger.close()
+    rows = await outbox(context)
+    assert platform.rejected > 0
+    assert [r.status for r in rows] == ["sent"] * 6
+    assert sorted(platform.received.values()) == [1] * 6
