@@ -163,3 +163,51 @@ def test_every_track_and_lesson_is_written_in_norwegian_too() -> None:
     assert (
         titles["organisation"] == "Organisasjon og kultur" and titles["technology"] == "Teknologi i hverdagen"
     )
+
+
+def _with_variants(content: Path, lesson_id: str, language: str, variants: str) -> Path:
+    """Add a `variants:` block to one lesson file, before its reflection."""
+    path = content / "lessons" / "basics" / f"{lesson_id}.{language}.md"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("reflection:", f"variants:\n{variants}reflection:", 1), encoding="utf-8")
+    return path
+
+
+def _variant(correct: int, options: int = 3, key: str = "Check the sender") -> str:
+    texts = [key if i == correct else f"Wrong answer number {i}" for i in range(options)]
+    listed = "".join(f'      - "{t}"\n' for t in texts)
+    head = '  - question: "A scenario?"\n    options:\n'
+    return f'{head}{listed}    correct: [{correct}]\n    explanation: "Why."\n'
+
+
+def test_variants_must_agree_in_every_language(tmp_path: Path) -> None:
+    import shutil
+
+    content = tmp_path / "content"
+    shutil.copytree(Path(__file__).parent / "fixtures" / "learning_content", content)
+    _with_variants(content, "b-adv", "en", _variant(0) + _variant(2))
+    _with_variants(content, "b-adv", "da", _variant(0) + _variant(2))
+    english = _with_variants(content, "b-mfa", "en", _variant(1))
+    _with_variants(content, "b-mfa", "da", _variant(1) + _variant(1))
+    assert [str(p) for p in check_content(content) if "b-adv" in str(p.file)] == []
+    assert [str(p) for p in check_content(content) if "b-mfa" in str(p.file)] == [
+        f"{english}:18: 1 quiz variants but 2 in b-mfa.da.md"
+    ]
+    english = content / "lessons" / "basics" / "b-adv.en.md"
+    english.write_text(english.read_text(encoding="utf-8").replace("correct: [2]", "correct: [1]"), "utf-8")
+    differ = [p for p in check_content(content) if "b-adv" in str(p.file)]
+    assert [(p.file, p.message) for p in differ] == [(english, "variant 2 options differ from b-adv.da.md")]
+    assert differ[0].line > 17  # at the second variant's `correct`, not at the first quiz
+
+
+def test_a_variant_whose_key_is_longest_by_far_is_warned_about(tmp_path: Path) -> None:
+    import shutil
+
+    content = tmp_path / "content"
+    shutil.copytree(Path(__file__).parent / "fixtures" / "learning_content", content)
+    long_key = "Check the sender's address and report the mail to IT support"
+    path = _with_variants(content, "b-adv", "en", _variant(0) + _variant(1, key=long_key))
+    _with_variants(content, "b-adv", "da", _variant(0) + _variant(1, key=long_key))
+    warned = [str(w) for w in quiz_warnings(content)]
+    message = "warning: the right answer is the longest option by far (60 vs 21 characters)"
+    assert f"{path}:31: {message}" in warned

@@ -57,13 +57,28 @@ def _compare_languages(versions: list[LessonFile]) -> list[Problem]:
         for name in SAME_IN_EVERY_LANGUAGE:
             if getattr(lesson, name) != getattr(reference, name):
                 problems.append(found.located.problem([name], f"{name} differs from {reference.path.name}"))
-        if lesson.quiz.correct != reference.quiz.correct or len(lesson.quiz.options) != len(
-            reference.quiz.options
-        ):
+        if len(lesson.variants) != len(reference.variants):
             problems.append(
-                found.located.problem(["quiz", "correct"], f"quiz options differ from {reference.path.name}")
+                found.located.problem(
+                    ["variants"] if lesson.variants else ["quiz"],
+                    f"{len(lesson.variants)} quiz variants but {len(reference.variants)} "
+                    f"in {reference.path.name}",
+                )
             )
+        for index, (quiz, other) in enumerate(zip(lesson.quizzes, reference.quizzes, strict=False)):
+            if quiz.correct != other.correct or len(quiz.options) != len(other.options):
+                where = "quiz" if index == 0 else f"variant {index}"
+                problems.append(
+                    found.located.problem(
+                        _quiz_path(index, "correct"), f"{where} options differ from {reference.path.name}"
+                    )
+                )
     return problems
+
+
+def _quiz_path(index: int, key: str) -> list[str | int]:
+    """Where quiz number `index` (0 is `quiz`, then the variants) keeps `key` in the front matter."""
+    return ["quiz", key] if index == 0 else ["variants", index - 1, key]
 
 
 def check_tracks(content_dir: Path) -> list[Problem]:
@@ -118,17 +133,19 @@ WIDE_MARGIN = 1.5  # a right answer this many times longer than every other opti
 
 
 def quiz_warnings(content_dir: Path) -> list[Problem]:
-    """Quizzes whose single right answer is by far the longest option: learners guess it."""
+    """Quizzes (and variants) whose single right answer is by far the longest option: learners guess it."""
     warnings = []
     for found in read_lessons(content_dir)[0]:
-        quiz = found.lesson.quiz
-        if len(quiz.correct) != 1 or len(quiz.options) < 2:
-            continue
-        key = len(quiz.options[quiz.correct[0]])
-        others = max(len(text) for i, text in enumerate(quiz.options) if i != quiz.correct[0])
-        if key >= WIDE_MARGIN * others and key - others >= 15:
-            message = f"warning: the right answer is the longest option by far ({key} vs {others} characters)"
-            warnings.append(found.located.problem(["quiz", "correct"], message))
+        for index, quiz in enumerate(found.lesson.quizzes):
+            if len(quiz.correct) != 1:
+                continue
+            key = len(quiz.options[quiz.correct[0]])
+            others = max(len(text) for i, text in enumerate(quiz.options) if i != quiz.correct[0])
+            if key >= WIDE_MARGIN * others and key - others >= 15:
+                message = (
+                    f"warning: the right answer is the longest option by far ({key} vs {others} characters)"
+                )
+                warnings.append(found.located.problem(_quiz_path(index, "correct"), message))
     return sorted(warnings, key=lambda p: (str(p.file), p.line))
 
 

@@ -35,6 +35,12 @@ class Lesson:
     body: str
     path: Path
     body_line: int
+    variants: tuple[Quiz, ...] = ()
+
+    @property
+    def quizzes(self) -> tuple[Quiz, ...]:
+        """Every question on this lesson's idea; index 0 is `quiz`, the rest are its variants."""
+        return (self.quiz, *self.variants)
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,7 +82,10 @@ def read_lesson(path: Path) -> tuple[LessonFile | None, list[Problem]]:
         problems.append(Problem(path, body_line, "the lesson has no body text"))
     elif len(body) > MAX_BODY:
         problems.append(Problem(path, body_line, f"body is {len(body)} characters; at most {MAX_BODY}"))
-    quiz = Quiz(meta.quiz.question, tuple(meta.quiz.options), tuple(meta.quiz.correct), meta.quiz.explanation)
+    quiz, *variants = (
+        Quiz(q.question, tuple(q.options), tuple(q.correct), q.explanation)
+        for q in (meta.quiz, *meta.variants)
+    )
     lesson = Lesson(
         id=meta.id,
         track=meta.track,
@@ -91,6 +100,7 @@ def read_lesson(path: Path) -> tuple[LessonFile | None, list[Problem]]:
         body=body,
         path=path,
         body_line=body_line,
+        variants=tuple(variants),
     )
     return LessonFile(lesson, located), problems
 

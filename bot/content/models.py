@@ -61,6 +61,7 @@ class LessonModel(Strict):
     roles: list[Role] = Field(min_length=1)
     minutes: int = Field(ge=1, le=10)
     quiz: QuizModel
+    variants: list[QuizModel] = Field(default=[], max_length=2)  # more questions on the same idea
     reflection: str = Field(min_length=1)
 
 
