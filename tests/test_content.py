@@ -203,6 +203,9 @@ def test_variants_must_agree_in_every_language(tmp_path: Path) -> None:
     english.write_text(english.read_text(encoding="utf-8").replace("correct: [2]", "correct: [1]"), "utf-8")
     differ = [p for p in check_content(content) if "b-adv" in str(p.file)]
     assert [(p.file, p.message) for p in differ] == [(english, "variant 2 options differ from b-adv.da.md")]
+    result = CliRunner().invoke(cli, ["content", "check", str(content)])
+    assert result.exit_code == 1
+    assert f"{english}:{differ[0].line}: variant 2 options differ from b-adv.da.md" in result.stdout
     assert differ[0].line > 17  # at the second variant's `correct`, not at the first quiz
 
 
