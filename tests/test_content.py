@@ -15,6 +15,7 @@ from bot.content.library import load_library
 from bot.surveys.templates import load_templates
 
 BROKEN = Path(__file__).parent / "fixtures" / "broken_content"
+AT_LEAST_TWO = "a lesson needs at least 2 (the quiz and its variants)"
 
 
 def test_shipped_content_is_valid() -> None:
@@ -40,10 +41,12 @@ def test_broken_content_yields_exact_file_line_problems() -> None:
         "lessons/basics/bad-quiz.en.md:13: quiz.options: List should have at least 2 items after "
         "validation, not 1",
         "lessons/basics/good-one.da.md:4: good-one: missing translation nb",
+        f"lessons/basics/good-one.da.md:10: good-one has 1 quiz question; {AT_LEAST_TWO}",
         "lessons/basics/good-one.en.md:7: level differs from good-one.da.md",
         "lessons/basics/too-long.en.md:3: track 'nowhere' but the file is in basics/",
         "lessons/basics/too-long.en.md:3: unknown track 'nowhere'",
         "lessons/basics/too-long.en.md:4: too-long: missing translation da",
+        f"lessons/basics/too-long.en.md:10: too-long has 1 quiz question; {AT_LEAST_TWO}",
         "lessons/basics/too-long.en.md:17: body is 1300 characters; at most 1200",
         "tracks/basics.yaml:3: missing translation da",
         "tracks/basics.yaml:5: good-one is listed twice",
@@ -116,6 +119,9 @@ def test_a_right_answer_longest_by_far_is_warned_about_without_failing(tmp_path:
     longer = '    - "Report it to IT support at once and then go to the site yourself by typing its address"'
     lesson.write_text(lesson.read_text(encoding="utf-8").replace(key, longer), encoding="utf-8")
     [warned] = [str(w) for w in quiz_warnings(content)]
+    for other in (content / "lessons").glob("*/*.md"):  # a lesson needs a variant to pass the check
+        lesson_id, language, _ = other.name.split(".")
+        _with_variants(content, lesson_id, language, _variant(0))
     assert (
         warned == f"{lesson}:16: warning: the right answer is the longest option by far (86 vs 24 characters)"
     )
@@ -167,7 +173,7 @@ def test_every_track_and_lesson_is_written_in_norwegian_too() -> None:
 
 def _with_variants(content: Path, lesson_id: str, language: str, variants: str) -> Path:
     """Add a `variants:` block to one lesson file, before its reflection."""
-    path = content / "lessons" / "basics" / f"{lesson_id}.{language}.md"
+    [path] = (content / "lessons").glob(f"*/{lesson_id}.{language}.md")
     text = path.read_text(encoding="utf-8")
     path.write_text(text.replace("reflection:", f"variants:\n{variants}reflection:", 1), encoding="utf-8")
     return path
@@ -197,6 +203,9 @@ def test_variants_must_agree_in_every_language(tmp_path: Path) -> None:
     english.write_text(english.read_text(encoding="utf-8").replace("correct: [2]", "correct: [1]"), "utf-8")
     differ = [p for p in check_content(content) if "b-adv" in str(p.file)]
     assert [(p.file, p.message) for p in differ] == [(english, "variant 2 options differ from b-adv.da.md")]
+    result = CliRunner().invoke(cli, ["content", "check", str(content)])
+    assert result.exit_code == 1
+    assert f"{english}:{differ[0].line}: variant 2 options differ from b-adv.da.md" in result.stdout
     assert differ[0].line > 17  # at the second variant's `correct`, not at the first quiz
 
 

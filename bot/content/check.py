@@ -119,8 +119,30 @@ def check_messages(content_dir: Path) -> list[Problem]:
     return Catalogue(directory).problems() if directory.is_dir() else []
 
 
+MIN_QUIZZES = 2  # the quiz and at least one variant, so a review never repeats the last wording
+
+
+def check_quiz_count(content_dir: Path) -> list[Problem]:
+    """Lessons with fewer than MIN_QUIZZES questions (told once, at the first language's quiz):
+    their review would ask the question the learner has just answered, word for word."""
+    problems: list[Problem] = []
+    seen: set[str] = set()
+    for found in read_lessons(content_dir)[0]:
+        lesson = found.lesson
+        if lesson.id in seen or len(lesson.quizzes) >= MIN_QUIZZES:
+            continue
+        seen.add(lesson.id)
+        message = (
+            f"{lesson.id} has {len(lesson.quizzes)} quiz question; "
+            f"a lesson needs at least {MIN_QUIZZES} (the quiz and its variants)"
+        )
+        problems.append(found.located.problem(["quiz"], message))
+    return problems
+
+
 CHECKERS: list[Checker] = [
     check_lessons,
+    check_quiz_count,
     check_tracks,
     check_glossary,
     check_synonyms,

@@ -28,7 +28,7 @@ def when_text(instant: datetime, zone: ZoneInfo, language: str, *, with_time: bo
 def item_reply(say: Say, item: Item, showing: str = "") -> Reply:
     """A lesson card, or a review's quiz with its options in the order of this `showing`."""
     if item.review:
-        return quiz_reply(say, item.lesson, review=True, showing=showing)
+        return quiz_reply(say, item.lesson, item.variant, review=True, showing=showing)
     return lesson_card(say, item.lesson)
 
 
@@ -56,16 +56,25 @@ def lesson_card(say: Say, lesson: Lesson) -> Reply:
     )
 
 
-def quiz_reply(say: Say, lesson: Lesson, *, review: bool = False, showing: str = "") -> Reply:
+def answer_value(lesson_id: str, variant: int, option: int) -> str:
+    """What an option's button carries: the card's own variant, so an old card is judged by it."""
+    return f"{lesson_id}:{variant}:{option}"
+
+
+def quiz_reply(
+    say: Say, lesson: Lesson, variant: int = 0, *, review: bool = False, showing: str = ""
+) -> Reply:
     """Buttons for one right answer; a multiple choice when several options are right."""
     title = say("learning.review.title", title=lesson.title) if review else lesson.title
-    quiz = lesson.quiz
-    order = shuffled(len(quiz.options), lesson.id, showing)
+    quiz = lesson.quizzes[variant]
+    order = shuffled(len(quiz.options), f"{lesson.id}:{variant}", showing)
     if len(quiz.correct) > 1:
-        options = tuple(Option(quiz.options[i], f"{lesson.id}:{i}") for i in order)
+        options = tuple(Option(quiz.options[i], answer_value(lesson.id, variant, i)) for i in order)
         text = f"{quiz.question}\n\n{say('learning.quiz.several')}"
         return Reply(title=title, text=text, choice=Choice("learning.answer", options, multiple=True))
-    buttons = tuple(Button(quiz.options[i], "learning.answer", f"{lesson.id}:{i}") for i in order)
+    buttons = tuple(
+        Button(quiz.options[i], "learning.answer", answer_value(lesson.id, variant, i)) for i in order
+    )
     if review:
         buttons += (Button(say("learning.card.stop"), "learning.stop", lesson.track, "danger"),)
     return Reply(title=title, text=quiz.question, buttons=buttons)
@@ -73,7 +82,7 @@ def quiz_reply(say: Say, lesson: Lesson, *, review: bool = False, showing: str =
 
 def feedback(say: Say, result: AnswerResult, zone: ZoneInfo, language: str) -> list[Reply]:
     """Right or wrong with the explanation, when it comes back, then (first time) the reflection."""
-    quiz = result.lesson.quiz
+    quiz = result.quiz
     if result.correct:
         verdict = say("learning.feedback.right")
     else:

@@ -81,18 +81,32 @@ async def take_quiz(turn: Turn) -> Reply:
     lesson = turn.app.content.lesson(turn.event.value, turn.language)
     if lesson is None:
         raise UserFacingError("learning.unknown_lesson")
-    return cards.quiz_reply(turn.t, lesson, showing=cards.showing_of(turn.person.id, turn.now()))
+    variant = await _service(turn).quiz_variant(turn.person, lesson)
+    return cards.quiz_reply(turn.t, lesson, variant, showing=cards.showing_of(turn.person.id, turn.now()))
 
 
 async def answer(turn: Turn) -> list[Reply]:
-    """`value` is `lesson:option`, or several of those joined by commas (a multiple choice)."""
-    picks = [part.rpartition(":") for part in turn.event.value.split(",") if part]
-    lesson_ids = {lesson_id for lesson_id, _, _ in picks}
-    if len(lesson_ids) != 1 or not all(index.isdigit() for _, _, index in picks):
+    """`value` is `lesson:variant:option`, or several of those joined by commas (a multiple
+    choice); a card sent before variants existed says `lesson:option`, which is variant 0."""
+    picks = [_pick(part) for part in turn.event.value.split(",") if part]
+    asked = {(lesson_id, variant) for lesson_id, variant, _ in picks}
+    if len(asked) != 1 or not all(option.isdigit() and variant.isdigit() for _, variant, option in picks):
         raise UserFacingError("learning.unknown_lesson")
+    lesson_id, variant = asked.pop()
     service = _service(turn)
-    result = await service.answer(turn.person, lesson_ids.pop(), {int(i) for _, _, i in picks}, turn.now())
+    chosen = {int(option) for _, _, option in picks}
+    result = await service.answer(turn.person, lesson_id, chosen, turn.now(), variant=int(variant))
     return cards.feedback(turn.t, result, service.calendar(turn.person).zone, turn.language)
+
+
+def _pick(part: str) -> tuple[str, str, str]:
+    """(lesson, variant, option) of one clicked option; anything else fails the digit check."""
+    fields = part.split(":")
+    if len(fields) == 2:
+        return fields[0], "0", fields[1]
+    if len(fields) == 3:
+        return fields[0], fields[1], fields[2]
+    return part, "", ""
 
 
 async def confidence(turn: Turn) -> Reply:

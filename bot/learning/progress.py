@@ -8,7 +8,7 @@ from datetime import datetime
 from bot.content.library import ContentLibrary
 from bot.content.models import COMPETENCES, LEVELS
 from bot.learning.calendar import WorkCalendar
-from storage.models import Person
+from storage.models import Person, QuizAnswer
 from storage.repositories.learning import LearningRepository
 
 POINTS_PER_LESSON = 10
@@ -28,7 +28,7 @@ class Progress:
     lessons_done: int
     answers: int
     correct: int
-    confident: int  # right and sure of it: knowledge, not luck
+    confident: int  # lessons whose last answer was right and sure: knowledge, not luck
     streak: int
     points: int
     areas: tuple[AreaProgress, ...]
@@ -66,9 +66,15 @@ async def progress_of(
         lessons_done=len(items),
         answers=len(answers),
         correct=correct,
-        confident=sum(a.correct and a.confidence == "sure" for a in answers),
+        confident=sum(a.correct and a.confidence == "sure" for a in _latest_per_lesson(answers)),
         streak=streak,
         points=POINTS_PER_LESSON * len(items) + POINTS_PER_CORRECT * correct,
         areas=tuple(areas),
         reflections=tuple((i.lesson_id, i.reflection) for i in items if i.reflection),
     )
+
+
+def _latest_per_lesson(answers: list[QuizAnswer]) -> list[QuizAnswer]:
+    """Each lesson's latest answer, whichever variant it was: knowledge counts per idea, so
+    answering two wordings of one lesson does not count twice."""
+    return list({answer.lesson_id: answer for answer in answers}.values())

@@ -9,13 +9,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import FixedClock
 from bot.config import Settings
-from bot.content.lessons import Lesson
+from bot.content.lessons import Lesson, Quiz
 from bot.content.library import ContentLibrary
 from bot.delivery.outbox import Outbox
 from bot.delivery.policy import OUT_OF_OFFICE
 from bot.learning.calendar import WorkCalendar
 from bot.learning.order import content_roles, lesson_order
-from bot.learning.srs import CONFIDENCE, apply_answer, apply_confidence
+from bot.learning.srs import CONFIDENCE, apply_answer, apply_confidence, next_variant
 from bot.runtime.errors import UserFacingError
 from storage.models import LearningItem, Person
 from storage.repositories.learning import LearningRepository
@@ -30,6 +30,7 @@ REVIEW_KIND = "learning.review"
 class Item:
     lesson: Lesson
     review: bool
+    variant: int = 0  # which of the lesson's quizzes a review asks
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,6 +40,7 @@ class AnswerResult:
     first: bool
     retired: bool
     due_at: datetime | None
+    quiz: Quiz  # the variant that was asked
 
 
 class LearningService:
@@ -96,7 +98,7 @@ class LearningService:
         language = self.language(person)
         due = await self.repo.due_review(person.id, tracks, now)
         if due is not None and (lesson := self.content.lesson(due.lesson_id, language)):
-            return Item(lesson, review=True)
+            return Item(lesson, review=True, variant=next_variant(due, len(lesson.quizzes)))
         items = {item.lesson_id: item for item in await self.repo.items(person.id)}
         candidates = lesson_order(self.content, tracks, language, roles)
         for lesson in candidates:
@@ -134,7 +136,7 @@ class LearningService:
             await self.queue_review(person, lesson_id, calendar.next_morning(now), now)
             return None
         await self._record(person, lesson_id, "review", now)
-        return Item(lesson, review=True)
+        return Item(lesson, review=True, variant=next_variant(item, len(lesson.quizzes)))
 
     async def snoozed_to_send(self, person: Person, lesson_id: str, now: datetime) -> Item | None:
         item = await self.repo.item(person.id, lesson_id)
@@ -146,9 +148,19 @@ class LearningService:
         await self._record(person, lesson_id, "snooze", now)
         return Item(lesson, review=False)
 
-    async def answer(self, person: Person, lesson_id: str, chosen: set[int], now: datetime) -> AnswerResult:
+    async def quiz_variant(self, person: Person, lesson: Lesson) -> int:
+        """The variant of `lesson`'s quiz to show `person` now (another than their last answer's)."""
+        return next_variant(await self.repo.item(person.id, lesson.id), len(lesson.quizzes))
+
+    async def answer(
+        self, person: Person, lesson_id: str, chosen: set[int], now: datetime, *, variant: int = 0
+    ) -> AnswerResult:
+        """Judged against the variant the clicked card showed, whichever was shown since."""
         lesson = self.content.lesson(lesson_id, self.language(person))
-        if lesson is None:
+        if lesson is None or not 0 <= variant < len(lesson.quizzes):
+            raise UserFacingError("learning.unknown_lesson")
+        quiz = lesson.quizzes[variant]
+        if not chosen or any(not 0 <= i < len(quiz.options) for i in chosen):
             raise UserFacingError("learning.unknown_lesson")
         item = await self.repo.item(person.id, lesson_id) or await self.repo.add_item(
             person.id, lesson_id, lesson.track, now
@@ -158,14 +170,21 @@ class LearningService:
             raise UserFacingError("learning.already_retired")
         if not first and (item.due_at is None or item.due_at > now):
             raise UserFacingError("learning.not_due")
-        correct = chosen == set(lesson.quiz.correct)
+        correct = chosen == set(quiz.correct)
         calendar = await self.work_calendar(person)
         item.completed_at = item.completed_at or now
+        item.last_variant = variant
         apply_answer(item, correct, now, calendar)
         await self.repo.add_answer(
-            person.id, lesson_id, now, calendar.local_day(now), correct=correct, review=not first
+            person.id,
+            lesson_id,
+            now,
+            calendar.local_day(now),
+            correct=correct,
+            review=not first,
+            variant=variant,
         )
-        return AnswerResult(lesson, correct, first, item.retired_at is not None, item.due_at)
+        return AnswerResult(lesson, correct, first, item.retired_at is not None, item.due_at, quiz)
 
     async def confidence(self, person: Person, lesson_id: str, level: str, now: datetime) -> AnswerResult:
         """How sure they were of their last answer to the lesson's quiz: said once, and it moves
@@ -179,7 +198,8 @@ class LearningService:
             raise UserFacingError("learning.confidence.already")
         answer.confidence = level
         apply_confidence(item, answer.correct, level, now, await self.work_calendar(person))
-        return AnswerResult(lesson, answer.correct, False, item.retired_at is not None, item.due_at)
+        quiz = lesson.quizzes[answer.variant] if answer.variant < len(lesson.quizzes) else lesson.quiz
+        return AnswerResult(lesson, answer.correct, False, item.retired_at is not None, item.due_at, quiz)
 
     async def reflect(self, person: Person, lesson_id: str, text: str) -> None:
         item = await self.repo.item(person.id, lesson_id)

@@ -31,6 +31,14 @@ def apply_answer(item: LearningItem, correct: bool, now: datetime, calendar: Wor
 CONFIDENCE = ("sure", "unsure", "guessed")
 
 
+def next_variant(item: LearningItem | None, count: int) -> int:
+    """The quiz variant to ask next: the lesson's own quiz first, then each variant in turn, so a
+    review asks the idea in other words than the answer before. Stable until the next answer."""
+    if item is None or item.last_variant is None or count < 2:
+        return 0
+    return (item.last_variant + 1) % count
+
+
 def apply_confidence(
     item: LearningItem, correct: bool, confidence: str, now: datetime, calendar: WorkCalendar
 ) -> None:

@@ -45,6 +45,7 @@ class LearningItem(Base):
     correct_streak: Mapped[int] = mapped_column(default=0)
     retired_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     reflection: Mapped[str | None] = mapped_column(Text)  # private to the learner
+    last_variant: Mapped[int | None] = mapped_column()  # of the quiz last answered; the next differs
 
 
 class QuizAnswer(Base):
@@ -61,6 +62,7 @@ class QuizAnswer(Base):
     correct: Mapped[bool] = mapped_column()
     review: Mapped[bool] = mapped_column()
     confidence: Mapped[str | None] = mapped_column(String(10))  # sure, unsure or guessed, once said
+    variant: Mapped[int] = mapped_column(default=0, server_default="0")  # 0 is the lesson's `quiz`
 
 
 class LearningSend(Base):

@@ -159,7 +159,15 @@ class LearningRepository:
         )
 
     async def add_answer(
-        self, person_id: int, lesson_id: str, now: datetime, day: date, *, correct: bool, review: bool
+        self,
+        person_id: int,
+        lesson_id: str,
+        now: datetime,
+        day: date,
+        *,
+        correct: bool,
+        review: bool,
+        variant: int = 0,
     ) -> None:
         self.session.add(
             QuizAnswer(
@@ -169,6 +177,7 @@ class LearningRepository:
                 local_day=day,
                 correct=correct,
                 review=review,
+                variant=variant,
             )
         )
         await self.session.flush()

@@ -44,6 +44,7 @@ async def _export(session: AsyncSession, person: Person) -> dict[str, Any]:
                 "answered_at": _iso(a.answered_at),
                 "correct": a.correct,
                 "review": a.review,
+                "variant": a.variant,
             }
             for a in await rows(QuizAnswer)
         ],
