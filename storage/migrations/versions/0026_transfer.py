@@ -12,7 +12,7 @@ from alembic import op
 import storage.types
 
 revision: str = "0026_transfer"
-down_revision: str | Sequence[str] | None = "0024_quiz_confidence"
+down_revision: str | Sequence[str] | None = "0025_quiz_variants"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
