@@ -1,7 +1,7 @@
 """Whether people used what a track taught them in their work, asked once a week after it
 
 Revision ID: 0026_transfer
-Revises: 0024_quiz_confidence
+Revises: 0025_quiz_variants
 """
 
 from collections.abc import Sequence
