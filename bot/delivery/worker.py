@@ -348,10 +348,9 @@ class DeliveryWorker:
         written only while the row is still this worker's, never over another's claim."""
         now = self.clock.now()
         blocked, intro_failed = dict(self.blocked), set(self.intro_failed)
+        if blocked:  # in a transaction of its own: see `_share_blocks`
+            await self._share_blocks(blocked)
         async with self.db.unit_of_work() as session:
-            buckets = RateBucketRepository(session)
-            for key, until in sorted(blocked.items()):
-                await buckets.block(key, until)
             people = PeopleRepository(session)
             for person_id in sorted(intro_failed):
                 await people.introduce(person_id, None)
@@ -379,6 +378,16 @@ class DeliveryWorker:
             if self.blocked.get(key) == blocked[key]:
                 del self.blocked[key]
         self.intro_failed -= intro_failed
+
+    async def _share_blocks(self, blocked: dict[str, float]) -> None:
+        """Tell every worker about a 429, holding nothing else meanwhile. A claim locks its
+        outbox rows and then the buckets; a record that blocked a bucket and then wrote an outbox
+        row a new claim had taken (its lease ran out during a hang) would wait for that claim while
+        the claim waited for the bucket."""
+        async with self.db.unit_of_work() as session:
+            buckets = RateBucketRepository(session)
+            for key, until in sorted(blocked.items()):
+                await buckets.block(key, until)
 
     async def run_forever(
         self, wakeup: asyncio.Event, interval: float, on_sent: Callable[[int], None]
