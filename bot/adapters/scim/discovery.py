@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from fastapi import FastAPI, Request, Response
@@ -24,38 +25,36 @@ def register(app: FastAPI, provisioning: Gate) -> None:
     @app.get("/ResourceTypes")
     async def resource_types(request: Request) -> Response:
         async with provisioning(request, writes=False):
-            return _listing(ResourceType, [_resource_type(request, r) for r in PROVIDER.resource_types])
+            return _listing(ResourceType, [_located(request, r) for r in PROVIDER.resource_types])
 
     @app.get("/ResourceTypes/{name}")
     async def resource_type(request: Request, name: str) -> Response:
         async with provisioning(request, writes=False):
-            for found in PROVIDER.resource_types:
-                if found.id == name:
-                    return wire.respond(_dump(_resource_type(request, found)))
-            raise NotFoundException(detail=f"no resource type {name}")
+            return _one(request, PROVIDER.resource_types, name)
 
     @app.get("/Schemas")
     async def schemas(request: Request) -> Response:
         async with provisioning(request, writes=False):
-            return _listing(Schema, [_schema(request, s) for s in PROVIDER.schemas])
+            return _listing(Schema, [_located(request, s) for s in PROVIDER.schemas])
 
     @app.get("/Schemas/{uri}")
     async def schema(request: Request, uri: str) -> Response:
         async with provisioning(request, writes=False):
-            for found in PROVIDER.schemas:
-                if found.id == uri:
-                    return wire.respond(_dump(_schema(request, found)))
-            raise NotFoundException(detail=f"no schema {uri}")
+            return _one(request, PROVIDER.schemas, uri)
 
 
-def _resource_type(request: Request, found: ResourceType) -> ResourceType:
-    meta = Meta(resource_type="ResourceType", location=wire.location(request, "ResourceTypes", str(found.id)))
+def _located(request: Request, found: ResourceType | Schema) -> Any:
+    """The resource type or schema with its own meta: "ResourceType" under /ResourceTypes, etc."""
+    kind = type(found).__name__
+    meta = Meta(resource_type=kind, location=wire.location(request, f"{kind}s", str(found.id)))
     return found.model_copy(update={"meta": meta})
 
 
-def _schema(request: Request, found: Schema) -> Schema:
-    meta = Meta(resource_type="Schema", location=wire.location(request, "Schemas", str(found.id)))
-    return found.model_copy(update={"meta": meta})
+def _one(request: Request, items: Sequence[ResourceType] | Sequence[Schema], wanted: str) -> Response:
+    for found in items:
+        if found.id == wanted:
+            return wire.respond(_dump(_located(request, found)))
+    raise NotFoundException(detail=f"no such resource: {wanted}")
 
 
 def _dump(found: Any) -> dict[str, Any]:
