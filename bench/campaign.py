@@ -3,7 +3,8 @@
     python bench/campaign.py [--people 100000] [--db sqlite|postgresql] [--rate 60]
 
 Half the people are on Slack, half on Teams (`--workspaces` of each). The campaign is planned
-as the scheduler would, every nudge due at the same moment, and two replicas
+as the scheduler would, every nudge due at the same moment (spread by planning over the time
+each workspace's `--rate` needs), and two replicas
 (bench/campaign_worker.py, each its own process) deliver it with real lessons composed per
 person. Each fake platform (its own process) allows `--rate` messages a second per workspace
 or tenant and one per conversation, answers some calls 429 with Retry-After or 503, and holds
@@ -18,7 +19,8 @@ The last line is one JSON object: `seconds` (first nudge due to last one deliver
 or marked sent but never received), `sent_twice` (extra copies the platforms received),
 `unfinished` (still pending or leased when `--max-seconds` ran out), `dropped` (by reason),
 `paused_by_retries` (participants paused or with an ignored streak: on a first nudge only
-retries can cause either), `faults` (what the platforms did), `peak_rss_mb` (the largest of the
+retries can cause either), `faults` (what the platforms did; `over_limit`: 429s
+for sends beyond a workspace's or conversation's limit), `peak_rss_mb` (the largest of the
 replicas; `rss_mb` has every process), `statements_per_sent` (the replicas' SQL statements per
 message sent). `compose_per_s` and `compose_statements_per_nudge` come from the same occurrence
 for `--compose-people` people on a fresh database, delivered by one worker in this process to
@@ -75,10 +77,12 @@ from tests.support.population import add_people  # noqa: E402
 PLANNED_AT = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)  # Monday: plans Tuesday's 10:00 occurrence
 DUE = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)  # Tuesday 10:00 in Copenhagen
 TRACKS = ["organisation", "strategy"]
+UNLIMITED = 1_000_000  # messages a second: composition speed is measured without rate limits
 
 
-async def prepare(url: str, people: int, workspaces: int) -> int:
-    """People on both platforms, an active campaign, and its occurrence planned; returns nudges."""
+async def prepare(url: str, people: int, workspaces: int, rate: float | None) -> int:
+    """People on both platforms, an active campaign, and its occurrence planned (at `rate` messages
+    a second per workspace or tenant, as the planning job does); returns nudges."""
     db = Database(url)
     half = people // 2
     await add_people(db, half, PLANNED_AT, workspaces=workspaces, platform="slack")
@@ -93,7 +97,8 @@ async def prepare(url: str, people: int, workspaces: int) -> int:
         campaign = await service.create(spec, KnownContent(tracks=frozenset(TRACKS)))
         await service.move(campaign.id, "resume")
     async with db.unit_of_work() as session:
-        await plan_campaign(session, clock, campaign, "Europe/Copenhagen")
+        rates = {Platform.SLACK: rate, Platform.TEAMS: rate} if rate else None
+        await plan_campaign(session, clock, campaign, "Europe/Copenhagen", rates=rates)
     async with db.unit_of_work() as session:
         planned = await session.scalar(select(func.count()).where(OutboxMessage.kind == "nudge"))
     await db.dispose()
@@ -113,12 +118,12 @@ class Accepting:
 
 async def compose_speed(url: str, people: int, workspaces: int) -> dict[str, float]:
     """One worker delivers the occurrence unthrottled: nudges a second and statements each."""
-    planned = await prepare(url, people, workspaces)
+    planned = await prepare(url, people, workspaces, None)  # all due at once
     settings = load_settings(
         STAFET_DATABASE_URL=url,
         STAFET_SCHEDULER=False,
-        STAFET_RATE_PER_WORKSPACE="1000000",
-        STAFET_RATE_PER_TENANT="1000000",
+        STAFET_RATE_PER_WORKSPACE=str(UNLIMITED),
+        STAFET_RATE_PER_TENANT=str(UNLIMITED),
     )
     context = build_context(settings, FixedClock(DUE))
     platform = Accepting()
@@ -184,6 +189,7 @@ async def outcome(url: str, fakes: list[str]) -> dict[str, Any]:
             async with http.get(f"{fake}/api/stats") as response:
                 stats = await response.json()
             faults.update(stats["faults"])
+            faults["over_limit"] += stats["rejected"]
             rss[f"platform{n}"] = stats["peak_rss_mb"]
     db = Database(url)
     async with db.unit_of_work() as session:
@@ -252,7 +258,7 @@ def platforms(args: argparse.Namespace) -> Iterator[list[str]]:
 
 
 def run(args: argparse.Namespace, url: str, stats_dir: Path) -> dict[str, Any]:
-    planned = asyncio.run(prepare(url, args.people, args.workspaces))
+    planned = asyncio.run(prepare(url, args.people, args.workspaces, args.rate))
     with platforms(args) as fakes:
         wall0 = time.time()
         common = [

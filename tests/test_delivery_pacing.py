@@ -7,14 +7,16 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
-from collections import Counter
-from datetime import datetime
+from collections import Counter, defaultdict
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
 from fastapi import FastAPI
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.campaigns.jobs import plan_due
+from bot.campaigns.planner import spread
 from bot.clock import FixedClock
 from bot.context import AppContext
 from bot.delivery import worker as worker_module
@@ -23,7 +25,8 @@ from bot.runtime.events import Platform
 from bot.runtime.replies import Reply
 from storage.database import Database
 from storage.models import OutboxMessage, Person
-from tests.support.campaigns import outbox
+from storage.repositories.people import PeopleRepository
+from tests.support.campaigns import lesson, outbox, start_campaign, use_test_composer
 from tests.support.fake_platform import FakePlatform, FakePlatformMessenger
 from tests.support.population import add_people, queue_messages
 from tests.support.server import live_server
@@ -129,3 +132,55 @@ async def test_a_retried_lesson_is_the_one_composed_first(app: FastAPI, clock: F
     assert platform.rejected > 0
     assert [r.status for r in rows] == ["sent"] * 6
     assert sorted(platform.received.values()) == [1] * 6
+
+
+async def test_a_campaign_occurrence_comes_due_at_each_workspaces_pace(
+    app: FastAPI, clock: FixedClock
+) -> None:
+    """40 Slack people in two workspaces (10 a second each) and 20 Teams people (40 a second),
+    one occurrence due at 10:00: planning spaces each workspace's nudges one message's time apart,
+    so the worker sends each second what the platform takes, moves no row and meets no 429."""
+    context = use_test_composer(app)
+    await add_people(context.db, 40, clock.now(), workspaces=2)
+    await add_people(context.db, 20, clock.now(), start=40, platform="teams")
+    await start_campaign(context, cadence="tue 10:00")
+    await plan_due(context)
+    planned = {row.id: row.due_at for row in await outbox(context)}
+    async with context.db.unit_of_work() as session:
+        workspaces = await PeopleRepository(session).workspaces()
+    due: dict[str, list[float]] = defaultdict(list)
+    for row in await outbox(context):
+        due[workspaces[row.person_id or 0][1]].append((row.due_at - planned[1]).total_seconds())
+    assert {workspace: sorted(times) for workspace, times in due.items()} == {
+        "T0": pytest.approx([n / 10 for n in range(20)]),
+        "T1": pytest.approx([n / 10 for n in range(20)]),
+        "tenant-0": pytest.approx([n / 40 for n in range(20)]),
+    }
+    slack, teams = FakePlatform(limit_per_second=10), FakePlatform(limit_per_second=40)
+    async with live_server(slack.app) as slack_url, live_server(teams.app) as teams_url:
+        messengers = {
+            Platform.SLACK: FakePlatformMessenger(slack_url),
+            Platform.TEAMS: FakePlatformMessenger(teams_url),
+        }
+        worker = DeliveryWorker(context, messengers, {"nudge": lesson})
+        clock.set(planned[1])
+        sent = [await worker.run_once()]
+        for _ in range(2):
+            clock.advance(seconds=1)
+            slack.reset_window()
+            teams.reset_window()
+            sent.append(await worker.run_once())
+        for messenger in messengers.values():
+            await messenger.close()
+    assert sent == [3, 10 + 10 + 19, 9 + 9]
+    assert slack.rejected == teams.rejected == 0
+    assert {row.id: row.due_at for row in await outbox(context)} == planned  # none was moved
+
+
+def test_people_due_at_other_times_are_not_held_back_by_a_busy_workspace() -> None:
+    ten = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)
+    planned = [(ten, 1, "o"), (ten, 2, "o"), (ten, 3, "o"), (ten + timedelta(hours=1), 4, "o")]
+    workspaces = {n: ("slack", "T0") for n in (1, 2, 3, 4)} | {3: ("web", "web")}
+    assert [due for due, *_ in spread(planned, workspaces, {Platform.SLACK: 4})] == [
+        ten, ten + timedelta(seconds=0.25), ten, ten + timedelta(hours=1)
+    ]  # fmt: skip

@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.campaigns.planner import plan_campaign
 from bot.clock import Clock
 from bot.context import AppContext
+from bot.delivery.limits import workspace_rates
 from bot.people.audience import Audience
 from storage.models import Campaign
 from storage.repositories.campaigns import CampaignRepository
@@ -33,7 +34,13 @@ async def plan_due(app: AppContext) -> None:
                 campaign = await session.get(Campaign, campaign_id)
                 if campaign is None:
                     continue
-                added = await plan_campaign(session, app.clock, campaign, app.settings.default_timezone)
+                added = await plan_campaign(
+                    session,
+                    app.clock,
+                    campaign,
+                    app.settings.default_timezone,
+                    rates=workspace_rates(app.settings),
+                )
                 await attach_waves(session, app.clock, campaign, app.settings.default_timezone)
             if added:
                 log.info("campaign %s: %s nudges planned", campaign_id, added)

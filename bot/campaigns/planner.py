@@ -7,6 +7,7 @@ occurrence was planned catch up with the most recent one within `catch_up_days`.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -16,11 +17,15 @@ from bot.campaigns.calendar import Occurrence, occurrences
 from bot.campaigns.timing import base_time, jitter_seconds, resolve
 from bot.clock import Clock
 from bot.people.audience import Audience
+from bot.runtime.events import Platform
 from storage.models import Campaign
 from storage.repositories.campaigns import CampaignRepository, Recipient
+from storage.repositories.people import PeopleRepository
 
 HORIZON = timedelta(hours=36)  # rows exist well before they are due, so a pause stops them in time
 CHUNK = 5000
+
+Planned = tuple[datetime, int, str]  # (due, person id, occurrence id)
 
 
 def nudge_key(campaign_id: int, occurrence: str, person_id: int) -> str:
@@ -28,9 +33,16 @@ def nudge_key(campaign_id: int, occurrence: str, person_id: int) -> str:
 
 
 async def plan_campaign(
-    session: AsyncSession, clock: Clock, campaign: Campaign, org_zone: str, horizon: timedelta = HORIZON
+    session: AsyncSession,
+    clock: Clock,
+    campaign: Campaign,
+    org_zone: str,
+    horizon: timedelta = HORIZON,
+    rates: Mapping[Platform, float] | None = None,
 ) -> int:
-    """Enqueue every due or soon-due nudge of one active campaign; returns rows added."""
+    """Enqueue every due or soon-due nudge of one active campaign; returns rows added. With
+    `rates` (messages a second per workspace), nudges due together in one workspace are spread
+    over the time the platform needs for them (`spread`)."""
     if campaign.state != "active":
         return 0
     now = clock.now()
@@ -45,32 +57,50 @@ async def plan_campaign(
     repo = CampaignRepository(session)
     recipients = await repo.recipients(Audience.from_json(campaign.audience).person_ids(), campaign.id)
     earliest = max(now - timedelta(days=campaign.catch_up_days), campaign.activated_at or now)
-    latest_past: dict[int, dict[str, Any]] = {}
-    added = 0
+    planned: list[Planned] = []
+    latest_past: dict[int, Planned] = {}
     for occ in occs:
-        rows: list[dict[str, Any]] = []
         for recipient in recipients:
-            row = _row(campaign, occ, recipient, org_zone, now)
-            if row is None or row["due_at"] > now + horizon:
+            due = _due(campaign, occ, recipient, org_zone)
+            if due is None or due > now + horizon:
                 continue
-            if row["due_at"] < now:  # past: only the newest one, sent now, as catch-up
-                if row["due_at"] >= earliest:
-                    latest_past[recipient[0]] = {**row, "due_at": now}
+            person_id = recipient[0]
+            if due < now:  # past: only the newest one, sent now, as catch-up
+                if due >= earliest:
+                    latest_past[person_id] = (now, person_id, occ.id)
                 continue
-            rows.append(row)
-            if len(rows) >= CHUNK:
-                added += await repo.enqueue_many(rows)
-                rows = []
-        added += await repo.enqueue_many(rows)
-    past = list(latest_past.values())
-    for start in range(0, len(past), CHUNK):
-        added += await repo.enqueue_many(past[start : start + CHUNK])
+            planned.append((due, person_id, occ.id))
+    planned += latest_past.values()
+    if rates:
+        planned = spread(planned, await PeopleRepository(session).workspaces(), rates)
+    added = 0
+    for start in range(0, len(planned), CHUNK):
+        chunk = planned[start : start + CHUNK]
+        added += await repo.enqueue_many([_row(campaign, occ, who, due, now) for due, who, occ in chunk])
     return added
 
 
-def _row(
-    campaign: Campaign, occ: Occurrence, recipient: Recipient, org_zone: str, now: datetime
-) -> dict[str, Any] | None:
+def spread(
+    planned: list[Planned], workspaces: Mapping[int, tuple[str, str]], rates: Mapping[Platform, float]
+) -> list[Planned]:
+    """Nudges in due order, each no earlier than its workspace's previous one plus one message's
+    time at the workspace's rate: a whole occurrence due at one moment then comes due at the pace
+    the platform takes it, and delivery sends each as it comes due instead of re-pacing a burst.
+    People who are due at different times (their own time zone) are not moved."""
+    booked: dict[tuple[str, str], datetime] = {}
+    paced: list[Planned] = []
+    for due, person_id, occurrence in sorted(planned):
+        workspace = workspaces.get(person_id)
+        rate = rates.get(Platform(workspace[0])) if workspace else None
+        if workspace and rate:
+            due = max(due, booked.get(workspace, due))
+            booked[workspace] = due + timedelta(seconds=1 / rate)
+        paced.append((due, person_id, occurrence))
+    return paced
+
+
+def _due(campaign: Campaign, occ: Occurrence, recipient: Recipient, org_zone: str) -> datetime | None:
+    """When the occurrence reaches this person: in their window and working days, jittered."""
     person_id, zone, window_start, window_end, days = recipient
     rules = resolve(
         zone,
@@ -86,8 +116,12 @@ def _row(
     if placed is None:
         return None
     start, span = placed
+    return start + timedelta(seconds=jitter_seconds(campaign.id, occ.id, person_id, span))
+
+
+def _row(campaign: Campaign, occurrence: str, person_id: int, due: datetime, now: datetime) -> dict[str, Any]:
     return {
-        "key": nudge_key(campaign.id, occ.id, person_id),
+        "key": nudge_key(campaign.id, occurrence, person_id),
         "person_id": person_id,
         "conversation_ref_id": None,
         "campaign_id": campaign.id,
@@ -96,10 +130,10 @@ def _row(
         "payload": {
             "campaign_id": campaign.id,
             "tracks": list(campaign.tracks.get("ids", [])),
-            "occurrence": occ.id,
+            "occurrence": occurrence,
         },
         "status": "pending",
-        "due_at": start + timedelta(seconds=jitter_seconds(campaign.id, occ.id, person_id, span)),
+        "due_at": due,
         "attempts": 0,
         "created_at": now,
     }

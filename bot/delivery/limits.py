@@ -14,10 +14,16 @@ import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
+from bot.config import Settings
 from bot.delivery.messenger import Target
 from bot.runtime.events import Platform
 
 KEY_LENGTH = 200  # the rate_buckets key column
+
+
+def workspace_rates(settings: Settings) -> dict[Platform, float]:
+    """Messages a second per Slack workspace and per Teams tenant (they differ)."""
+    return {Platform.SLACK: settings.delivery_workspace_rate, Platform.TEAMS: settings.delivery_tenant_rate}
 
 
 @dataclass(slots=True)

@@ -29,7 +29,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.clock import Clock
 from bot.context import AppContext
 from bot.delivery.compose import Composer, Preload
-from bot.delivery.limits import RateLimits
+from bot.delivery.limits import RateLimits, workspace_rates
 from bot.delivery.messenger import DeliveryError, Messenger, Sent, Target
 from bot.delivery.pacing import Pacer
 from bot.delivery.policy import AfterSent, Gate, person_gate, preload_preferences
@@ -94,7 +94,7 @@ class DeliveryWorker:
         # does: whatever happens, its outcome is recorded before another worker may take the row.
         self.send_timeout = min(settings.delivery_send_timeout, settings.delivery_lease_seconds / 3)
         self.limits = RateLimits(
-            {Platform.SLACK: settings.delivery_workspace_rate, Platform.TEAMS: settings.delivery_tenant_rate},
+            workspace_rates(settings),
             settings.delivery_conversation_rate,
             monotonic=lambda: self.clock.now().timestamp(),  # the injected clock, so tests are exact
         )

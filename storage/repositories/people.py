@@ -118,6 +118,17 @@ class PeopleRepository:
         )
         return [(ref, identity) for ref, identity in result.all()]
 
+    async def workspaces(self) -> dict[int, tuple[str, str]]:
+        """Each person's (platform, workspace) of their newest direct conversation on an active
+        identity: where their next message most likely goes, and whose rate limit it spends."""
+        result = await self.session.execute(
+            select(Identity.person_id, ConversationRef.platform, ConversationRef.workspace_id)
+            .join(Identity, ConversationRef.identity_id == Identity.id)
+            .where(ConversationRef.kind == "personal", Identity.active.is_(True))
+            .order_by(ConversationRef.updated_at, ConversationRef.id)
+        )
+        return {person_id: (platform, workspace) for person_id, platform, workspace in result.all()}
+
     async def introduce(self, person_id: int, now: datetime | None) -> bool:
         """Mark a person introduced: True only for the one caller that did it (two workers never
         both introduce); `now=None` undoes it after the introduction could not be sent."""

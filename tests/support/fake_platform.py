@@ -184,16 +184,24 @@ class FakePlatformMessenger:
             "channel": target.address.conversation_id,
             "text": reply.text,
         }
-        async with self.http.post("/api/chat.postMessage", json=body) as response:
-            if response.status == 429:
-                raise DeliveryError("rate limited", retry_after=float(response.headers["Retry-After"]))
-            if response.status >= 500:
-                raise DeliveryError(f"platform error {response.status}")
-            return str((await response.json())["ts"])
+        try:
+            async with self.http.post("/api/chat.postMessage", json=body) as response:
+                if response.status == 429:
+                    raise DeliveryError("rate limited", retry_after=float(response.headers["Retry-After"]))
+                if response.status >= 500:
+                    raise DeliveryError(f"platform error {response.status}")
+                return str((await response.json())["ts"])
+        except aiohttp.ClientConnectorError as error:  # as the Slack messenger: nothing was posted
+            raise DeliveryError(f"unreachable: {type(error).__name__}") from None
+        except aiohttp.ClientError as error:  # a reset connection: it may have been posted
+            raise DeliveryError(f"unreachable: {type(error).__name__}", unknown=True) from None
 
     async def already_sent(self, target: Target) -> str | None:
-        async with self.http.get("/api/sent", params={"key": target.key}) as response:
-            return str((await response.json())["ts"]) if response.status == 200 else None
+        try:
+            async with self.http.get("/api/sent", params={"key": target.key}) as response:
+                return str((await response.json())["ts"]) if response.status == 200 else None
+        except aiohttp.ClientError:  # unknown is treated as not sent, as the Slack messenger does
+            return None
 
     async def close(self) -> None:
         if self._http is not None:
