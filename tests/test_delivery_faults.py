@@ -92,7 +92,7 @@ async def test_a_worker_that_dies_mid_round_bumps_nobodys_streak(
     platform.limit = None
     context = app.state.context
     await _campaign_of(context, 5)
-    clock.set(TUESDAY)
+    clock.set(TUESDAY + timedelta(seconds=1))  # all five due: planning spread them at the workspace's rate
     dying = _worker(context, messenger)
     claimed = await dying._claim()  # leased; two are posted, then the process is killed
     for item in claimed[:2]:

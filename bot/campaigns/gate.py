@@ -18,6 +18,7 @@ from bot.context import AppContext
 from bot.delivery.outbox import Outbox
 from bot.delivery.policy import Decision, preference_of, preload_preferences
 from bot.runtime.replies import Button, Reply
+from storage.lists import one_of
 from storage.models import Campaign, CampaignParticipant, OutboxMessage, Person
 from storage.repositories.campaigns import CampaignRepository
 
@@ -81,7 +82,9 @@ async def nudges_sent(
     if not nudges:
         return
     person_ids = sorted({r.person_id for r in nudges if r.person_id is not None})
-    people = {p.id: p for p in await session.scalars(select(Person).where(Person.id.in_(person_ids)))}
+    people = {
+        p.id: p for p in await session.scalars(select(Person).where(one_of(session, Person.id, person_ids)))
+    }
     campaign_ids = {r.campaign_id for r in nudges}
     found = await session.scalars(select(Campaign).where(Campaign.id.in_(campaign_ids)))
     campaigns = {c.id: c for c in found}

@@ -13,6 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.context import AppContext
+from storage.lists import one_of
 from storage.models import DeliveryPreference, OutboxMessage, Person
 
 
@@ -68,7 +69,7 @@ async def preload_preferences(session: AsyncSession, person_ids: list[int]) -> N
     """Load a batch's preferences in one query; `preference_of` then answers from memory."""
     cache = session.info.setdefault(_CACHE, {})
     found = await session.scalars(
-        select(DeliveryPreference).where(DeliveryPreference.person_id.in_(person_ids))
+        select(DeliveryPreference).where(one_of(session, DeliveryPreference.person_id, person_ids))
     )
     cache.update(dict.fromkeys(person_ids))
     cache.update({p.person_id: p for p in found})

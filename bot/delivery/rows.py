@@ -17,6 +17,7 @@ from bot.delivery.messenger import DeliveryError, Messenger, Target
 from bot.delivery.policy import Decision
 from bot.runtime.events import Address, Platform
 from bot.runtime.replies import Reply
+from storage.lists import one_of
 from storage.models import ConversationRef, Identity, OutboxMessage, Person
 
 log = logging.getLogger(__name__)
@@ -95,7 +96,7 @@ async def targets_for(
             select(ConversationRef, Identity)
             .join(Identity, ConversationRef.identity_id == Identity.id)
             .where(
-                Identity.person_id.in_(person_ids),
+                one_of(session, Identity.person_id, person_ids),
                 ConversationRef.kind.in_(kinds),
                 Identity.active.is_(True),  # deactivated on the platform: nobody is there to read it
             )

@@ -38,6 +38,7 @@ from bot.reach.introduction import introduction, needs_introduction
 from bot.runtime.events import Platform
 from bot.runtime.replies import Reply
 from storage.database import Database
+from storage.lists import one_of
 from storage.models import OutboxMessage, Person
 from storage.repositories.people import PeopleRepository
 from storage.repositories.rate_buckets import RateBucketRepository
@@ -260,7 +261,7 @@ class DeliveryWorker:
             person_ids = sorted({r.person_id for r in rows if r.person_id is not None})
             people: dict[int, Person] = {}
             if person_ids:  # load the batch's people and preferences at once; gates read them from memory
-                found = await session.scalars(select(Person).where(Person.id.in_(person_ids)))
+                found = await session.scalars(select(Person).where(one_of(session, Person.id, person_ids)))
                 people = {person.id: person for person in found}  # held: the session only keeps weak refs
                 await preload_preferences(session, person_ids)
                 for preload in self.preloads:
@@ -282,6 +283,7 @@ class DeliveryWorker:
                     bucket.updated_at = self.limits.booked(booking[key])
                 else:
                     bucket.tokens, bucket.updated_at, bucket.blocked_until = self.limits.shared(key)
+            await buckets.store(shared.values())
             if clock - self.pruned_at > PRUNE_SECONDS:
                 self.pruned_at = clock
                 await buckets.prune(clock - PRUNE_SECONDS)
@@ -355,7 +357,9 @@ class DeliveryWorker:
             for person_id in sorted(intro_failed):
                 await people.introduce(person_id, None)
             found = await session.scalars(
-                select(OutboxMessage).where(OutboxMessage.id.in_([item.row_id for item, _ in outcomes]))
+                select(OutboxMessage).where(
+                    one_of(session, OutboxMessage.id, [item.row_id for item, _ in outcomes])
+                )
             )
             rows = {row.id: row for row in found}
             sent: list[OutboxMessage] = []

@@ -84,7 +84,8 @@ class InstallWorker:
         self.next_wait = 0.0
         async with self.db.unit_of_work() as session:
             keys = [f"install:{platform.value}" for platform in self.installers]
-            buckets = await RateBucketRepository(session).lock(dict.fromkeys(keys, self.burst), stamp)
+            repository = RateBucketRepository(session)
+            buckets = await repository.lock(dict.fromkeys(keys, self.burst), stamp)
             allowance = BATCH
             for bucket in buckets.values():
                 if bucket.blocked_until > stamp:
@@ -93,6 +94,7 @@ class InstallWorker:
                 bucket.tokens = min(self.burst, bucket.tokens + (stamp - bucket.updated_at) * self.rate)
                 bucket.updated_at = stamp
                 allowance = min(allowance, int(bucket.tokens))
+            await repository.store(buckets.values())
             if allowance < 1:
                 self.next_wait = (1 - min(bucket.tokens for bucket in buckets.values())) / self.rate
                 return []
@@ -104,6 +106,7 @@ class InstallWorker:
             ]
             for bucket in buckets.values():
                 bucket.tokens -= len(claimed)
+            await repository.store(buckets.values())
             if len(claimed) == allowance:
                 self.next_wait = 1 / self.rate
         return claimed

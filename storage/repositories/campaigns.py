@@ -10,6 +10,7 @@ from sqlalchemy import Select, and_, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from storage.lists import one_of
 from storage.models import (
     Campaign,
     CampaignParticipant,
@@ -165,7 +166,7 @@ class CampaignRepository:
         self.session.info.setdefault(_CAMPAIGNS, []).extend(campaigns)
         query = select(CampaignParticipant).where(
             CampaignParticipant.campaign_id.in_({c for c, _ in wanted}),
-            CampaignParticipant.person_id.in_({p for _, p in wanted}),
+            one_of(self.session, CampaignParticipant.person_id, {p for _, p in wanted}),
         )
         loaded.update(dict.fromkeys(wanted))
         for found in await self.session.scalars(query):

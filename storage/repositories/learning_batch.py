@@ -16,6 +16,7 @@ from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session
 
+from storage.lists import one_of
 from storage.models import Enrolment, LearningItem, LearningSend, Leave
 from storage.write_hooks import before_write
 
@@ -91,16 +92,20 @@ async def load(session: AsyncSession, person_ids: Sequence[int], now: datetime) 
     if not wanted:
         return
     fresh = {person_id: PersonLearning() for person_id in wanted}
-    for enrolment in await session.scalars(select(Enrolment).where(Enrolment.person_id.in_(wanted))):
+    for enrolment in await session.scalars(
+        select(Enrolment).where(one_of(session, Enrolment.person_id, wanted))
+    ):
         fresh[enrolment.person_id].enrolments[enrolment.track_id] = enrolment
-    query = select(LearningItem).where(LearningItem.person_id.in_(wanted)).order_by(LearningItem.id)
+    query = (
+        select(LearningItem).where(one_of(session, LearningItem.person_id, wanted)).order_by(LearningItem.id)
+    )
     for item in await session.scalars(query):
         fresh[item.person_id].items[item.lesson_id] = item
-    query_leave = select(Leave).where(Leave.person_id.in_(wanted)).order_by(Leave.first_day)
+    query_leave = select(Leave).where(one_of(session, Leave.person_id, wanted)).order_by(Leave.first_day)
     for leave in await session.scalars(query_leave):
         fresh[leave.person_id].leave.append(leave)
     query_sends = select(LearningSend).where(
-        LearningSend.person_id.in_(wanted), LearningSend.sent_at >= batch.since
+        one_of(session, LearningSend.person_id, wanted), LearningSend.sent_at >= batch.since
     )
     for send in await session.scalars(query_sends.order_by(LearningSend.id)):
         fresh[send.person_id].sends.append(send)

@@ -1,37 +1,90 @@
 """Shared token buckets: locked for the length of one claiming transaction, so workers take
-turns spending a workspace's tokens instead of each spending them all."""
+turns spending a workspace's tokens instead of each spending them all.
+
+A claim locks hundreds of buckets (one per conversation it sends to), so they are read and
+written as plain rows in one statement each way, not as ORM objects."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import Float, String, bindparam, delete, func, literal, select, update
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.sql.dml import Insert
 
+from storage.lists import one_of
 from storage.models import RateBucket
+
+TABLE = RateBucket.__table__
+
+
+@dataclass(slots=True)
+class Bucket:
+    key: str
+    tokens: float
+    updated_at: float  # seconds since the epoch, of the injected clock
+    blocked_until: float
 
 
 class RateBucketRepository:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
 
-    async def lock(self, full: Mapping[str, float], now: float) -> dict[str, RateBucket]:
+    async def lock(self, full: Mapping[str, float], now: float) -> dict[str, Bucket]:
         """The buckets named in `full`, created with that many tokens when new, locked until the
-        transaction ends."""
+        transaction ends; `store` writes back what the caller changed."""
         wanted = sorted(full)  # always in the same order: two workers never deadlock
         if not wanted:
             return {}
-        dialect = postgresql if self.session.bind.dialect.name == "postgresql" else sqlite
-        await self.session.execute(
-            dialect.insert(RateBucket)
-            .values([{"key": k, "tokens": full[k], "updated_at": now, "blocked_until": 0.0} for k in wanted])
-            .on_conflict_do_nothing()
+        await self.session.execute(self._create(wanted, [full[key] for key in wanted], now))
+        found = await self.session.execute(
+            select(TABLE.c.key, TABLE.c.tokens, TABLE.c.updated_at, TABLE.c.blocked_until)
+            .where(one_of(self.session, RateBucket.key, wanted))
+            .order_by(TABLE.c.key)
+            .with_for_update()
         )
-        found = await self.session.scalars(
-            select(RateBucket).where(RateBucket.key.in_(wanted)).order_by(RateBucket.key).with_for_update()
+        return {row.key: Bucket(*row) for row in found}
+
+    def _create(self, keys: list[str], tokens: list[float], now: float) -> Insert:
+        """INSERT of the buckets that do not exist yet; on PostgreSQL from two arrays (`unnest`),
+        so the statement has four parameters however many buckets there are."""
+        if self.session.bind.dialect.name != "postgresql":
+            values = [
+                {"key": key, "tokens": full, "updated_at": now, "blocked_until": 0.0}
+                for key, full in zip(keys, tokens, strict=True)
+            ]
+            return sqlite.insert(TABLE).values(values).on_conflict_do_nothing()
+        new = (
+            func.unnest(
+                bindparam(None, keys, type_=ARRAY(String)), bindparam(None, tokens, type_=ARRAY(Float))
+            )
+            .table_valued("key", "tokens")
+            .render_derived()
         )
-        return {bucket.key: bucket for bucket in found}
+        rows = select(new.c.key, new.c.tokens, literal(now, Float), literal(0.0, Float))
+        columns = ["key", "tokens", "updated_at", "blocked_until"]
+        return postgresql.insert(TABLE).from_select(columns, rows).on_conflict_do_nothing()
+
+    async def store(self, buckets: Iterable[Bucket]) -> None:
+        """Write locked buckets back, in one statement executed for all of them."""
+        values = [
+            {"b_key": b.key, "b_tokens": b.tokens, "b_updated": b.updated_at, "b_blocked": b.blocked_until}
+            for b in buckets
+        ]
+        if values:
+            await self.session.execute(
+                update(TABLE)
+                .where(TABLE.c.key == bindparam("b_key"))
+                .values(
+                    tokens=bindparam("b_tokens"),
+                    updated_at=bindparam("b_updated"),
+                    blocked_until=bindparam("b_blocked"),
+                ),
+                values,
+            )
 
     async def block(self, key: str, until: float) -> None:
         """A 429 told one worker to wait: every worker waits."""
