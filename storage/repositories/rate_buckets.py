@@ -8,12 +8,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import Float, String, bindparam, delete, func, literal, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.dml import Insert
+from sqlalchemy.sql.selectable import TableValuedAlias
+from sqlalchemy.types import TypeEngine
 
 from storage.lists import one_of
 from storage.models import RateBucket
@@ -57,24 +60,18 @@ class RateBucketRepository:
                 for key, full in zip(keys, tokens, strict=True)
             ]
             return sqlite.insert(TABLE).values(values).on_conflict_do_nothing()
-        new = (
-            func.unnest(
-                bindparam(None, keys, type_=ARRAY(String)), bindparam(None, tokens, type_=ARRAY(Float))
-            )
-            .table_valued("key", "tokens")
-            .render_derived()
-        )
+        new = _rows(("key", String, keys), ("tokens", Float, tokens))
         rows = select(new.c.key, new.c.tokens, literal(now, Float), literal(0.0, Float))
         columns = ["key", "tokens", "updated_at", "blocked_until"]
         return postgresql.insert(TABLE).from_select(columns, rows).on_conflict_do_nothing()
 
     async def store(self, buckets: Iterable[Bucket]) -> None:
-        """Write locked buckets back, in one statement executed for all of them."""
-        values = [
-            {"b_key": b.key, "b_tokens": b.tokens, "b_updated": b.updated_at, "b_blocked": b.blocked_until}
-            for b in buckets
-        ]
-        if values:
+        """Write locked buckets back in one statement: on PostgreSQL an UPDATE from arrays, one
+        statement for all (an executemany would run one UPDATE per bucket on the server)."""
+        changed = list(buckets)
+        if not changed:
+            return
+        if self.session.bind.dialect.name != "postgresql":
             await self.session.execute(
                 update(TABLE)
                 .where(TABLE.c.key == bindparam("b_key"))
@@ -83,8 +80,28 @@ class RateBucketRepository:
                     updated_at=bindparam("b_updated"),
                     blocked_until=bindparam("b_blocked"),
                 ),
-                values,
+                [
+                    {
+                        "b_key": b.key,
+                        "b_tokens": b.tokens,
+                        "b_updated": b.updated_at,
+                        "b_blocked": b.blocked_until,
+                    }
+                    for b in changed
+                ],
             )
+            return
+        new = _rows(
+            ("key", String, [b.key for b in changed]),
+            ("tokens", Float, [b.tokens for b in changed]),
+            ("updated_at", Float, [b.updated_at for b in changed]),
+            ("blocked_until", Float, [b.blocked_until for b in changed]),
+        )
+        await self.session.execute(
+            update(TABLE)
+            .where(TABLE.c.key == new.c.key)
+            .values(tokens=new.c.tokens, updated_at=new.c.updated_at, blocked_until=new.c.blocked_until)
+        )
 
     async def block(self, key: str, until: float) -> None:
         """A 429 told one worker to wait: every worker waits."""
@@ -103,3 +120,9 @@ class RateBucketRepository:
             )
         )
         return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+
+def _rows(*columns: tuple[str, type[TypeEngine[Any]], list[Any]]) -> TableValuedAlias:
+    """PostgreSQL rows from one array per column (`unnest`): a parameter per column, not per value."""
+    arrays = [bindparam(None, values, type_=ARRAY(kind)) for _, kind, values in columns]
+    return func.unnest(*arrays).table_valued(*(name for name, _, _ in columns)).render_derived()
