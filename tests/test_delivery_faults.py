@@ -18,7 +18,9 @@ from bot import features
 from bot.campaigns.jobs import plan_due
 from bot.clock import FixedClock
 from bot.context import AppContext
+from bot.delivery.messenger import DeliveryError
 from bot.delivery.outbox import Outbox
+from bot.delivery.rows import give_up_or_retry
 from bot.delivery.worker import DeliveryWorker
 from bot.runtime.events import Platform
 from bot.runtime.replies import Reply
@@ -248,3 +250,15 @@ async def _until_sent(context: AppContext, count: int) -> None:
             return
         await asyncio.sleep(0.01)
     raise AssertionError(f"fewer than {count} sent")
+
+
+def test_a_send_that_waited_out_its_timeout_is_looked_up_at_once() -> None:
+    """Its first backoff (1-3 s) is shorter than the 10 s it waited: the next claim asks the
+    platform straight away instead of adding the backoff to the end of a campaign."""
+    now = TUESDAY
+    hung = OutboxMessage(key="k", status="sending", attempts=0, due_at=now)
+    give_up_or_retry(hung, DeliveryError("no answer within 10 s", unknown=True, waited=10), now, 5)
+    assert (hung.status, hung.attempts, hung.lease_until) == ("sending", 1, now)
+    reset = OutboxMessage(key="r", status="sending", attempts=0, due_at=now)
+    give_up_or_retry(reset, DeliveryError("connection reset", unknown=True), now, 5)
+    assert reset.lease_until is not None and reset.lease_until >= now + timedelta(seconds=1)

@@ -33,7 +33,8 @@ class Sent:
 
 class DeliveryError(Exception):
     """Sending failed; `retry_after` (seconds) when the platform said when to try again;
-    `unknown` when the platform may have the message all the same (no answer in time)."""
+    `unknown` when the platform may have the message all the same (no answer in time);
+    `waited` the seconds the attempt took before it failed (its backoff counts from its start)."""
 
     def __init__(
         self,
@@ -42,11 +43,13 @@ class DeliveryError(Exception):
         retry_after: float | None = None,
         permanent: bool = False,
         unknown: bool = False,
+        waited: float = 0.0,
     ):
         super().__init__(message)
         self.retry_after = retry_after
         self.permanent = permanent
         self.unknown = unknown
+        self.waited = waited
 
 
 class Messenger(Protocol):

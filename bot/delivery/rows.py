@@ -40,6 +40,8 @@ def apply_decision(row: OutboxMessage, decision: Decision) -> None:
 
 def give_up_or_retry(row: OutboxMessage, error: DeliveryError, now: datetime, max_attempts: int) -> None:
     """429: again after Retry-After (not an attempt). Otherwise backoff with jitter, then dead.
+    The backoff counts from the attempt's start: a send that waited out its timeout has waited
+    it already.
 
     An unknown outcome (no answer in time) stays leased until the backoff ends, so the next
     claim asks the platform whether the message arrived before sending it again."""
@@ -54,7 +56,7 @@ def give_up_or_retry(row: OutboxMessage, error: DeliveryError, now: datetime, ma
         log.warning("outbox message %s dead after %s attempts: %s", row.id, row.attempts, error)
         return
     delay = min(BACKOFF_CAP_SECONDS, BACKOFF_BASE_SECONDS * 2 ** (row.attempts - 1))
-    again = now + timedelta(seconds=delay * random.uniform(0.5, 1.5))
+    again = now + timedelta(seconds=max(0.0, delay * random.uniform(0.5, 1.5) - error.waited))
     if error.unknown:
         row.status, row.lease_until = "sending", again
     else:

@@ -165,7 +165,7 @@ class DeliveryWorker:
                 return await asyncio.wait_for(self._introduced(messenger, item), timeout)
             except TimeoutError:
                 self._intro_not_sent(item)
-                return DeliveryError(f"no answer within {timeout:g} s", unknown=True)
+                return DeliveryError(f"no answer within {timeout:g} s", unknown=True, waited=timeout)
             except DeliveryError as error:
                 self._intro_not_sent(item)
                 key = self.limits.workspace_key(item.target)
