@@ -32,7 +32,6 @@ class Pacer:
         self.limits = limits
         self.moved: dict[Conversation, datetime] = {}  # the latest due a message here was moved to
         self.pruned_at: datetime | None = None
-        self.next_wait = 0.0  # seconds until the soonest row the last `sort` moved comes due
 
     def sort(
         self,
@@ -44,7 +43,6 @@ class Pacer:
         """The rows to decide now, in order; the others are moved (their `due_at` is written).
         `paced` says whether a row spends tokens (a look-up of an earlier send does not)."""
         self._prune(now)
-        self.next_wait = 0.0
         spending = [
             (row.id, targets[row.id]) for row in rows if row.id in targets and paced(row, targets[row.id])
         ]
@@ -61,17 +59,14 @@ class Pacer:
             elif waits[row.id] == 0:
                 keep.append(row)
             else:
-                seconds = self.move(row, target, now, waits[row.id])
-                self.next_wait = min(self.next_wait, seconds) if self.next_wait else seconds
+                self.move(row, target, now, waits[row.id])
         return keep
 
-    def move(self, row: OutboxMessage, target: Target, now: datetime, wait: float | None = None) -> float:
-        """Move a row to its next free slot (after `wait`); returns the seconds until then."""
-        seconds = self.limits.slot(target, wait)
-        row.due_at = now + timedelta(seconds=seconds)
+    def move(self, row: OutboxMessage, target: Target, now: datetime, wait: float | None = None) -> None:
+        """Move a row to its next free slot (after `wait`)."""
+        row.due_at = now + timedelta(seconds=self.limits.slot(target, wait))
         conversation = conversation_of(target)
         self.moved[conversation] = max(self.moved.get(conversation, row.due_at), row.due_at)
-        return seconds
 
     def _prune(self, now: datetime) -> None:
         if self.pruned_at is not None and (now - self.pruned_at).total_seconds() < REMEMBER_SECONDS:

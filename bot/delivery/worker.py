@@ -22,7 +22,7 @@ from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -50,6 +50,7 @@ SLOW_SECONDS = 2.0  # a send still out after this no longer holds one of the con
 RECORD_TRIES = 40  # SQLite: a group is recorded again this often, 50 ms apart, while the lock is busy
 GROUP_SECONDS = 0.25  # outcomes that completed meanwhile are recorded together, at least this often
 IN_FLIGHT = 1000  # run_forever claims again while fewer messages than this are being sent
+GATHER_SECONDS = 0.1  # after a claim that was not full, the next waits at least this (unless woken)
 PRUNE_SECONDS = 3600.0  # rate buckets idle this long are full again and are deleted
 
 # The platform's message id (with where it landed, when that is a new conversation), or why not.
@@ -101,7 +102,7 @@ class DeliveryWorker:
         )
         self.pacer = Pacer(self.limits)
         self.concurrency = asyncio.Semaphore(settings.delivery_concurrency)
-        self.next_wait = 0.0  # seconds until a rate-limited row could go, for run_forever
+        self.next_wait = 0.0  # seconds until the next row comes due (0: none), for run_forever
         self.more = False  # the last claim found a full batch due: claim again at once
         self.in_flight = 0  # claimed messages whose send has not ended
         self.blocked: dict[str, float] = {}  # workspace -> 429 block to share at the next record
@@ -257,7 +258,6 @@ class DeliveryWorker:
             rows = self.pacer.sort(
                 fetched, targets, now, lambda row, target: not self._looks_first(row, target)
             )
-            self.next_wait = self.pacer.next_wait
             person_ids = sorted({r.person_id for r in rows if r.person_id is not None})
             people: dict[int, Person] = {}
             if person_ids:  # load the batch's people and preferences at once; gates read them from memory
@@ -287,6 +287,8 @@ class DeliveryWorker:
             if clock - self.pruned_at > PRUNE_SECONDS:
                 self.pruned_at = clock
                 await buckets.prune(clock - PRUNE_SECONDS)
+            if not self.more:
+                self.next_wait = await _seconds_to_next(session, now)
         return claimed
 
     async def _prepare(
@@ -304,8 +306,7 @@ class DeliveryWorker:
         if self._looks_first(row, target):
             return Claimed(row.id, target, Reply(), now, look_first=True)  # outcome unknown: look first
         if self.limits.wait(target) > 0:  # another conversation's row took the last token
-            wait = self.pacer.move(row, target, now)
-            self.next_wait = min(self.next_wait, wait) if self.next_wait else wait
+            self.pacer.move(row, target, now)
             return None
         if person is not None:
             for gate in self.gates:
@@ -422,12 +423,15 @@ class DeliveryWorker:
                     task = asyncio.create_task(self._deliver(claimed))
                     rounds.add(task)
                     task.add_done_callback(finished)
-                if room and (claimed or self.more):
-                    continue  # more may be due right away
-                timeout = min(interval, self.next_wait) if self.next_wait else interval
+                if room and self.more:
+                    continue  # a full batch: more is due right away
+                # Rows coming due one after another (a campaign spread at a workspace's rate)
+                # are claimed a handful at a time, not one claim each.
+                timeout = min(interval, max(self.next_wait, GATHER_SECONDS)) if self.next_wait else interval
+                waits = [asyncio.ensure_future(wakeup.wait())]
                 if not room:  # a send ending makes room; rounds may end much later
                     timeout = min(timeout, GROUP_SECONDS / 5)
-                waits = [asyncio.ensure_future(wakeup.wait()), *rounds]
+                    waits += rounds
                 await asyncio.wait(waits, timeout=timeout, return_when=asyncio.FIRST_COMPLETED)
                 waits[0].cancel()
                 wakeup.clear()
@@ -436,6 +440,23 @@ class DeliveryWorker:
                 task.cancel()
             with contextlib.suppress(Exception):
                 await asyncio.gather(*rounds, return_exceptions=True)
+
+
+async def _seconds_to_next(session: AsyncSession, now: datetime) -> float:
+    """Until the next row comes due: a pending one (planned, paced or retried) or one whose
+    unknown outcome is to be looked up when its lease ends. 0 when there is none."""
+    due = await session.scalar(
+        select(func.min(OutboxMessage.due_at)).where(
+            OutboxMessage.status == "pending", OutboxMessage.due_at > now
+        )
+    )
+    leased = await session.scalar(
+        select(func.min(OutboxMessage.lease_until)).where(
+            OutboxMessage.status == "sending", OutboxMessage.lease_until > now
+        )
+    )
+    soonest = min((moment for moment in (due, leased) if moment is not None), default=None)
+    return (soonest - now).total_seconds() if soonest is not None else 0.0
 
 
 def _moved(target: Target, sent: str | Sent) -> Target:
