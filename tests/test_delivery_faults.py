@@ -144,7 +144,7 @@ async def test_a_call_hanging_past_its_time_is_looked_up_not_sent_twice(
     await queue_messages(context.db, clock.now())
     platform.hang = {"test:1"}
     worker = _worker(context, messenger, delivery_lease_seconds=0.6)  # sends get 0.2 s at most
-    assert worker.send_timeout == pytest.approx(0.2)
+    assert worker.sender.timeout == pytest.approx(0.2)
     assert await worker.run_once() == 2
     hung = next(r for r in await outbox(context) if r.key == "test:1")
     assert (hung.status, hung.attempts) == ("sending", 1)  # unknown: leased until its backoff

@@ -18,8 +18,7 @@ import contextlib
 import dataclasses
 import logging
 from collections import defaultdict
-from collections.abc import AsyncIterator, Callable, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime, timedelta
 
 from sqlalchemy import and_, func, or_, select
@@ -34,6 +33,7 @@ from bot.delivery.messenger import DeliveryError, Messenger, Sent, Target
 from bot.delivery.pacing import Pacer
 from bot.delivery.policy import AfterSent, Gate, person_gate, preload_preferences
 from bot.delivery.rows import apply_decision, give_up_or_retry, reply_for, targets_for
+from bot.delivery.sending import Claimed, Outcome, Sender
 from bot.reach.introduction import introduction, needs_introduction
 from bot.runtime.events import Platform
 from bot.runtime.replies import Reply
@@ -46,26 +46,11 @@ from storage.repositories.rate_buckets import RateBucketRepository
 log = logging.getLogger(__name__)
 
 BATCH = 500  # rows a claim looks at; those without a token are paced, not composed
-SLOW_SECONDS = 2.0  # a send still out after this no longer holds one of the concurrency lanes
 RECORD_TRIES = 40  # SQLite: a group is recorded again this often, 50 ms apart, while the lock is busy
 GROUP_SECONDS = 0.25  # outcomes that completed meanwhile are recorded together, at least this often
 IN_FLIGHT = 1000  # run_forever claims again while fewer messages than this are being sent
 GATHER_SECONDS = 0.1  # after a claim that was not full, the next waits at least this (unless woken)
 PRUNE_SECONDS = 3600.0  # rate buckets idle this long are full again and are deleted
-
-# The platform's message id (with where it landed, when that is a new conversation), or why not.
-Outcome = str | Sent | DeliveryError
-
-
-@dataclass(frozen=True, slots=True)
-class Claimed:
-    row_id: int
-    target: Target
-    reply: Reply
-    lease_until: datetime
-    look_first: bool = False  # a retried row: ask the platform whether it arrived before resending
-    person_id: int | None = None
-    intro: Reply | None = None  # first contact: Stafet introduces itself before this message
 
 
 class DeliveryWorker:
@@ -92,22 +77,20 @@ class DeliveryWorker:
         settings = app.settings
         self.max_attempts = settings.delivery_max_attempts
         self.lease = timedelta(seconds=settings.delivery_lease_seconds)
-        # A send gets a third of the lease at most, and always ends a send's time before the lease
-        # does: whatever happens, its outcome is recorded before another worker may take the row.
-        self.send_timeout = min(settings.delivery_send_timeout, settings.delivery_lease_seconds / 3)
         self.limits = RateLimits(
             workspace_rates(settings),
             settings.delivery_conversation_rate,
             monotonic=lambda: self.clock.now().timestamp(),  # the injected clock, so tests are exact
         )
         self.pacer = Pacer(self.limits)
-        self.concurrency = asyncio.Semaphore(settings.delivery_concurrency)
+        # A send gets a third of the lease at most, and always ends a send's time before the lease
+        # does: whatever happens, its outcome is recorded before another worker may take the row.
+        timeout = min(settings.delivery_send_timeout, settings.delivery_lease_seconds / 3)
+        self.sender = Sender(messengers, self.limits, self.clock, timeout, settings.delivery_concurrency)
         self.next_wait = 0.0  # seconds until the next row comes due (0: none), for run_forever
         self.more = False  # the last claim found a full batch due: claim again at once
         self.in_flight = 0  # claimed messages whose send has not ended
-        self.blocked: dict[str, float] = {}  # workspace -> 429 block to share at the next record
         self.pruned_at = 0.0
-        self.intro_failed: set[int] = set()  # people whose introduction did not go out: try again
 
     async def run_once(self) -> int:
         """Send every due message once; returns how many were sent."""
@@ -143,83 +126,10 @@ class DeliveryWorker:
         outcomes: list[tuple[Claimed, Outcome]] = []
         for item in items:
             try:
-                outcomes.append((item, await self._send(item)))
+                outcomes.append((item, await self.sender.send(item)))
             finally:
                 self.in_flight -= 1
         return outcomes
-
-    async def _send(self, item: Claimed) -> Outcome:
-        async with self._lane():
-            # The outcome must be recorded while the lease holds: a send that waited long for its
-            # slot gets less time, and none at all when a send's worth of lease is all that is left.
-            left = (item.lease_until - self.clock.now()).total_seconds()
-            timeout = min(self.send_timeout, left - self.send_timeout)
-            if timeout <= 0:
-                return DeliveryError("lease ran short before sending", retry_after=0)
-            messenger = self.messengers[item.target.address.platform]
-            try:
-                if item.look_first:
-                    return await asyncio.wait_for(self._look(messenger, item), timeout)
-                blocked = self.limits.blocked_for(item.target)
-                if blocked > 0:  # a 429 came while this waited its turn: don't knock again
-                    return DeliveryError("rate limited (429 on this workspace)", retry_after=blocked)
-                return await asyncio.wait_for(self._introduced(messenger, item), timeout)
-            except TimeoutError:
-                self._intro_not_sent(item)
-                return DeliveryError(f"no answer within {timeout:g} s", unknown=True, waited=timeout)
-            except DeliveryError as error:
-                self._intro_not_sent(item)
-                key = self.limits.workspace_key(item.target)
-                if error.retry_after is not None and key is not None:
-                    self.blocked[key] = self.limits.block(item.target, error.retry_after)
-                return error
-            except Exception as error:  # a bug or an unknown platform error: retry, then give up
-                log.exception("sending outbox message %s failed", item.row_id)
-                self._intro_not_sent(item)
-                return DeliveryError(f"{type(error).__name__}: {error}")
-
-    @contextlib.asynccontextmanager
-    async def _lane(self) -> AsyncIterator[None]:
-        """One of `delivery_concurrency` lanes, given back when the send ends or once it has
-        taken SLOW_SECONDS: a send that hangs until its timeout must not idle a lane meanwhile."""
-        await self.concurrency.acquire()
-        released = False
-
-        def release() -> None:
-            nonlocal released
-            if not released:
-                released = True
-                self.concurrency.release()
-
-        timer = asyncio.get_running_loop().call_later(SLOW_SECONDS, release)
-        try:
-            yield
-        finally:
-            timer.cancel()
-            release()
-
-    @staticmethod
-    async def _introduced(messenger: Messenger, item: Claimed) -> Outcome:
-        """The message, after Stafet's introduction on first contact; the message goes where the
-        introduction landed (a first post to a Slack user id opens their DM)."""
-        target = item.target
-        if item.intro is not None:
-            target = _moved(target, await messenger.send(target, item.intro))
-        sent = await messenger.send(target, item.reply)
-        if target is item.target or isinstance(sent, Sent):
-            return sent
-        return Sent(sent, target.address.conversation_id)
-
-    def _intro_not_sent(self, item: Claimed) -> None:
-        if item.intro is not None and item.person_id is not None:
-            self.intro_failed.add(item.person_id)
-
-    @staticmethod
-    async def _look(messenger: Messenger, item: Claimed) -> Outcome:
-        """A retried row: its message, if the platform has it; else it goes again, as if new."""
-        finder = getattr(messenger, "already_sent", None)
-        found = await finder(item.target) if finder else None
-        return found if found is not None else DeliveryError("not found on the platform", retry_after=0)
 
     async def _claim(self) -> list[Claimed]:
         now = self.clock.now()
@@ -350,7 +260,7 @@ class DeliveryWorker:
         """Sent rows become sent (and what follows from that happens once); a failure is
         written only while the row is still this worker's, never over another's claim."""
         now = self.clock.now()
-        blocked, intro_failed = dict(self.blocked), set(self.intro_failed)
+        blocked, intro_failed = dict(self.sender.blocked), set(self.sender.intro_failed)
         if blocked:  # in a transaction of its own: see `_share_blocks`
             await self._share_blocks(blocked)
         async with self.db.unit_of_work() as session:
@@ -380,9 +290,9 @@ class DeliveryWorker:
             for hook in self.after_sent:
                 await hook(session, sent, now, self.app)
         for key in blocked:
-            if self.blocked.get(key) == blocked[key]:
-                del self.blocked[key]
-        self.intro_failed -= intro_failed
+            if self.sender.blocked.get(key) == blocked[key]:
+                del self.sender.blocked[key]
+        self.sender.intro_failed -= intro_failed
 
     async def _share_blocks(self, blocked: dict[str, float]) -> None:
         """Tell every worker about a 429, holding nothing else meanwhile. A claim locks its
@@ -457,11 +367,3 @@ async def _seconds_to_next(session: AsyncSession, now: datetime) -> float:
     )
     soonest = min((moment for moment in (due, leased) if moment is not None), default=None)
     return (soonest - now).total_seconds() if soonest is not None else 0.0
-
-
-def _moved(target: Target, sent: str | Sent) -> Target:
-    """After the introduction: the next message goes where the first one landed."""
-    if not isinstance(sent, Sent):
-        return target
-    address = dataclasses.replace(target.address, conversation_id=sent.conversation_id)
-    return dataclasses.replace(target, address=address)
