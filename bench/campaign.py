@@ -58,7 +58,7 @@ from sqlalchemy import event  # noqa: E402
 
 from bench.delivery import fake_platform  # noqa: E402
 from bot import features  # noqa: E402
-from bot.app import build_context  # noqa: E402
+from bot.app import build_context, freeze_startup_objects  # noqa: E402
 from bot.campaigns.planner import plan_campaign  # noqa: E402
 from bot.campaigns.service import CampaignService  # noqa: E402
 from bot.campaigns.spec import CampaignSpec, KnownContent  # noqa: E402
@@ -136,6 +136,7 @@ async def compose_speed(url: str, people: int, workspaces: int) -> dict[str, flo
         features.after_sent(),
         features.preloads(),
     )
+    freeze_startup_objects()  # as `stafet serve` does
     statements = [0]
 
     def count(*_args: object) -> None:

@@ -21,7 +21,7 @@ from pathlib import Path
 from sqlalchemy import event
 
 from bot import features
-from bot.app import build_context
+from bot.app import build_context, freeze_startup_objects
 from bot.config import load_settings
 from bot.delivery.worker import DeliveryWorker
 from bot.runtime.events import Platform
@@ -60,6 +60,7 @@ async def run(args: argparse.Namespace) -> None:
         features.after_sent(),
         features.preloads(),
     )
+    freeze_startup_objects()  # as `stafet serve` does
     figures = {"statements": 0, "sent": 0}
 
     def count(*_args: object) -> None:

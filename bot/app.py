@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import logging
 from collections.abc import AsyncIterator
 from typing import Any
@@ -54,6 +55,14 @@ def build_router(context: AppContext) -> Router:
     router = Router(context.catalogue)
     features.register_all(router)
     return router
+
+
+def freeze_startup_objects() -> None:
+    """Everything built at startup (content library, catalogue, mappers, settings) lives as long
+    as the process: keep it out of the garbage collector's full scans, which otherwise took
+    about a third of a busy delivery worker's time."""
+    gc.collect()
+    gc.freeze()
 
 
 def create_app(settings: Settings, *, clock: Clock | None = None, background: bool = True) -> FastAPI:

@@ -8,7 +8,7 @@ import typer
 import uvicorn
 
 from bot.adapters.webchat.mode import webchat_mode
-from bot.app import create_app
+from bot.app import create_app, freeze_startup_objects
 from bot.cli.common import console_error, settings_of
 from bot.config import ConfigError
 from bot.web import access_log
@@ -43,6 +43,7 @@ def serve(
         console_error("The database schema is not current: run `stafet db upgrade` first.")
         raise typer.Exit(2)
     app = create_app(settings)
+    freeze_startup_objects()
     # uvicorn turns SIGTERM into a graceful shutdown: requests finish, the lifespan stops
     # the scheduler and the worker, and connections are closed.
     config = uvicorn.Config(
