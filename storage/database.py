@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import sqlite3
 import time
@@ -169,25 +168,9 @@ class Database:
     async def lock_for_writing(self, session: AsyncSession) -> None:
         """On SQLite, take the write lock before the transaction's first read. A deferred
         transaction reads first and locks at its first write, so two processes could both read a
-        row as free and both take it; PostgreSQL locks rows instead (FOR UPDATE).
-
-        The lock is asked for every millisecond, not through SQLite's busy handler, which backs
-        off to 100 ms between tries: processes taking turns would leave it free while they slept."""
-        if self.dialect != "sqlite":
-            return
-        await session.execute(text("PRAGMA busy_timeout=0"))
-        deadline = time.monotonic() + SQLITE_BUSY_TIMEOUT_MS / 1000
-        try:
-            while True:
-                try:
-                    await session.execute(text("BEGIN IMMEDIATE"))
-                    return
-                except OperationalError as error:
-                    if "locked" not in str(error) or time.monotonic() > deadline:
-                        raise
-                    await asyncio.sleep(0.001)
-        finally:
-            await session.execute(text(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}"))
+        row as free and both take it; PostgreSQL locks rows instead (FOR UPDATE)."""
+        if self.dialect == "sqlite":
+            await session.execute(text("BEGIN IMMEDIATE"))
 
     async def ping(self) -> bool:
         async with self.engine.connect() as connection:

@@ -22,6 +22,7 @@ from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime, timedelta
 
 from sqlalchemy import and_, func, or_, select
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
@@ -45,6 +46,7 @@ from storage.repositories.rate_buckets import RateBucketRepository
 log = logging.getLogger(__name__)
 
 BATCH = 500  # rows a claim looks at; those without a token are paced, not composed
+RECORD_TRIES = 40  # SQLite: a group is recorded again this often, 50 ms apart, while the lock is busy
 GROUP_SECONDS = 0.25  # outcomes that completed meanwhile are recorded together, at least this often
 IN_FLIGHT = 1000  # run_forever claims again while fewer messages than this are being sent
 GATHER_SECONDS = 0.1  # after a claim that was not full, the next waits at least this (unless woken)
@@ -244,16 +246,24 @@ class DeliveryWorker:
         return row.status == "sending" and hasattr(self.messengers[target.address.platform], "already_sent")
 
     async def _record(self, outcomes: Sequence[tuple[Claimed, Outcome]]) -> None:
+        """Record a group, again while SQLite's write lock stays taken (other processes' claims
+        hold it in turn): an outcome left unrecorded would be looked up only after the lease."""
+        for attempt in range(RECORD_TRIES):
+            try:
+                return await self._record_once(outcomes)
+            except OperationalError as error:
+                if "locked" not in str(error) or attempt == RECORD_TRIES - 1:
+                    raise
+                await asyncio.sleep(0.05)
+
+    async def _record_once(self, outcomes: Sequence[tuple[Claimed, Outcome]]) -> None:
         """Sent rows become sent (and what follows from that happens once); a failure is
-        written only while the row is still this worker's, never over another's claim. On
-        SQLite the write lock is taken first, as a claim does: a group left unrecorded would be
-        looked up only after its lease."""
+        written only while the row is still this worker's, never over another's claim."""
         now = self.clock.now()
         blocked, intro_failed = dict(self.sender.blocked), set(self.sender.intro_failed)
         if blocked:  # in a transaction of its own: see `_share_blocks`
             await self._share_blocks(blocked)
         async with self.db.unit_of_work() as session:
-            await self.db.lock_for_writing(session)
             people = PeopleRepository(session)
             for person_id in sorted(intro_failed):
                 await people.introduce(person_id, None)
@@ -290,7 +300,6 @@ class DeliveryWorker:
         row a new claim had taken (its lease ran out during a hang) would wait for that claim while
         the claim waited for the bucket."""
         async with self.db.unit_of_work() as session:
-            await self.db.lock_for_writing(session)
             buckets = RateBucketRepository(session)
             for key, until in sorted(blocked.items()):
                 await buckets.block(key, until)
