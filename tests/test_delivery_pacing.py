@@ -184,3 +184,31 @@ def test_people_due_at_other_times_are_not_held_back_by_a_busy_workspace() -> No
     assert [due for due, *_ in spread(planned, workspaces, {Platform.SLACK: 4})] == [
         ten, ten + timedelta(seconds=0.25), ten, ten + timedelta(hours=1)
     ]  # fmt: skip
+
+
+async def test_after_a_claim_the_worker_knows_when_the_next_row_comes_due(
+    app: FastAPI, clock: FixedClock
+) -> None:
+    """It waits for that (a planned nudge, a paced or retried row, a lease whose unknown send is
+    to be looked up), not for its polling interval."""
+    context = app.state.context
+    now = clock.now()
+    async with context.db.unit_of_work() as session:
+        session.add_all(
+            [
+                OutboxMessage(
+                    key="later", kind="message", status="pending", due_at=now + timedelta(seconds=3),
+                    created_at=now,
+                ),
+                OutboxMessage(
+                    key="hung", kind="message", status="sending", due_at=now,
+                    lease_until=now + timedelta(seconds=1.5), created_at=now,
+                ),
+            ]
+        )  # fmt: skip
+    worker = DeliveryWorker(context, {}, {})
+    assert await worker.run_once() == 0
+    assert worker.next_wait == pytest.approx(1.5)
+    clock.advance(seconds=2)  # the lease ran out: that row is claimed; the pending one is next
+    await worker.run_once()
+    assert worker.next_wait == pytest.approx(1.0)

@@ -355,15 +355,16 @@ class DeliveryWorker:
 async def _seconds_to_next(session: AsyncSession, now: datetime) -> float:
     """Until the next row comes due: a pending one (planned, paced or retried) or one whose
     unknown outcome is to be looked up when its lease ends. 0 when there is none."""
-    due = await session.scalar(
-        select(func.min(OutboxMessage.due_at)).where(
-            OutboxMessage.status == "pending", OutboxMessage.due_at > now
-        )
+    due = (
+        select(func.min(OutboxMessage.due_at))
+        .where(OutboxMessage.status == "pending", OutboxMessage.due_at > now)
+        .scalar_subquery()
     )
-    leased = await session.scalar(
-        select(func.min(OutboxMessage.lease_until)).where(
-            OutboxMessage.status == "sending", OutboxMessage.lease_until > now
-        )
+    leased = (
+        select(func.min(OutboxMessage.lease_until))
+        .where(OutboxMessage.status == "sending", OutboxMessage.lease_until > now)
+        .scalar_subquery()
     )
-    soonest = min((moment for moment in (due, leased) if moment is not None), default=None)
+    moments = (await session.execute(select(due, leased))).one()
+    soonest = min((moment for moment in moments if moment is not None), default=None)
     return (soonest - now).total_seconds() if soonest is not None else 0.0
