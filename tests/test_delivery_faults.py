@@ -27,7 +27,7 @@ from bot.runtime.replies import Reply
 from storage.models import CampaignParticipant, OutboxMessage
 from tests.support.campaigns import lesson, outbox, start_campaign
 from tests.support.fake_platform import FakePlatform, FakePlatformMessenger
-from tests.support.population import add_people, queue_messages
+from tests.support.population import add_people, queue_messages, queue_to_one
 from tests.support.server import live_server
 
 TUESDAY = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)  # 10:00 in Copenhagen: the first nudge is due
@@ -178,14 +178,7 @@ async def test_replicas_share_each_conversations_limit(app: FastAPI, clock: Fixe
     """Three messages to one person in one instant: two workers together send the burst, then one a second."""
     context = app.state.context
     await add_people(context.db, 1, clock.now())
-    async with context.db.unit_of_work() as session:
-        session.add_all(
-            OutboxMessage(
-                key=f"many:{n}", person_id=1, kind="message", reply={"text": f"{n}"},
-                status="pending", due_at=clock.now(), created_at=clock.now(),
-            )
-            for n in range(5)
-        )  # fmt: skip
+    await queue_to_one(context.db, 5, clock.now())
     platform = FakePlatform()
     async with live_server(platform.app) as url:
         messenger = FakePlatformMessenger(url)

@@ -28,7 +28,7 @@ from storage.models import OutboxMessage, Person
 from storage.repositories.people import PeopleRepository
 from tests.support.campaigns import lesson, outbox, start_campaign, use_test_composer
 from tests.support.fake_platform import FakePlatform, FakePlatformMessenger
-from tests.support.population import add_people, queue_messages
+from tests.support.population import add_people, queue_messages, queue_to_one
 from tests.support.server import live_server
 
 
@@ -64,14 +64,7 @@ async def test_a_conversations_later_message_never_overtakes_a_paced_earlier_one
 ) -> None:
     context = app.state.context
     await add_people(context.db, 1, clock.now())
-    async with context.db.unit_of_work() as session:
-        session.add_all(
-            OutboxMessage(
-                key=f"many:{n}", person_id=1, kind="message", reply={"text": f"{n}"},
-                status="pending", due_at=clock.now(), created_at=clock.now(),
-            )
-            for n in range(6)
-        )  # fmt: skip
+    await queue_to_one(context.db, 6, clock.now())
     platform = FakePlatform()
     async with live_server(platform.app) as url:
         messenger = FakePlatformMessenger(url)

@@ -74,3 +74,15 @@ async def queue_messages(db: Database, now: datetime) -> int:
             ],
         )  # fmt: skip
     return len(ids)
+
+
+async def queue_to_one(db: Database, count: int, now: datetime, person_id: int = 1) -> None:
+    """`count` messages to one person, all due now (keys many:0, many:1, ...)."""
+    async with db.unit_of_work() as session:
+        session.add_all(
+            OutboxMessage(
+                key=f"many:{n}", person_id=person_id, kind="message", reply={"text": f"{n}"},
+                status="pending", due_at=now, created_at=now,
+            )
+            for n in range(count)
+        )  # fmt: skip
