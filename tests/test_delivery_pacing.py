@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 from fastapi import FastAPI
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.campaigns.jobs import plan_due
@@ -75,6 +76,36 @@ async def test_a_conversations_later_message_never_overtakes_a_paced_earlier_one
             assert await worker.run_once() == 1
         await messenger.close()
     assert list(platform.received) == [f"many:{n}" for n in range(6)]
+
+
+async def test_after_a_429_the_workspaces_next_windows_are_not_overfilled(
+    app: FastAPI, clock: FixedClock
+) -> None:
+    """One workspace (10 a second) against a platform that counts fixed one-second windows: 10
+    messages due at once, then 50 due one a tenth of a second apart, as a campaign is planned.
+    The first second is overfilled (its burst, then the two the plan has due at 0.2 s meet 429s);
+    after that the bucket starts empty when the Retry-After is over, so no later window is
+    overfilled. (Tokens that built up during the block used to be spent as it ended: eight 429s.)"""
+    context = app.state.context
+    await add_people(context.db, 60, clock.now())
+    await queue_messages(context.db, clock.now())
+    async with context.db.unit_of_work() as session:
+        for row in await session.scalars(select(OutboxMessage).where(OutboxMessage.person_id > 10)):
+            row.due_at += timedelta(seconds=(row.person_id - 10) / 10)
+    start = clock.now().timestamp()
+    platform = FakePlatform(
+        limit_per_second=10, precise=True, seconds=lambda: clock.now().timestamp() - start
+    )
+    async with live_server(platform.app) as url:
+        messenger = FakePlatformMessenger(url)
+        worker = DeliveryWorker(context, {Platform.SLACK: messenger}, {})
+        sent = 0
+        for _ in range(80):
+            sent += await worker.run_once()
+            clock.advance(seconds=0.1)
+        await messenger.close()
+    assert sent == 60 and set(platform.received.values()) == {1}
+    assert platform.rejected == 2
 
 
 async def test_two_processes_claiming_at_once_never_take_the_same_row(app: FastAPI) -> None:

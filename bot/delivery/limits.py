@@ -1,10 +1,10 @@
 """Token buckets per Slack workspace / Teams tenant and per conversation.
 
 A worker never sleeps on a limit: a row its buckets have no token for is moved to its next
-free slot (`plan`, `slot`), so rows come due at the pace each workspace allows. A 429 empties
-the workspace bucket for the Retry-After the platform named. Every bucket is shared by all
-workers through the database (`adopt` them at the start of a claim, `shared` them back at its
-end), so replicas together keep within each limit.
+free slot (`plan`, `slot`), so rows come due at the pace each workspace allows. After a 429 the
+workspace gets one message when the Retry-After the platform named is over, then its rate.
+Every bucket is shared by all workers through the database (`adopt` them at the start of a
+claim, `shared` them back at its end), so replicas together keep within each limit.
 """
 
 from __future__ import annotations
@@ -30,19 +30,18 @@ def workspace_rates(settings: Settings) -> dict[Platform, float]:
 class TokenBucket:
     rate: float  # tokens a second
     burst: float
-    tokens: float = -1.0
+    tokens: float  # as of `updated`
     updated: float = 0.0
     blocked_until: float = 0.0
     booked: float = 0.0  # a workspace's next slot no row has been moved to yet (`booking` shares it)
 
     def wait(self, now: float) -> float:
-        """Seconds until a token is free (0 when one is free now)."""
-        if self.tokens < 0:
-            self.tokens, self.updated = self.burst, now
-        self.tokens = min(self.burst, self.tokens + (now - self.updated) * self.rate)
-        self.updated = now
+        """Seconds until a token is free (0 when one is free now). Nothing refills during a
+        429's block (see `RateLimits.block`)."""
         if now < self.blocked_until:
             return self.blocked_until - now
+        self.tokens = min(self.burst, self.tokens + max(0.0, now - self.updated) * self.rate)
+        self.updated = now
         return 0.0 if self.tokens >= 1 else (1 - self.tokens) / self.rate
 
 
@@ -80,9 +79,10 @@ class RateLimits:
             conversation = f"{workspace}:#{hashlib.sha256(conversation.encode()).hexdigest()[:32]}"
         rate = self.workspace_rates[target.address.platform]
         if workspace not in self.buckets:
-            self.buckets[workspace] = TokenBucket(rate, max(self.burst, rate))
+            burst = max(self.burst, rate)
+            self.buckets[workspace] = TokenBucket(rate, burst, burst)
         if conversation not in self.buckets:
-            self.buckets[conversation] = TokenBucket(self.conversation_rate, self.burst)
+            self.buckets[conversation] = TokenBucket(self.conversation_rate, self.burst, self.burst)
         return [workspace, conversation]
 
     @staticmethod
@@ -166,9 +166,11 @@ class RateLimits:
         return max(0.0, bucket.blocked_until - self.monotonic()) if bucket else 0.0
 
     def block(self, target: Target, seconds: float) -> float:
-        """The platform said 429: nothing more to this workspace for `seconds`; returns until when."""
+        """The platform said 429: nothing more to this workspace for `seconds`, then one message
+        and the rest at the workspace's rate; returns until when. Tokens that built up meanwhile
+        would be spent at once as the platform's next window opens and overfill it: a 429 a window."""
         until = self.monotonic() + seconds
         bucket = self.buckets[self._ensure(target)[0]]
         bucket.blocked_until = max(bucket.blocked_until, until)
-        bucket.tokens = 0.0
+        bucket.tokens, bucket.updated = 1.0, bucket.blocked_until
         return bucket.blocked_until

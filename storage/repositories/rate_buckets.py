@@ -104,11 +104,12 @@ class RateBucketRepository:
         )
 
     async def block(self, key: str, until: float) -> None:
-        """A 429 told one worker to wait: every worker waits."""
+        """A 429 told one worker to wait: every worker waits, and the bucket holds one token
+        when the wait is over (it refills from then, as `bot.delivery.limits` says)."""
         await self.session.execute(
             update(RateBucket)
             .where(RateBucket.key == key, RateBucket.blocked_until < until)
-            .values(blocked_until=until, tokens=0.0)
+            .values(blocked_until=until, tokens=1.0, updated_at=until)
         )
 
     async def prune(self, idle_since: float) -> int:

@@ -11,6 +11,7 @@ import random
 import resource
 import time
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -43,8 +44,10 @@ class FakePlatform:
         precise: bool = False,
         per_conversation: int | None = None,
         faults: Faults = Faults(),
+        seconds: Callable[[], float] = time.monotonic,
     ) -> None:
         self.limit = limit_per_second
+        self.seconds = seconds  # the windows' clock: a test may pass its injected one
         self.per_conversation = per_conversation
         self.faults = faults
         self.random = random.Random(faults.seed)
@@ -69,7 +72,8 @@ class FakePlatform:
 
     def _allowed(self, workspace: str, conversation: str = "") -> bool:
         """Fixed one-second windows per workspace and, if limited, per conversation."""
-        second = int(time.monotonic())
+        now = self.seconds()
+        second = int(now)
         keys = [(workspace, self.limit)] if self.limit is not None else []
         if self.per_conversation is not None:
             keys.append((f"{workspace}/{conversation}", self.per_conversation))
@@ -79,7 +83,7 @@ class FakePlatform:
             count = count if window == second else 0
             if count >= limit:
                 self.retry_now = (
-                    round(second + 1 - time.monotonic() + 0.005, 3) if self.precise else self.retry_after
+                    round(second + 1 - now + 0.005, 3) if self.precise else self.retry_after
                 )
                 return False
             counts.append((key, count))

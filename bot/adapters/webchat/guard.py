@@ -61,7 +61,8 @@ class SendLimiter:
             full = [k for k, b in self.buckets.items() if b.wait(now) == 0 and b.tokens >= b.burst]
             for k in full:
                 del self.buckets[k]
-        bucket = self.buckets.setdefault(key, TokenBucket(self.per_minute / 60, self.per_minute))
+        limit = self.per_minute
+        bucket = self.buckets.setdefault(key, TokenBucket(limit / 60, burst=limit, tokens=limit))
         wait = bucket.wait(now)
         if wait == 0:
             bucket.tokens -= 1
