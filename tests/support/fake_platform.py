@@ -82,9 +82,7 @@ class FakePlatform:
             window, count = self._window[key]
             count = count if window == second else 0
             if count >= limit:
-                self.retry_now = (
-                    round(second + 1 - now + 0.005, 3) if self.precise else self.retry_after
-                )
+                self.retry_now = round(second + 1 - now + 0.005, 3) if self.precise else self.retry_after
                 return False
             counts.append((key, count))
         for key, count in counts:
