@@ -93,14 +93,22 @@ async def targets_for(
     person_ids = [r.person_id for r in rows if r.conversation_ref_id is None and r.person_id is not None]
     personal: dict[int, list[tuple[ConversationRef, Identity | None]]] = defaultdict(list)
     if person_ids:
+        # Two indexed look-ups: as one join, PostgreSQL hashed the whole conversations table.
         kinds = ("personal", "unverified") if unverified else ("personal",)
-        found = await session.execute(
-            select(ConversationRef, Identity)
-            .join(Identity, ConversationRef.identity_id == Identity.id)
+        identities = {
+            identity.id: identity
+            for identity in await session.scalars(
+                select(Identity).where(
+                    one_of(session, Identity.person_id, person_ids),
+                    Identity.active.is_(True),  # deactivated on the platform: nobody is there to read it
+                )
+            )
+        }
+        refs = await session.scalars(
+            select(ConversationRef)
             .where(
-                one_of(session, Identity.person_id, person_ids),
+                one_of(session, ConversationRef.identity_id, list(identities)),
                 ConversationRef.kind.in_(kinds),
-                Identity.active.is_(True),  # deactivated on the platform: nobody is there to read it
             )
             .order_by(
                 (ConversationRef.kind == "unverified").asc(),
@@ -108,8 +116,10 @@ async def targets_for(
                 ConversationRef.id.desc(),
             )
         )
-        for ref, identity in found.all():
-            personal[identity.person_id].append((ref, identity))
+        for ref in refs:
+            owner = identities[ref.identity_id] if ref.identity_id is not None else None
+            if owner is not None:
+                personal[owner.person_id].append((ref, owner))
     targets: dict[int, Target] = {}
     for row in rows:
         if row.conversation_ref_id is not None:

@@ -40,6 +40,7 @@ from bot.runtime.replies import Reply
 from storage.database import Database
 from storage.lists import one_of
 from storage.models import OutboxMessage, Person
+from storage.models.outbox import WAITING
 from storage.repositories.people import PeopleRepository
 from storage.repositories.rate_buckets import RateBucketRepository
 
@@ -140,6 +141,7 @@ class DeliveryWorker:
             query = (
                 select(OutboxMessage)
                 .where(
+                    WAITING,  # the partial index's condition: rows come in due order, no sort
                     OutboxMessage.due_at <= now,
                     or_(
                         OutboxMessage.status == "pending",
