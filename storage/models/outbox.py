@@ -23,7 +23,7 @@ class OutboxMessage(Base):
     __tablename__ = "outbox"
     __table_args__ = (
         Index("ix_outbox_due", "status", "due_at"),
-        # What a claim looks at, in its order (see `waiting`).
+        # What a delivery claim looks at, in the order it takes rows (`WAITING`).
         Index("ix_outbox_waiting", "due_at", "id", postgresql_where=WAITING, sqlite_where=WAITING),
     )
 
