@@ -8,6 +8,7 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from bot.content.yamlfile import load_with_nodes
 from bot.i18n import Problem
 
 Localised = dict[str, str]
@@ -102,8 +103,7 @@ def check_templates(content_dir: Path) -> list[Problem]:
 def _parse(path: Path) -> tuple[Template | None, list[Problem]]:
     text = path.read_text(encoding="utf-8")
     try:
-        node = yaml.compose(text)
-        data = yaml.safe_load(text)
+        data, node = load_with_nodes(text)
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         return None, [Problem(path, mark.line + 1 if mark else 1, f"not valid YAML: {error}")]
