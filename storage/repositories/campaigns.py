@@ -75,13 +75,14 @@ class CampaignRepository:
         return [tuple(row) for row in (await self.session.execute(query)).all()]  # type: ignore[misc]
 
     async def enqueue_many(self, rows: list[dict[str, Any]]) -> int:
-        """Insert outbox rows, skipping keys that exist; returns how many were new."""
+        """Insert outbox rows, skipping keys that exist; returns how many were new (counted from
+        what the insert returns: psycopg tells no row count for a batch, and it would be 0)."""
         if not rows:
             return 0
         dialect = postgresql if self.session.bind.dialect.name == "postgresql" else sqlite
-        statement = dialect.insert(OutboxMessage.__table__).on_conflict_do_nothing(index_elements=["key"])
-        result = await self.session.execute(statement, rows)
-        return max(result.rowcount, 0)  # type: ignore[attr-defined]
+        table = OutboxMessage.__table__
+        statement = dialect.insert(table).on_conflict_do_nothing(index_elements=["key"]).returning(table.c.id)
+        return len((await self.session.execute(statement, rows)).all())
 
     async def hold_pending(self, campaign_id: int) -> int:
         """Pending rows of a paused campaign wait as "held" until it resumes."""
