@@ -24,6 +24,7 @@ from storage.repositories.people import PeopleRepository
 
 HORIZON = timedelta(hours=36)  # rows exist well before they are due, so a pause stops them in time
 CHUNK = 5000
+ANALYZE_AFTER = 1000  # rows planned at once: enough to change how the delivery claim should read them
 
 Planned = tuple[datetime, int, str]  # (due, person id, occurrence id)
 
@@ -77,6 +78,8 @@ async def plan_campaign(
     for start in range(0, len(planned), CHUNK):
         chunk = planned[start : start + CHUNK]
         added += await repo.enqueue_many([_row(campaign, occ, who, due, now) for due, who, occ in chunk])
+    if added >= ANALYZE_AFTER:
+        await repo.refresh_outbox_statistics()
     return added
 
 

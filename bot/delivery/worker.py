@@ -21,7 +21,7 @@ from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import Select, and_, func, or_, select
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -138,19 +138,7 @@ class DeliveryWorker:
         self.next_wait, self.more = 0.0, False
         async with self.db.unit_of_work() as session:
             await self.db.lock_for_writing(session)
-            query = (
-                select(OutboxMessage)
-                .where(
-                    WAITING,  # the partial index's condition: rows come in due order, no sort
-                    OutboxMessage.due_at <= now,
-                    or_(
-                        OutboxMessage.status == "pending",
-                        and_(OutboxMessage.status == "sending", OutboxMessage.lease_until < now),
-                    ),
-                )
-                .order_by(OutboxMessage.due_at, OutboxMessage.id)
-                .limit(BATCH)
-            )
+            query = due_rows(now, BATCH)
             if self.db.dialect == "postgresql":
                 query = query.with_for_update(skip_locked=True)
             fetched = (await session.scalars(query)).all()
@@ -352,6 +340,24 @@ class DeliveryWorker:
                 task.cancel()
             with contextlib.suppress(Exception):
                 await asyncio.gather(*rounds, return_exceptions=True)
+
+
+def due_rows(now: datetime, limit: int) -> Select[tuple[OutboxMessage]]:
+    """What a claim takes: rows due (pending, or leased and the lease over), in due order, read
+    through the partial index whose condition `WAITING` is, so no row is sorted."""
+    return (
+        select(OutboxMessage)
+        .where(
+            WAITING,
+            OutboxMessage.due_at <= now,
+            or_(
+                OutboxMessage.status == "pending",
+                and_(OutboxMessage.status == "sending", OutboxMessage.lease_until < now),
+            ),
+        )
+        .order_by(OutboxMessage.due_at, OutboxMessage.id)
+        .limit(limit)
+    )
 
 
 async def _seconds_to_next(session: AsyncSession, now: datetime) -> float:
