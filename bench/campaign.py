@@ -71,6 +71,7 @@ from bot.runtime.events import Platform  # noqa: E402
 from bot.runtime.replies import Reply  # noqa: E402
 from storage.database import Database  # noqa: E402
 from storage.models import CampaignParticipant, ConversationRef, OutboxMessage  # noqa: E402
+from storage.models.outbox import WAITING  # noqa: E402
 from tests.support.databases import migrated_database  # noqa: E402
 from tests.support.population import add_people  # noqa: E402
 
@@ -232,13 +233,14 @@ async def outcome(url: str, fakes: list[str]) -> dict[str, Any]:
 
 
 async def unfinished(url: str) -> int:
+    """Read every second while the replicas run: through the claim's partial index, so the
+    measuring does not take the database's time from what it measures (a scan of the whole
+    outbox took 0.2 s of PostgreSQL's CPU a second)."""
     db = Database(url)
     async with db.unit_of_work() as session:
         count = await session.scalar(
             select(func.count()).where(
-                OutboxMessage.kind == "nudge",
-                OutboxMessage.key.not_like("%:reminder"),
-                OutboxMessage.status.in_(("pending", "sending")),
+                WAITING, OutboxMessage.kind == "nudge", OutboxMessage.key.not_like("%:reminder")
             )
         )
     await db.dispose()
