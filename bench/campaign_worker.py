@@ -18,6 +18,7 @@ import time
 from datetime import datetime, timedelta
 from pathlib import Path
 
+import uvloop
 from sqlalchemy import event
 
 from bot import features
@@ -100,7 +101,8 @@ def main() -> None:
     parser.add_argument("--per-conversation", type=float, default=1.0)
     parser.add_argument("--lease", type=float, default=120)
     parser.add_argument("--send-timeout", type=float, default=10)
-    asyncio.run(run(parser.parse_args()))
+    # uvloop, as `stafet serve` runs (uvicorn picks it when it is installed, as it is here)
+    asyncio.run(run(parser.parse_args()), loop_factory=uvloop.new_event_loop)
 
 
 if __name__ == "__main__":
