@@ -34,6 +34,7 @@ from bot.runtime.router import Router
 from bot.scheduler import SchedulerState, build_scheduler
 from bot.web import health, legal
 from bot.web.admin.app import build_dashboard
+from bot.web.api import errors as api_errors
 from bot.web.api.app import build_api
 from bot.web.asgi import App
 from storage.database import Database
@@ -161,6 +162,7 @@ def create_app(settings: Settings, *, clock: Clock | None = None, background: bo
     if slack_adapter is not None:
         slack.mount(app, slack_adapter)
     app.mount("/api/v1", build_api(context))
+    api_errors.install_outside(app, "/api/v1")
     app.mount("/admin", build_dashboard(context))
     app.mount("/scim/v2", build_scim(context))
     app.include_router(health.build_router(context, scheduler_state, platforms))

@@ -28,6 +28,12 @@ async def test_unknown_ids_wrong_states_malformed_json_and_typos_are_documented(
     unknown = await http.get("/api/v1/campaigns/77", headers=hr)
     assert unknown.status_code == 404 and unknown.json()["error"]["code"] == "unknown_campaign"
 
+    # A line break in a path stops the API's mount from matching: the 404 still has the API's shape.
+    broken = await http.post("/api/v1/campaigns/77/J%0A%C2%B5", headers=hr)
+    assert broken.status_code == 404 and broken.json()["error"]["code"] == "not_found"
+    elsewhere = await http.get("/nowhere")
+    assert elsewhere.status_code == 404 and elsewhere.json() == {"detail": "Not Found"}
+
     typo = await http.get("/api/v1/people", params={"limt": "5"}, headers=hr)
     assert typo.status_code == 422 and typo.json()["error"]["code"] == "unknown_parameter"
     assert (await http.get("/api/v1/people", params={"limit": "5"}, headers=hr)).status_code == 200
