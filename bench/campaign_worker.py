@@ -38,6 +38,9 @@ class RunningClock:
     def now(self) -> datetime:
         return self.anchor + timedelta(seconds=time.time() - self.wall0)
 
+    async def sleep(self, seconds: float) -> None:
+        await asyncio.sleep(seconds)
+
 
 async def run(args: argparse.Namespace) -> None:
     settings = load_settings(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
@@ -11,10 +12,17 @@ class Clock(Protocol):
         """The current instant, timezone-aware, in UTC."""
         ...
 
+    async def sleep(self, seconds: float) -> None:
+        """Wait `seconds` of this clock's time."""
+        ...
+
 
 class SystemClock:
     def now(self) -> datetime:
         return datetime.now(UTC)
+
+    async def sleep(self, seconds: float) -> None:
+        await asyncio.sleep(seconds)
 
 
 class FixedClock:
@@ -27,6 +35,11 @@ class FixedClock:
 
     def now(self) -> datetime:
         return self._now
+
+    async def sleep(self, seconds: float) -> None:
+        """Over at once: nothing but the test moves this clock, so a wait on it would never end.
+        (What is spaced in time, such as sends at a workspace's rate, goes in its order at once.)"""
+        await asyncio.sleep(0)
 
     def set(self, when: datetime) -> None:
         self._now = when.astimezone(UTC)

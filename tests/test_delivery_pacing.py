@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 from fastapi import FastAPI
-from sqlalchemy import select, text
+from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.campaigns.jobs import plan_due
@@ -21,8 +21,11 @@ from bot.campaigns.planner import spread
 from bot.clock import FixedClock
 from bot.context import AppContext
 from bot.delivery import worker as worker_module
+from bot.delivery.limits import RateLimits
+from bot.delivery.messenger import Target
+from bot.delivery.sending import Claimed, Sender
 from bot.delivery.worker import DeliveryWorker, due_rows
-from bot.runtime.events import Platform
+from bot.runtime.events import Address, Platform
 from bot.runtime.replies import Reply
 from storage.database import Database
 from storage.models import OutboxMessage, Person
@@ -78,34 +81,37 @@ async def test_a_conversations_later_message_never_overtakes_a_paced_earlier_one
     assert list(platform.received) == [f"many:{n}" for n in range(6)]
 
 
-async def test_after_a_429_the_workspaces_next_windows_are_not_overfilled(
+async def test_a_workspaces_sends_keep_to_its_rate_across_claims_workers_and_429s(
     app: FastAPI, clock: FixedClock
 ) -> None:
-    """One workspace (10 a second) against a platform that counts fixed one-second windows: 10
-    messages due at once, then 50 due one a tenth of a second apart, as a campaign is planned.
-    The first second is overfilled (its burst, then the two the plan has due at 0.2 s meet 429s);
-    after that the bucket starts empty when the Retry-After is over, so no later window is
-    overfilled. (Tokens that built up during the block used to be spent as it ended: eight 429s.)"""
+    """Platforms count fixed one-second windows, and a claim's messages reach them a varying while
+    after it: each message waits its turn, one token's time (a tenth of a second at Slack's 10)
+    after the one before, whichever worker's claim took it. After a 429 the turns go on at the
+    rate from where the Retry-After ends; what the bucket refilled meanwhile never goes at once."""
     context = app.state.context
-    await add_people(context.db, 60, clock.now())
+    await add_people(context.db, 40, clock.now())
     await queue_messages(context.db, clock.now())
-    async with context.db.unit_of_work() as session:
-        for row in await session.scalars(select(OutboxMessage).where(OutboxMessage.person_id > 10)):
-            row.due_at += timedelta(seconds=(row.person_id - 10) / 10)
-    start = clock.now().timestamp()
-    platform = FakePlatform(
-        limit_per_second=10, precise=True, seconds=lambda: clock.now().timestamp() - start
-    )
-    async with live_server(platform.app) as url:
-        messenger = FakePlatformMessenger(url)
-        worker = DeliveryWorker(context, {Platform.SLACK: messenger}, {})
-        sent = 0
-        for _ in range(80):
-            sent += await worker.run_once()
-            clock.advance(seconds=0.1)
-        await messenger.close()
-    assert sent == 60 and set(platform.received.values()) == {1}
-    assert platform.rejected == 2
+    other = dataclasses.replace(context, db=Database(context.db.url))  # another replica
+    messenger = FakePlatformMessenger("http://127.0.0.1:9")  # never called: claims only
+    first = DeliveryWorker(context, {Platform.SLACK: messenger}, {})
+    second = DeliveryWorker(other, {Platform.SLACK: messenger}, {})
+    start = clock.now()
+
+    def turns(claimed: list[Claimed]) -> list[float]:
+        return sorted(round((item.not_before - start).total_seconds(), 3) for item in claimed)  # type: ignore[operator]
+
+    claimed = await first._claim()  # a full bucket: its burst is taken, and spaced
+    assert turns(claimed) == [n / 10 for n in range(10)]
+    clock.advance(seconds=0.5)
+    assert turns(await second._claim()) == [n / 10 for n in range(10, 15)]  # after the first's
+    workspace = first.limits.workspace_key(claimed[0].target)
+    assert workspace is not None
+    await first._share_blocks({workspace: start.timestamp() + 3.0})  # a 429: Retry-After to 3 s
+    clock.advance(seconds=1)
+    assert await second._claim() == []  # blocked: the due rows are moved to after it
+    clock.advance(seconds=1.5)
+    assert turns(await first._claim()) == [n / 10 for n in range(30, 40)]  # from 3 s, spaced
+    await other.db.dispose()
 
 
 async def test_two_processes_claiming_at_once_never_take_the_same_row(app: FastAPI) -> None:
@@ -259,3 +265,31 @@ async def test_a_claim_reads_a_planned_occurrence_in_due_order_without_sorting_i
         plan = "\n".join(str(row[-1]) for row in await session.execute(text(f"{explain} {sql}")))
     assert "ix_outbox_waiting" in plan, plan
     assert "Sort" not in plan and "TEMP B-TREE" not in plan, plan
+
+
+class WaitedOnClock(FixedClock):
+    """Moves by what the code waits on it (after letting others run), so a wait is seen."""
+
+    async def sleep(self, seconds: float) -> None:
+        await asyncio.sleep(0)
+        self.advance(seconds=seconds)
+
+
+async def test_a_message_goes_at_its_turn_and_holds_no_lane_while_it_waits() -> None:
+    start = datetime(2026, 1, 5, 9, tzinfo=UTC)
+    clock = WaitedOnClock(start)
+    sent: list[tuple[str, datetime]] = []
+
+    class Recording:
+        async def send(self, target: Target, reply: Reply) -> str:
+            sent.append((reply.text, clock.now()))
+            return "m"
+
+    limits = RateLimits({Platform.SLACK: 10.0}, 1.0)
+    sender = Sender({Platform.SLACK: Recording()}, limits, clock, timeout=5.0, lanes=1)
+    target = Target(Address(Platform.SLACK, "T1", "D1", "U1"), {}, "k")
+    lease = start + timedelta(minutes=1)
+    later = Claimed(1, target, Reply(text="later"), lease, not_before=start + timedelta(seconds=0.3))
+    now = Claimed(2, target, Reply(text="now"), lease, not_before=start)
+    assert await asyncio.gather(sender.send(later), sender.send(now)) == ["m", "m"]
+    assert sent == [("now", start), ("later", start + timedelta(seconds=0.3))]  # one lane, not held

@@ -1,10 +1,14 @@
 """Token buckets per Slack workspace / Teams tenant and per conversation.
 
 A worker never sleeps on a limit: a row its buckets have no token for is moved to its next
-free slot (`plan`, `slot`), so rows come due at the pace each workspace allows. After a 429 the
-workspace gets one message when the Retry-After the platform named is over, then its rate.
-Every bucket is shared by all workers through the database (`adopt` them at the start of a
-claim, `shared` them back at its end), so replicas together keep within each limit.
+free slot (`plan`, `slot`), so rows come due at the pace each workspace allows. A claim may take
+a burst's worth of tokens at once, but each message then goes one token's time after the one
+before it (`take`): platforms count fixed windows, and a claim's messages reach them a varying
+while after it (composing, other rounds), so sends taken together would overfill a window and
+meet 429s. After a 429 nothing goes to the workspace until the Retry-After the platform named is
+over, and then at its rate again. Every bucket is shared by all workers through the database
+(`adopt` them at the start of a claim, `shared` them back at its end), so replicas together keep
+within each limit.
 """
 
 from __future__ import annotations
@@ -152,12 +156,19 @@ class RateLimits:
         return max((self.buckets[key].wait(now) for key in self._ensure(target)), default=0.0)
 
     def take(self, target: Target) -> float:
-        """0 and a token taken from each bucket, or the seconds to wait (nothing taken)."""
-        wait = self.wait(target)
-        if wait == 0:
-            for key in self._ensure(target):
-                self.buckets[key].tokens -= 1
-        return wait
+        """A token taken from each bucket (there must be one: `wait` is 0); returns in how many
+        seconds the message may go so that the workspace's sends keep to its rate. A full bucket's
+        first message goes at once; each token taken after it goes one token's time later, so a
+        claim may take up to a burst's worth at once (rounds overlap, sends lag their claim) while
+        the platform never sees more than the rate, nor a burst that overfills its window."""
+        keys = self._ensure(target)
+        if not keys:
+            return 0.0
+        workspace = self.buckets[keys[0]]
+        delay = max(0.0, workspace.burst - workspace.tokens) / workspace.rate
+        for key in keys:
+            self.buckets[key].tokens -= 1
+        return delay
 
     def blocked_for(self, target: Target) -> float:
         """Seconds left of a 429 block on the target's workspace (0 when none)."""
@@ -166,11 +177,10 @@ class RateLimits:
         return max(0.0, bucket.blocked_until - self.monotonic()) if bucket else 0.0
 
     def block(self, target: Target, seconds: float) -> float:
-        """The platform said 429: nothing more to this workspace for `seconds`, then one message
-        and the rest at the workspace's rate; returns until when. Tokens that built up meanwhile
-        would be spent at once as the platform's next window opens and overfill it: a 429 a window."""
+        """The platform said 429: nothing more to this workspace for `seconds`; returns until when.
+        The tokens are left as they are: sends are spaced at the rate (`take`), so what builds up
+        meanwhile never goes at once, and sends already spaced past the block keep their turn."""
         until = self.monotonic() + seconds
         bucket = self.buckets[self._ensure(target)[0]]
         bucket.blocked_until = max(bucket.blocked_until, until)
-        bucket.tokens, bucket.updated = 1.0, bucket.blocked_until
         return bucket.blocked_until

@@ -35,6 +35,7 @@ class Claimed:
     look_first: bool = False  # a retried row: ask the platform whether it arrived before resending
     person_id: int | None = None
     intro: Reply | None = None  # first contact: Stafet introduces itself before this message
+    not_before: datetime | None = None  # its workspace's rate spaces it from the others (limits.take)
 
 
 class Sender:
@@ -59,6 +60,8 @@ class Sender:
 
     async def send(self, item: Claimed) -> Outcome:
         """Send one claimed message (or look it up); never raises: a failure is an outcome."""
+        if item.not_before is not None and (wait := (item.not_before - self.clock.now()).total_seconds()) > 0:
+            await self.clock.sleep(wait)  # its turn in the workspace's rate, holding no lane meanwhile
         async with self._lane():
             # The outcome must be recorded while the lease holds: a send that waited long for its
             # slot gets less time, and none at all when a send's worth of lease is all that is left.

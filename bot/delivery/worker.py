@@ -8,7 +8,8 @@ take a row over while it is in flight. A worker that dies mid-round leaves lease
 later round picks up once the lease has expired; a messenger that can find a sent message by
 its key then records instead of resending. Limits are token buckets in the database, locked
 while a worker claims, so replicas share them: a row without a token is moved to its
-workspace's next free slot (bot.delivery.pacing), never slept on.
+workspace's next free slot (bot.delivery.pacing), never slept on; a claimed message waits (in
+the sender, holding no lane) for its turn in its workspace's rate, so sends never bunch.
 """
 
 from __future__ import annotations
@@ -46,7 +47,7 @@ from storage.repositories.rate_buckets import RateBucketRepository
 
 log = logging.getLogger(__name__)
 
-BATCH = 500  # rows a claim looks at; those without a token are paced, not composed
+BATCH = 250  # rows a claim looks at; those without a token are paced, not composed
 RECORD_TRIES = 40  # SQLite: a group is recorded again this often, 50 ms apart, while the lock is busy
 GROUP_SECONDS = 0.25  # outcomes that completed meanwhile are recorded together, at least this often
 IN_FLIGHT = 1000  # run_forever claims again while fewer messages than this are being sent
@@ -214,7 +215,7 @@ class DeliveryWorker:
                 if decision is not None:
                     apply_decision(row, decision)
                     return None
-        self.limits.take(target)
+        not_before = self.clock.now() + timedelta(seconds=self.limits.take(target))
         reply = await reply_for(session, row, person, now, self.app, self.composers)
         if reply is None:
             row.status = "skipped"
@@ -229,7 +230,9 @@ class DeliveryWorker:
             and await PeopleRepository(session).introduce(person.id, now)
         ):
             intro = introduction(self.app, person)
-        return Claimed(row.id, target, reply, now, person_id=row.person_id, intro=intro)
+        return Claimed(
+            row.id, target, reply, now, person_id=row.person_id, intro=intro, not_before=not_before
+        )
 
     def _looks_first(self, row: OutboxMessage, target: Target) -> bool:
         """A row whose send ended unknown: ask the platform first, if it can tell (no token spent)."""
@@ -292,7 +295,7 @@ class DeliveryWorker:
         async with self.db.unit_of_work() as session:
             buckets = RateBucketRepository(session)
             for key, until in sorted(blocked.items()):
-                await buckets.block(key, until)
+                await buckets.block(key, until, tokens=None)
 
     async def run_forever(
         self, wakeup: asyncio.Event, interval: float, on_sent: Callable[[int], None]
