@@ -24,6 +24,8 @@ from bot.delivery.rows import give_up_or_retry
 from bot.delivery.worker import DeliveryWorker
 from bot.runtime.events import Platform
 from bot.runtime.replies import Reply
+from storage import database
+from storage.database import Database
 from storage.models import CampaignParticipant, OutboxMessage
 from tests.support.campaigns import lesson, outbox, start_campaign
 from tests.support.fake_platform import FakePlatform, FakePlatformMessenger
@@ -255,3 +257,36 @@ def test_a_send_that_waited_out_its_timeout_is_looked_up_at_once() -> None:
     reset = OutboxMessage(key="r", status="sending", attempts=0, due_at=now)
     give_up_or_retry(reset, DeliveryError("connection reset", unknown=True), now, 5)
     assert reset.lease_until is not None and reset.lease_until >= now + timedelta(seconds=1)
+
+
+async def test_a_claim_kept_out_by_another_sqlite_process_is_a_warning_and_loses_nothing(
+    app: FastAPI, clock: FixedClock, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Another process holds SQLite's one write lock past the busy timeout: the claim says so as a
+    warning (not an error with a traceback) and the message goes once the lock is free."""
+    context = app.state.context
+    if context.db.dialect != "sqlite":
+        pytest.skip("SQLite's single write lock")
+    await add_people(context.db, 1, clock.now())
+    await queue_messages(context.db, clock.now())
+    monkeypatch.setattr(database, "SQLITE_BUSY_TIMEOUT_MS", 50)  # for the worker's own connections
+    mine = dataclasses.replace(context, db=Database(context.db.url))
+    platform = FakePlatform()
+    async with live_server(platform.app) as url:
+        messenger = FakePlatformMessenger(url)
+        worker = _worker(mine, messenger)
+        async with context.db.unit_of_work() as session:
+            await context.db.lock_for_writing(session)  # the other process's write
+            running = asyncio.create_task(worker.run_forever(mine.delivery_wakeup, 60, lambda _sent: None))
+            for _ in range(1000):  # noqa: ASYNC110 - the worker runs in the background
+                if any("write lock" in r.getMessage() for r in caplog.records):
+                    break
+                await asyncio.sleep(0.01)
+        mine.delivery_wakeup.set()
+        await _until_sent(context, 1)
+        running.cancel()
+        await messenger.close()
+    await mine.db.dispose()
+    [warning] = [r for r in caplog.records if r.name == "bot.delivery.worker"]
+    assert warning.levelname == "WARNING" and warning.exc_info is None
+    assert list(platform.received.values()) == [1]

@@ -245,7 +245,7 @@ class DeliveryWorker:
             try:
                 return await self._record_once(outcomes)
             except OperationalError as error:
-                if "locked" not in str(error) or attempt == RECORD_TRIES - 1:
+                if not _write_lock_busy(error) or attempt == RECORD_TRIES - 1:
                     raise
                 await asyncio.sleep(0.05)
 
@@ -319,8 +319,15 @@ class DeliveryWorker:
                 if room:
                     try:
                         claimed = await self._claim()
-                    except Exception:
-                        log.exception("claiming due messages failed")
+                    except Exception as error:
+                        if _write_lock_busy(error):  # nothing is lost: the next loop claims again
+                            log.warning(
+                                "claiming due messages waited out SQLite's busy timeout: other "
+                                "processes kept its one write lock (PostgreSQL suits several busy "
+                                "replicas); claiming again"
+                            )
+                        else:
+                            log.exception("claiming due messages failed")
                         self.more = False
                 if claimed:
                     task = asyncio.create_task(self._deliver(claimed))
@@ -343,6 +350,11 @@ class DeliveryWorker:
                 task.cancel()
             with contextlib.suppress(Exception):
                 await asyncio.gather(*rounds, return_exceptions=True)
+
+
+def _write_lock_busy(error: BaseException) -> bool:
+    """SQLite's "database is locked": another process held the write lock past the busy timeout."""
+    return isinstance(error, OperationalError) and "locked" in str(error)
 
 
 def due_rows(now: datetime, limit: int) -> Select[tuple[OutboxMessage]]:
