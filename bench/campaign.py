@@ -136,6 +136,7 @@ async def compose_speed(url: str, people: int, workspaces: int) -> dict[str, flo
         features.gates(),
         features.after_sent(),
         features.preloads(),
+        growing=features.growing_tables(),
     )
     freeze_startup_objects()  # as `stafet serve` does
     statements = [0]

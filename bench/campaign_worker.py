@@ -63,6 +63,7 @@ async def run(args: argparse.Namespace) -> None:
         features.gates(),
         features.after_sent(),
         features.preloads(),
+        growing=features.growing_tables(),
     )
     freeze_startup_objects()  # as `stafet serve` does
     figures = {"statements": 0, "sent": 0}

@@ -92,6 +92,7 @@ def create_app(settings: Settings, *, clock: Clock | None = None, background: bo
         features.gates(),
         features.after_sent(),
         features.preloads(),
+        growing=features.growing_tables(),
         unverified_targets=mode is WebchatMode.OPEN,
     )
     installer = teams_people.build_installer(settings)

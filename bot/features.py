@@ -1,6 +1,7 @@
 """The chat features, in order. Each module listed has `register(router)` and may contribute
 home sections (`HOME`), scheduled jobs (`JOBS`) and outbox composers (`COMPOSERS`), and
-optionally delivery gates (`GATES`) and batch loaders for them (`PRELOADS`).
+optionally delivery gates (`GATES`), batch loaders for them (`PRELOADS`) and the tables
+composing adds a row to with each message (`GROWS`).
 Help comes last because it is the fallback."""
 
 from __future__ import annotations
@@ -56,3 +57,9 @@ def after_sent() -> list[AfterSent]:
 def preloads() -> list[Preload]:
     """What features load per claimed batch so composing and gating each row needs no query."""
     return [preload for feature in FEATURES for preload in getattr(feature, "PRELOADS", [])]
+
+
+def growing_tables() -> list[str]:
+    """Tables delivering a message adds rows to (optional `GROWS`): the worker keeps their
+    statistics current while they grow from nothing on a new installation."""
+    return sorted({table for feature in FEATURES for table in getattr(feature, "GROWS", [])})

@@ -12,12 +12,13 @@ from typing import Any
 
 import pytest
 from fastapi import FastAPI
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from bot import features
 from bot.campaigns.jobs import plan_due
 from bot.clock import FixedClock
 from bot.context import AppContext
+from bot.delivery import worker as worker_module
 from bot.delivery.messenger import DeliveryError
 from bot.delivery.outbox import Outbox
 from bot.delivery.rows import give_up_or_retry
@@ -290,3 +291,49 @@ async def test_a_claim_kept_out_by_another_sqlite_process_is_a_warning_and_loses
     [warning] = [r for r in caplog.records if r.name == "bot.delivery.worker"]
     assert warning.levelname == "WARNING" and warning.exc_info is None
     assert list(platform.received.values()) == [1]
+
+
+async def test_the_tables_composing_fills_get_statistics_as_they_grow(
+    app: FastAPI, clock: FixedClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A new installation's first large campaign: lessons, today's sends and participants grow
+    from nothing by a row a message. Once a worker has claimed its first thousand (here ten)
+    their statistics are refreshed, so claims read them by index: without, PostgreSQL read each
+    whole on every claim, 30 ms at 20,000 people and growing."""
+    monkeypatch.setattr(worker_module, "STATISTICS_FIRST", 10)
+    context = app.state.context
+    await _campaign_of(context, 12)
+    clock.set(TUESDAY + timedelta(minutes=1))  # all due: planning spread them at the workspace's rate
+    growing = features.growing_tables()
+    assert {"campaign_participants", "learning_items", "learning_sends"} <= set(growing)
+    platform = FakePlatform()
+    async with live_server(platform.app) as url:
+        messenger = FakePlatformMessenger(url)
+        worker = DeliveryWorker(
+            context,
+            {Platform.SLACK: messenger},
+            features.composers(),
+            features.gates(),
+            features.after_sent(),
+            features.preloads(),
+            growing=growing,
+        )
+        assert await _analyzed(context, growing) == set()
+        assert await worker.run_once() == 10  # the workspace's burst
+        assert await _analyzed(context, growing) == set(growing)
+        await messenger.close()
+
+
+async def _analyzed(context: AppContext, tables: list[str]) -> set[str]:
+    """Tables the database has statistics for (PostgreSQL: reltuples is -1 until the first ANALYZE)."""
+    async with context.db.unit_of_work() as session:
+        if context.db.dialect == "sqlite":
+            kept = await session.scalar(
+                text("SELECT count(*) FROM sqlite_master WHERE name = 'sqlite_stat1'")
+            )
+            found = await session.scalars(text("SELECT DISTINCT tbl FROM sqlite_stat1")) if kept else []
+        else:
+            found = await session.scalars(
+                text("SELECT relname FROM pg_class WHERE relkind = 'r' AND reltuples >= 0")
+            )
+        return set(found) & set(tables)

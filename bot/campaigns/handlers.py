@@ -13,7 +13,7 @@ from bot.runtime.replies import Reply
 from bot.runtime.router import Router
 from bot.runtime.turn import Turn
 from bot.scheduler import RecurringJob
-from storage.models import Campaign
+from storage.models import Campaign, CampaignParticipant
 from storage.repositories.campaigns import CampaignRepository
 
 HOME: list[HomeSection] = []
@@ -24,6 +24,7 @@ COMPOSERS: dict[str, Composer] = {}
 GATES: list[Gate] = [campaign_gate]
 AFTER_SENT: list[AfterSent] = [nudges_sent]
 PRELOADS: list[Preload] = [load_campaigns]
+GROWS: list[str] = [CampaignParticipant.__tablename__]  # a participant per person nudged
 
 
 def register(router: Router) -> None:

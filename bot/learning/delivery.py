@@ -16,7 +16,7 @@ from bot.learning.transfer import KIND as TRANSFER_KIND
 from bot.learning.transfer import compose_transfer, queue_transfer_questions
 from bot.runtime.replies import Reply
 from bot.scheduler import RecurringJob
-from storage.models import OutboxMessage, Person
+from storage.models import Enrolment, LearningItem, LearningSend, OutboxMessage, Person
 from storage.repositories.learning import LearningRepository
 
 BATCH = 1000
@@ -88,6 +88,8 @@ COMPOSERS: dict[str, Composer] = {
     TRANSFER_KIND: compose_transfer,
 }
 PRELOADS: list[Preload] = [load_learning]
+# What composing a lesson adds to: enrolments, the lesson's progress, and the day's sends.
+GROWS: list[str] = [t.__tablename__ for t in (Enrolment, LearningItem, LearningSend)]
 JOBS = [
     RecurringJob("learning.reviews", queue_reviews, 300),
     RecurringJob("learning.transfer", queue_transfer_questions, 300),

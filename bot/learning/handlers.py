@@ -5,7 +5,7 @@ from __future__ import annotations
 from bot.home import HomeSection
 from bot.learning import cards
 from bot.learning.define import define
-from bot.learning.delivery import COMPOSERS, JOBS, PRELOADS
+from bot.learning.delivery import COMPOSERS, GROWS, JOBS, PRELOADS
 from bot.learning.progress import progress_of
 from bot.learning.service import LearningService
 from bot.learning.transfer import record_answer
@@ -17,7 +17,7 @@ from bot.runtime.router import Router
 from bot.runtime.turn import Turn
 from bot.runtime.usertext import said
 
-__all__ = ["COMPOSERS", "HOME", "JOBS", "PRELOADS", "register"]
+__all__ = ["COMPOSERS", "GROWS", "HOME", "JOBS", "PRELOADS", "register"]
 MAX_DAYS = 90  # the longest leave set in one go
 HOME: list[HomeSection] = [home_section]
 

@@ -6,7 +6,7 @@ from collections.abc import Collection, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, and_, func, select, text, update
+from sqlalchemy import Select, and_, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -19,6 +19,7 @@ from storage.models import (
     OutboxMessage,
     Person,
 )
+from storage.statistics import refresh_statistics
 
 Recipient = tuple[int, str | None, str | None, str | None, str | None]  # id, zone, window, window, days
 
@@ -88,12 +89,8 @@ class CampaignRepository:
         """After planning many rows: the delivery claim is planned from the table's statistics.
         Without them both databases took the (status, due_at) index and sorted every row due so
         far on each claim (PostgreSQL 50-300 ms with 100,000 planned), instead of reading the
-        waiting rows' index in due order and stopping at the batch. Autovacuum would refresh
-        PostgreSQL's a minute or more later, or never where it is off; SQLite has no such job.
-        SQLite samples (`analysis_limit`), so this stays quick however large the outbox grows."""
-        if self.session.bind.dialect.name == "sqlite":
-            await self.session.execute(text("PRAGMA analysis_limit=1000"))
-        await self.session.execute(text("ANALYZE outbox"))
+        waiting rows' index in due order and stopping at the batch."""
+        await refresh_statistics(self.session, [OutboxMessage.__tablename__])
 
     async def hold_pending(self, campaign_id: int) -> int:
         """Pending rows of a paused campaign wait as "held" until it resumes."""
