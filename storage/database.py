@@ -100,6 +100,11 @@ def _sqlite_writer(dbapi_connection: Any, _record: Any) -> None:
     dbapi_connection.execute("PRAGMA busy_timeout=0")
 
 
+def write_lock_busy(error: BaseException) -> bool:
+    """SQLite's "database is locked": another connection held the one write lock too long."""
+    return isinstance(error, (OperationalError, sqlite3.OperationalError)) and "locked" in str(error)
+
+
 def retry_while_locked[T](work: Callable[[], T]) -> T:
     """Run `work` (a transaction on a `writer_engine`, through SQLAlchemy or on the driver's
     own connection) until SQLite's write lock is free."""
@@ -108,7 +113,7 @@ def retry_while_locked[T](work: Callable[[], T]) -> T:
         try:
             return work()
         except (OperationalError, sqlite3.OperationalError) as error:
-            if "locked" not in str(error) or time.monotonic() > deadline:
+            if not write_lock_busy(error) or time.monotonic() > deadline:
                 raise
             time.sleep(0.001)
 

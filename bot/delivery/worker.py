@@ -38,7 +38,7 @@ from bot.delivery.sending import Claimed, Outcome, Sender
 from bot.reach.introduction import introduction, needs_introduction
 from bot.runtime.events import Platform
 from bot.runtime.replies import Reply
-from storage.database import Database
+from storage.database import Database, write_lock_busy
 from storage.lists import one_of
 from storage.models import OutboxMessage, Person
 from storage.models.outbox import WAITING
@@ -268,7 +268,7 @@ class DeliveryWorker:
             try:
                 return await self._record_once(outcomes)
             except OperationalError as error:
-                if not _write_lock_busy(error) or attempt == RECORD_TRIES - 1:
+                if not write_lock_busy(error) or attempt == RECORD_TRIES - 1:
                     raise
                 await asyncio.sleep(0.05)
 
@@ -343,7 +343,7 @@ class DeliveryWorker:
                     try:
                         claimed = await self._claim()
                     except Exception as error:
-                        if _write_lock_busy(error):  # nothing is lost: the next loop claims again
+                        if write_lock_busy(error):  # nothing is lost: the next loop claims again
                             log.warning(
                                 "claiming due messages waited out SQLite's busy timeout: other "
                                 "processes kept its one write lock (PostgreSQL suits several busy "
@@ -373,11 +373,6 @@ class DeliveryWorker:
                 task.cancel()
             with contextlib.suppress(Exception):
                 await asyncio.gather(*rounds, return_exceptions=True)
-
-
-def _write_lock_busy(error: BaseException) -> bool:
-    """SQLite's "database is locked": another process held the write lock past the busy timeout."""
-    return isinstance(error, OperationalError) and "locked" in str(error)
 
 
 def due_rows(now: datetime, limit: int) -> Select[tuple[OutboxMessage]]:
