@@ -4,13 +4,14 @@
 
 Half the people are on Slack, half on Teams (`--workspaces` of each). The campaign is planned
 as the scheduler would, every nudge due at the same moment (spread by planning over the time
-each workspace's `--rate` needs), and two replicas
-(bench/campaign_worker.py, each its own process) deliver it with real lessons composed per
-person. Each fake platform (its own process) allows `--rate` messages a second per workspace
-or tenant and one per conversation, answers some calls 429 with Retry-After or 503, and holds
-1 call in `--hang-every` for longer than the lease. When half are delivered (or half of
-`--max-seconds` has passed, if that comes first), one replica is killed with SIGKILL and
-started again. PostgreSQL uses a throwaway database created from STAFET_TEST_POSTGRES_URL.
+each workspace's `--rate` needs), and two replicas (bench/campaign_worker.py, each its own
+process, up before the occurrence comes due, as a server's workers are) deliver it with real
+lessons composed per person. Each fake platform (its own process) allows `--rate` messages a
+second per workspace or tenant and one per conversation, answers some calls 429 with
+Retry-After or 503, and holds 1 call in `--hang-every` for longer than the lease. When half
+are delivered (or half of `--max-seconds` has passed, if that comes first), one replica is
+killed with SIGKILL and started again. PostgreSQL uses a throwaway database created from
+STAFET_TEST_POSTGRES_URL.
 
 The last line is one JSON object: `seconds` (first nudge due to last one delivered),
 `min_seconds` (what the limits allow: the busiest workspace's nudges over `--rate`), `ratio`
@@ -79,6 +80,7 @@ PLANNED_AT = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)  # Monday: plans Tuesday's
 DUE = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)  # Tuesday 10:00 in Copenhagen
 TRACKS = ["organisation", "strategy"]
 DB_POLL_EVERY = 10  # seconds between the progress reads that count the outbox itself
+STARTUP_SECONDS = 10.0  # the replicas start this long before the occurrence comes due
 UNLIMITED = 1_000_000  # messages a second: composition speed is measured without rate limits
 
 
@@ -170,9 +172,12 @@ class Process:
             self.popen = subprocess.Popen(
                 argv, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=errors, text=True
             )
-        assert self.popen.stdout is not None
-        self.popen.stdout.readline()  # "started"
         self.peak_kb = 0
+
+    def ready(self) -> None:
+        """Wait for its "started" line."""
+        assert self.popen.stdout is not None
+        self.popen.stdout.readline()
 
     def sample(self) -> None:
         with contextlib.suppress(OSError):
@@ -276,7 +281,9 @@ def platforms(args: argparse.Namespace) -> Iterator[list[str]]:
 def run(args: argparse.Namespace, url: str, stats_dir: Path) -> dict[str, Any]:
     planned = asyncio.run(prepare(url, args.people, args.workspaces, args.rate))
     with platforms(args) as fakes:
-        wall0 = time.time()
+        # The occurrence comes due once both replicas are up, as in production, where workers run
+        # long before: their start (imports, connections) is not part of the delivery's time.
+        wall0 = time.time() + STARTUP_SECONDS
         common = [
             "--anchor", DUE.isoformat(), "--wall0", str(wall0), "--rate", str(args.rate),
             "--lease", str(args.lease), "--send-timeout", str(args.send_timeout),
@@ -287,6 +294,11 @@ def run(args: argparse.Namespace, url: str, stats_dir: Path) -> dict[str, Any]:
             return Process(f"replica{n}", [*argv, *common], stats_dir / f"{n}.log")
 
         replicas = [replica(0), replica(1)]
+        for process in replicas:
+            process.ready()
+        if time.time() > wall0:
+            raise SystemExit(f"the replicas took more than {STARTUP_SECONDS} s to start")
+        time.sleep(wall0 - time.time())
         killed = False
         started = time.monotonic()
         polls = 0
@@ -303,6 +315,7 @@ def run(args: argparse.Namespace, url: str, stats_dir: Path) -> dict[str, Any]:
                 replicas[0].popen.send_signal(signal.SIGKILL)
                 replicas[0].popen.wait()
                 replicas.append(replica(2))  # the restart
+                replicas[-1].ready()
                 killed = True
             if not left:
                 break
