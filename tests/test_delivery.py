@@ -3,6 +3,7 @@ platform over real HTTP, backoff and dead letters, quiet hours, out of office an
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 
@@ -18,10 +19,10 @@ from bot.delivery.outbox import Outbox
 from bot.delivery.worker import DeliveryWorker
 from bot.runtime.events import Platform
 from bot.runtime.replies import Reply
-from storage.models import DeliveryPreference, OutboxMessage
+from storage.models import DeliveryPreference, OutboxMessage, RateBucket
 from tests.support.campaigns import outbox, start_campaign
 from tests.support.fake_platform import FakePlatform, FakePlatformMessenger
-from tests.support.population import add_people, queue_messages
+from tests.support.population import add_people, queue_messages, queue_to_one
 from tests.support.server import live_server
 
 
@@ -47,7 +48,14 @@ async def test_429_reschedules_at_retry_after_without_counting_an_attempt(
     assert {r.due_at for r in waiting} == {clock.now() + timedelta(seconds=7)}
     assert {r.attempts for r in waiting} == {0}
     assert await worker.run_once() == 0  # nobody sleeps; nothing is due yet
-    clock.advance(seconds=7)
+    # 429s in three conversations: the limit is the workspace's, so a message to someone else
+    # waits too, though the platform's window has turned over.
+    async with context.db.unit_of_work() as session:
+        await Outbox(session, clock).enqueue(key="later", person_id=1, reply=Reply(text="Later"))
+    clock.advance(seconds=1)
+    platform.reset_window()
+    assert await worker.run_once() == 0 and platform.rejected == 3
+    clock.advance(seconds=6)
     platform.reset_window()
     # As the Retry-After ends all three go, one token's time apart (this test's clock stands
     # still, so here at once): this platform allows two a second, less than the workspace rate
@@ -55,9 +63,55 @@ async def test_429_reschedules_at_retry_after_without_counting_an_attempt(
     assert await worker.run_once() == 2
     clock.advance(seconds=7)
     platform.reset_window()
-    assert await worker.run_once() == 1
-    assert sorted(platform.received.values()) == [1] * 5
+    assert await worker.run_once() == 2
+    assert sorted(platform.received.values()) == [1] * 6
     await messenger.close()
+
+
+async def test_a_429_in_one_conversation_holds_that_conversation_not_its_workspace(
+    app: FastAPI, clock: FixedClock
+) -> None:
+    """Both platforms also limit each conversation (Slack: a message a second per channel; Teams:
+    per bot per thread): one person's 429 must not stop a campaign for everyone else."""
+    context = app.state.context
+    await add_people(context.db, 6, clock.now())
+    await queue_to_one(context.db, 2, clock.now())  # two at once to person 1: the platform allows one
+    platform = FakePlatform(per_conversation=1, retry_after=5)
+    async with live_server(platform.app) as url:
+        messenger = FakePlatformMessenger(url)
+        worker = DeliveryWorker(context, {Platform.SLACK: messenger}, {})
+        assert await worker.run_once() == 1 and platform.rejected == 1
+        clock.advance(seconds=0.5)
+        await queue_messages(context.db, clock.now())  # one more to everyone, person 1 included
+        assert await worker.run_once() == 5  # everyone else's goes; person 1's waits its turn
+        assert "test:1" not in platform.received
+        for _ in range(12):  # (this platform allows no burst in a conversation: more 429s there)
+            clock.advance(seconds=1)
+            platform.reset_window()
+            await worker.run_once()
+        await messenger.close()
+    assert sorted(platform.received.values()) == [1] * 8
+    person_1 = [key for key in platform.received if key.startswith("many:") or key == "test:1"]
+    assert person_1 == ["many:0", "many:1", "test:1"]  # in order, after the Retry-After
+
+
+async def test_a_429_is_shared_once_however_many_records_run_side_by_side(
+    app: FastAPI, clock: FixedClock
+) -> None:
+    """Each round records its own outcomes, side by side: a 429 shared by two of them would look
+    like a second conversation's and hold the whole workspace."""
+    context = app.state.context
+    await add_people(context.db, 2, clock.now())
+    await queue_messages(context.db, clock.now())
+    worker = DeliveryWorker(context, {Platform.SLACK: FakePlatformMessenger("http://127.0.0.1:9")}, {})
+    first, _ = await worker._claim()  # claims only: nothing is sent
+    worker.sender.limited.append(worker.limits.block(first.target, 5.0))
+    await asyncio.gather(worker._record([]), worker._record([]))
+    async with context.db.unit_of_work() as session:
+        blocked = dict((await session.execute(select(RateBucket.key, RateBucket.blocked_until))).all())
+    until = clock.now().timestamp() + 5.0
+    assert {key: at for key, at in blocked.items() if at} == {"slack:T0:D1": until, "slack:T0|429": until}
+    assert blocked["slack:T0"] == blocked["slack:T0:D2"] == 0  # the workspace and everyone else go on
 
 
 class Throttled:

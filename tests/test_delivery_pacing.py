@@ -86,8 +86,9 @@ async def test_a_workspaces_sends_keep_to_its_rate_across_claims_workers_and_429
 ) -> None:
     """Platforms count fixed one-second windows, and a claim's messages reach them a varying while
     after it: each message waits its turn, one token's time (a tenth of a second at Slack's 10)
-    after the one before, whichever worker's claim took it. After a 429 the turns go on at the
-    rate from where the Retry-After ends; what the bucket refilled meanwhile never goes at once."""
+    after the one before, whichever worker's claim took it. After the workspace's 429s the turns
+    go on at the rate from where the Retry-After ends; what the bucket refilled meanwhile never
+    goes at once."""
     context = app.state.context
     await add_people(context.db, 40, clock.now())
     await queue_messages(context.db, clock.now())
@@ -104,9 +105,10 @@ async def test_a_workspaces_sends_keep_to_its_rate_across_claims_workers_and_429
     assert turns(claimed) == [n / 10 for n in range(10)]
     clock.advance(seconds=0.5)
     assert turns(await second._claim()) == [n / 10 for n in range(10, 15)]  # after the first's
-    workspace = first.limits.workspace_key(claimed[0].target)
-    assert workspace is not None
-    await first._share_blocks({workspace: start.timestamp() + 3.0})  # a 429: Retry-After to 3 s
+    # Each worker meets a 429 (Retry-After: to 3 s) in a conversation of its own: the second
+    # shows the limit is the workspace's.
+    await first._share_blocks([first.limits.block(claimed[0].target, 2.5)])
+    await second._share_blocks([second.limits.block(claimed[1].target, 2.5)])
     clock.advance(seconds=1)
     assert await second._claim() == []  # blocked: the due rows are moved to after it
     clock.advance(seconds=1.5)

@@ -5,10 +5,11 @@ free slot (`plan`, `slot`), so rows come due at the pace each workspace allows. 
 a burst's worth of tokens at once, but each message then goes one token's time after the one
 before it (`take`): platforms count fixed windows, and a claim's messages reach them a varying
 while after it (composing, other rounds), so sends taken together would overfill a window and
-meet 429s. After a 429 nothing goes to the workspace until the Retry-After the platform named is
-over, and then at its rate again. Every bucket is shared by all workers through the database
-(`adopt` them at the start of a claim, `shared` them back at its end), so replicas together keep
-within each limit.
+meet 429s. After a 429 nothing goes to its conversation until the Retry-After the platform named
+is over; a second 429 in another of the workspace's conversations within it shows the limit is
+the workspace's, and then nothing goes to the workspace either (`block`). Every bucket is shared
+by all workers through the database (`adopt` them at the start of a claim, `shared` them back at
+its end), so replicas together keep within each limit.
 """
 
 from __future__ import annotations
@@ -30,6 +31,15 @@ def workspace_rates(settings: Settings) -> dict[Platform, float]:
     return {Platform.SLACK: settings.delivery_workspace_rate, Platform.TEAMS: settings.delivery_tenant_rate}
 
 
+@dataclass(frozen=True, slots=True)
+class RateLimited:
+    """A 429 in one conversation, for every worker to hear of (bot.delivery.worker shares it)."""
+
+    workspace: str
+    conversation: str
+    until: float  # when its Retry-After is over
+
+
 @dataclass(slots=True)
 class TokenBucket:
     rate: float  # tokens a second
@@ -38,6 +48,7 @@ class TokenBucket:
     updated: float = 0.0
     blocked_until: float = 0.0
     booked: float = 0.0  # a workspace's next slot no row has been moved to yet (`booking` shares it)
+    warned_until: float = 0.0  # a workspace: one of its conversations met a 429 whose wait runs to then
 
     def wait(self, now: float) -> float:
         """Seconds until a token is free (0 when one is free now). Nothing refills during a
@@ -75,6 +86,7 @@ class RateLimits:
         return {key for target in targets for key in self._ensure(target)}
 
     def _ensure(self, target: Target) -> list[str]:
+        """[workspace key, conversation key], their buckets made known (none for the web chat)."""
         workspace = self.workspace_key(target)
         if workspace is None:
             return []
@@ -96,6 +108,12 @@ class RateLimits:
         row again when two replicas' slots came due at twice the rate)."""
         return f"{workspace}|booked"
 
+    @staticmethod
+    def warning(workspace: str) -> str:
+        """The shared row whose `blocked_until` says until when a 429 in one of the workspace's
+        conversations makes a second one, in another, the workspace's (see `block`)."""
+        return f"{workspace}|429"
+
     def workspaces(self, targets: Iterable[Target]) -> set[str]:
         return {key for target in targets if (key := self.workspace_key(target)) is not None}
 
@@ -109,7 +127,9 @@ class RateLimits:
     def adopt(self, key: str, tokens: float, updated: float, blocked_until: float) -> None:
         """Take over a bucket's state as another worker may have left it."""
         bucket = self.buckets[key]
-        bucket.tokens, bucket.updated, bucket.blocked_until = tokens, updated, blocked_until
+        bucket.tokens, bucket.updated = tokens, updated
+        # a 429 this worker met may not be shared yet: a block only ever grows
+        bucket.blocked_until = max(bucket.blocked_until, blocked_until)
 
     def shared(self, key: str) -> tuple[float, float, float]:
         """(tokens, updated, blocked_until) of a bucket, to store for the other workers."""
@@ -171,16 +191,30 @@ class RateLimits:
         return delay
 
     def blocked_for(self, target: Target) -> float:
-        """Seconds left of a 429 block on the target's workspace (0 when none)."""
-        key = self.workspace_key(target)
-        bucket = self.buckets.get(key) if key else None
-        return max(0.0, bucket.blocked_until - self.monotonic()) if bucket else 0.0
+        """Seconds left of a 429 block on the target's conversation or workspace (0 when none)."""
+        now = self.monotonic()
+        return max((self.buckets[key].blocked_until - now for key in self._ensure(target)), default=0.0)
 
-    def block(self, target: Target, seconds: float) -> float:
-        """The platform said 429: nothing more to this workspace for `seconds`; returns until when.
-        The tokens are left as they are: sends are spaced at the rate (`take`), so what builds up
-        meanwhile never goes at once, and sends already spaced past the block keep their turn."""
-        until = self.monotonic() + seconds
-        bucket = self.buckets[self._ensure(target)[0]]
-        bucket.blocked_until = max(bucket.blocked_until, until)
-        return bucket.blocked_until
+    def block(self, target: Target, seconds: float) -> RateLimited:
+        """The platform said 429: nothing more to this conversation for `seconds`. Both platforms
+        limit each conversation as well as the workspace (Slack: a message a second per channel;
+        Teams: per bot per thread) and a 429 does not say which, so the first holds only its
+        conversation; a second in another conversation while the first's wait lasts shows the
+        workspace's limit, and holds the workspace too. The tokens are left as they are: sends are
+        spaced at the rate (`take`), so what builds up meanwhile never goes at once, and sends
+        already spaced past the block keep their turn."""
+        now = self.monotonic()
+        workspace, conversation = self._ensure(target)
+        until = now + seconds
+        self.hold(conversation, until)
+        bucket = self.buckets[workspace]
+        if bucket.warned_until > now:
+            self.hold(workspace, until)
+        bucket.warned_until = max(bucket.warned_until, until)
+        return RateLimited(workspace, conversation, until)
+
+    def hold(self, key: str, until: float) -> None:
+        """Nothing through this bucket before `until` (a 429, met here or by another worker)."""
+        bucket = self.buckets.get(key)
+        if bucket is not None:
+            bucket.blocked_until = max(bucket.blocked_until, until)

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from bot.clock import Clock
-from bot.delivery.limits import RateLimits
+from bot.delivery.limits import RateLimited, RateLimits
 from bot.delivery.messenger import DeliveryError, Messenger, Sent, Target
 from bot.runtime.events import Platform
 from bot.runtime.replies import Reply
@@ -40,7 +40,7 @@ class Claimed:
 
 class Sender:
     """Sends claimed messages side by side, at most `lanes` at a time, each within `timeout`;
-    it remembers what the worker's next record shares (429 blocks, failed introductions)."""
+    it remembers what the worker's next record shares (429s, failed introductions)."""
 
     def __init__(
         self,
@@ -55,7 +55,7 @@ class Sender:
         self.clock = clock
         self.timeout = timeout
         self.lanes = asyncio.Semaphore(lanes)
-        self.blocked: dict[str, float] = {}  # workspace -> 429 block to share at the next record
+        self.limited: list[RateLimited] = []  # 429s to share at the next record
         self.intro_failed: set[int] = set()  # people whose introduction did not go out: try again
 
     async def send(self, item: Claimed) -> Outcome:
@@ -75,16 +75,17 @@ class Sender:
                     return await asyncio.wait_for(self._look(messenger, item), timeout)
                 blocked = self.limits.blocked_for(item.target)
                 if blocked > 0:  # a 429 came while this waited its turn: don't knock again
-                    return DeliveryError("rate limited (429 on this workspace)", retry_after=blocked)
+                    return DeliveryError(
+                        "rate limited (429 in this conversation or workspace)", retry_after=blocked
+                    )
                 return await asyncio.wait_for(self._introduced(messenger, item), timeout)
             except TimeoutError:
                 self._intro_not_sent(item)
                 return DeliveryError(f"no answer within {timeout:g} s", unknown=True, waited=timeout)
             except DeliveryError as error:
                 self._intro_not_sent(item)
-                key = self.limits.workspace_key(item.target)
-                if error.retry_after is not None and key is not None:
-                    self.blocked[key] = self.limits.block(item.target, error.retry_after)
+                if error.retry_after is not None and self.limits.workspace_key(item.target) is not None:
+                    self.limited.append(self.limits.block(item.target, error.retry_after))
                 return error
             except Exception as error:  # a bug or an unknown platform error: retry, then give up
                 log.exception("sending outbox message %s failed", item.row_id)

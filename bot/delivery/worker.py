@@ -29,7 +29,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.clock import Clock
 from bot.context import AppContext
 from bot.delivery.compose import Composer, Preload
-from bot.delivery.limits import RateLimits, workspace_rates
+from bot.delivery.limits import RateLimited, RateLimits, workspace_rates
 from bot.delivery.messenger import DeliveryError, Messenger, Sent, Target
 from bot.delivery.pacing import Pacer
 from bot.delivery.policy import AfterSent, Gate, person_gate, preload_preferences
@@ -276,9 +276,16 @@ class DeliveryWorker:
         """Sent rows become sent (and what follows from that happens once); a failure is
         written only while the row is still this worker's, never over another's claim."""
         now = self.clock.now()
-        blocked, intro_failed = dict(self.sender.blocked), set(self.sender.intro_failed)
-        if blocked:  # in a transaction of its own: see `_share_blocks`
-            await self._share_blocks(blocked)
+        # Each 429 is shared once: shared again (by a record running beside this one) it would look
+        # like a second conversation's, and hold the whole workspace.
+        limited, self.sender.limited = self.sender.limited, []
+        intro_failed = set(self.sender.intro_failed)
+        try:
+            if limited:  # in a transaction of its own: see `_share_blocks`
+                await self._share_blocks(limited)
+        except BaseException:
+            self.sender.limited[:0] = limited  # not shared: the next record tries again
+            raise
         async with self.db.unit_of_work() as session:
             people = PeopleRepository(session)
             for person_id in sorted(intro_failed):
@@ -305,20 +312,34 @@ class DeliveryWorker:
                     give_up_or_retry(row, outcome, now, self.max_attempts)
             for hook in self.after_sent:
                 await hook(session, sent, now, self.app)
-        for key in blocked:
-            if self.sender.blocked.get(key) == blocked[key]:
-                del self.sender.blocked[key]
         self.sender.intro_failed -= intro_failed
 
-    async def _share_blocks(self, blocked: dict[str, float]) -> None:
-        """Tell every worker about a 429, holding nothing else meanwhile. A claim locks its
-        outbox rows and then the buckets; a record that blocked a bucket and then wrote an outbox
-        row a new claim had taken (its lease ran out during a hang) would wait for that claim while
-        the claim waited for the bucket."""
+    async def _share_blocks(self, limited: Sequence[RateLimited]) -> None:
+        """Tell every worker about 429s: each holds its conversation, and one in another of the
+        workspace's conversations while an earlier one's wait lasts, whichever worker met it, holds
+        the workspace (`RateLimits.block`). In a transaction of its own, holding nothing else: a
+        claim locks its outbox rows and then the buckets; a record that blocked a bucket and then
+        wrote an outbox row a new claim had taken (its lease ran out during a hang) would wait for
+        that claim while the claim waited for the bucket. The buckets are locked in one statement,
+        in the claims' order."""
+        now = self.limits.monotonic()
+        keys = {key for each in limited for key in (each.workspace, each.conversation)}
+        warnings = {self.limits.warning(each.workspace) for each in limited}
         async with self.db.unit_of_work() as session:
             buckets = RateBucketRepository(session)
-            for key, until in sorted(blocked.items()):
-                await buckets.block(key, until, tokens=None)
+            wanted = {key: self.limits.full(key) for key in keys} | dict.fromkeys(warnings, 0.0)
+            locked = await buckets.lock(wanted, now)
+            for each in sorted(limited, key=lambda each: each.until):
+                locked[each.conversation].blocked_until = max(
+                    locked[each.conversation].blocked_until, each.until
+                )
+                warning = locked[self.limits.warning(each.workspace)]
+                if warning.blocked_until > now:  # another conversation's 429 is still being waited out
+                    workspace = locked[each.workspace]
+                    workspace.blocked_until = max(workspace.blocked_until, each.until)
+                    self.limits.hold(each.workspace, workspace.blocked_until)
+                warning.blocked_until = max(warning.blocked_until, each.until)
+            await buckets.store(locked.values())
 
     async def run_forever(
         self, wakeup: asyncio.Event, interval: float, on_sent: Callable[[int], None]

@@ -103,15 +103,13 @@ class RateBucketRepository:
             .values(tokens=new.c.tokens, updated_at=new.c.updated_at, blocked_until=new.c.blocked_until)
         )
 
-    async def block(self, key: str, until: float, tokens: float | None = 1.0) -> None:
-        """A 429 told one worker to wait: every worker waits. The bucket then holds `tokens` when
-        the wait is over and refills from then; with None its tokens are left as they are (the
-        delivery worker spaces its sends, see `bot.delivery.limits`)."""
-        refill = {} if tokens is None else {"tokens": tokens, "updated_at": until}
+    async def block(self, key: str, until: float) -> None:
+        """A 429 told one worker to wait: every worker waits, and the bucket holds one token
+        when the wait is over (it refills from then)."""
         await self.session.execute(
             update(RateBucket)
             .where(RateBucket.key == key, RateBucket.blocked_until < until)
-            .values(blocked_until=until, **refill)
+            .values(blocked_until=until, tokens=1.0, updated_at=until)
         )
 
     async def prune(self, idle_since: float) -> int:
