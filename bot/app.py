@@ -14,6 +14,7 @@ from fastapi.responses import RedirectResponse
 
 from bot import features
 from bot.adapters import people_sync
+from bot.adapters.scim import wire as scim_wire
 from bot.adapters.scim.app import build_scim
 from bot.adapters.slack import mount as slack
 from bot.adapters.webchat import routes as webchat
@@ -32,7 +33,7 @@ from bot.runtime.dispatcher import Dispatcher
 from bot.runtime.events import Platform
 from bot.runtime.router import Router
 from bot.scheduler import SchedulerState, build_scheduler
-from bot.web import health, legal
+from bot.web import health, legal, mounts
 from bot.web.admin.app import build_dashboard
 from bot.web.api import errors as api_errors
 from bot.web.api.app import build_api
@@ -163,9 +164,9 @@ def create_app(settings: Settings, *, clock: Clock | None = None, background: bo
     if slack_adapter is not None:
         slack.mount(app, slack_adapter)
     app.mount("/api/v1", build_api(context))
-    api_errors.install_outside(app, "/api/v1")
     app.mount("/admin", build_dashboard(context))
     app.mount("/scim/v2", build_scim(context))
+    mounts.answer_unmatched(app, {"/api/v1": api_errors.not_found, "/scim/v2": scim_wire.not_found})
     app.include_router(health.build_router(context, scheduler_state, platforms))
     app.include_router(legal.build_router(context))
 

@@ -25,6 +25,11 @@ def error(
     return respond(_dump(Error(status=status, scim_type=scim_type, detail=detail)), status, headers)
 
 
+def not_found() -> Response:
+    """SCIM's 404 for a path under /scim/v2 that its mount did not match (bot.web.mounts)."""
+    return error(404, "Not Found")
+
+
 def location(request: Request, *parts: str) -> str:
     """An absolute URL under /scim/v2 (the request's own without parts)."""
     if not parts:

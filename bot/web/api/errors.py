@@ -6,7 +6,6 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.dependencies.models import Dependant
-from fastapi.exception_handlers import http_exception_handler
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel
@@ -78,16 +77,9 @@ def install(app: FastAPI) -> None:
         return JSONResponse(body("invalid_request", f"{where}: {first.get('msg', 'invalid')}"), 422)
 
 
-def install_outside(app: FastAPI, prefix: str) -> None:
-    """On the app the API is mounted in: a path under `prefix` that its mount does not match (a
-    mount's pattern stops at a line break, so `/api/v1/campaigns/1/a%0Ab` falls through to here)
-    still gets the API's own 404, not the web framework's."""
-
-    @app.exception_handler(404)
-    async def not_found(request: Request, error: HTTPException) -> Response:
-        if request.url.path.startswith(f"{prefix}/"):
-            return JSONResponse(body("not_found", "Not Found"), 404)
-        return await http_exception_handler(request, error)
+def not_found() -> Response:
+    """The API's 404 for a path under it that its mount did not match (bot.web.mounts)."""
+    return JSONResponse(body("not_found", "Not Found"), 404)
 
 
 Responses = dict[int | str, dict[str, Any]]
