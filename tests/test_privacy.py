@@ -154,6 +154,9 @@ async def test_learning_data_exported_and_private_words_erased(app, http: httpx.
         await learning.add_answer(
             person.id, "org-values-correct", clock.now(), clock.now().date(), correct=True, review=False
         )
+        await session.flush()
+        answer = await session.scalar(select(QuizAnswer).where(QuizAnswer.person_id == person.id))
+        answer.confidence = "unsure"
         person_id = person.id
     hr = bearer(await make_token(app, "hr"))
     exported = (
@@ -161,6 +164,8 @@ async def test_learning_data_exported_and_private_words_erased(app, http: httpx.
     ).json()
     assert exported["learning"]["lessons"][0]["reflection"] == "I could use this in my casework"
     assert exported["learning"]["enrolments"][0]["track"] == "organisation"
+    [answered] = exported["learning"]["answers"]
+    assert answered["correct"] is True and answered["confidence"] == "unsure"  # how sure they were
     await http.post("/api/v1/people/forget", json={"email": "lis@example.org"}, headers=hr)
     assert await _count(app, Enrolment, Enrolment.person_id == person_id) == 0
     assert await _count(app, LearningItem, LearningItem.reflection.is_not(None)) == 0

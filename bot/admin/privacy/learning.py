@@ -43,6 +43,7 @@ async def _export(session: AsyncSession, person: Person) -> dict[str, Any]:
                 "lesson": a.lesson_id,
                 "answered_at": _iso(a.answered_at),
                 "correct": a.correct,
+                "confidence": a.confidence,  # sure, unsure or guessed, when the person said
                 "review": a.review,
                 "variant": a.variant,
             }
