@@ -55,6 +55,7 @@ class Settings(BaseSettings):
     retention_reflections_days: int = Field(365, alias="STAFET_RETENTION_REFLECTIONS_DAYS", ge=1)
     retention_questions_days: int = Field(365, alias="STAFET_RETENTION_QUESTIONS_DAYS", ge=1)
     retention_delivery_log_days: int = Field(90, alias="STAFET_RETENTION_DELIVERY_LOG_DAYS", ge=1)
+    retention_event_ids_days: int = Field(2, alias="STAFET_RETENTION_EVENT_IDS_DAYS", ge=1)
     privacy_url: str = Field("", alias="STAFET_PRIVACY_URL")  # the organisation's own notice, else ours
     terms_url: str = Field("", alias="STAFET_TERMS_URL")
     oidc_roles: str = Field("", alias="STAFET_OIDC_ROLES")

@@ -137,6 +137,22 @@ async def test_retention_purges_old_delivery_log_only(app, clock) -> None:  # ty
         assert sorted(await session.scalars(select(OutboxMessage.key))) == ["new-sent", "old-pending"]
 
 
+async def test_retention_forgets_handled_event_ids_after_two_days(app, clock) -> None:  # type: ignore[no-untyped-def]
+    from storage.models.platform_events import ProcessedEvent
+    from storage.repositories.platform_events import ProcessedEventRepository
+
+    context = app.state.context
+    async with context.db.unit_of_work() as session:
+        events = ProcessedEventRepository(session)
+        assert await events.first_time("teams", "old", clock.now())
+        assert await events.first_time("teams", "new", clock.advance(days=1))
+    clock.advance(days=1, seconds=1)
+    assert (await retention.purge(context))["event_ids"] == 1
+    async with context.db.unit_of_work() as session:
+        assert list(await session.scalars(select(ProcessedEvent.event_id))) == ["new"]
+        assert not await ProcessedEventRepository(session).first_time("teams", "new", clock.now())
+
+
 async def test_learning_data_exported_and_private_words_erased(app, http: httpx.AsyncClient, clock) -> None:  # type: ignore[no-untyped-def]
     from storage.models import Enrolment, LearningItem, QuizAnswer
     from storage.repositories.learning import LearningRepository

@@ -1,4 +1,5 @@
-"""The daily purge: personal texts and delivery logs are kept only as long as the settings say."""
+"""The daily purge: personal texts, delivery logs and handled event ids are kept only as long as
+the settings say."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from bot.admin.privacy.questions import purge_question_texts
 from bot.config import Settings
 from bot.context import AppContext
 from storage.models import OutboxMessage
+from storage.repositories.platform_events import ProcessedEventRepository
 
 log = logging.getLogger(__name__)
 
@@ -43,8 +45,15 @@ async def purge_delivery_log(session: AsyncSession, cutoff: datetime) -> int:
     return int(result.rowcount or 0)  # type: ignore[attr-defined]
 
 
+async def purge_event_ids(session: AsyncSession, cutoff: datetime) -> int:
+    """The ids of platform events already handled, kept to ignore redeliveries: the platforms
+    retry for minutes, and one row per Teams activity would otherwise pile up for ever."""
+    return await ProcessedEventRepository(session).forget_before(cutoff)
+
+
 RETENTIONS: tuple[Retention, ...] = (
     Retention("delivery_log", "retention_delivery_log_days", purge_delivery_log),
+    Retention("event_ids", "retention_event_ids_days", purge_event_ids),
     Retention("reflections", "retention_reflections_days", purge_reflections),
     Retention("question_texts", "retention_questions_days", purge_question_texts),
 )

@@ -37,4 +37,4 @@ class ProcessedEventRepository:
     async def forget_before(self, cutoff: datetime) -> int:
         """Drop ids older than any platform retries (Slack and Teams retry for minutes)."""
         result = await self.session.execute(delete(ProcessedEvent).where(ProcessedEvent.received_at < cutoff))
-        return result.rowcount or 0
+        return int(result.rowcount or 0)  # type: ignore[attr-defined]
