@@ -12,8 +12,9 @@ from bot.clock import FixedClock
 from bot.questions import jobs
 from bot.questions.hours import working_seconds
 from bot.questions.service import QuestionService
-from storage.models import Ambassador, OutboxMessage, Question
+from storage.models import Ambassador, OutboxMessage, Person, Question
 from tests.questions_support import ambassador, person
+from tests.support.scim import entra_user, patch, provisioning_client
 
 CPH = ZoneInfo("Europe/Copenhagen")
 
@@ -97,3 +98,44 @@ def test_working_time_skips_danish_and_norwegian_holidays() -> None:
     assert working_seconds(oslo, may_17, may_17.replace(hour=23)) == 0
     monday = datetime(2027, 5, 10, 0, tzinfo=ZoneInfo("Europe/Oslo"))
     assert working_seconds(oslo, monday, monday.replace(hour=23)) == 8 * 3600
+
+
+async def test_what_a_deactivated_ambassador_held_moves_on_within_the_minute(
+    app: FastAPI, clock: FixedClock, server: str
+) -> None:
+    """An ambassador leaves and the identity provider deactivates them: the question assigned to
+    them and the one they claimed but never answered go to another ambassador at the next tick,
+    not after four working hours (or never, for the claimed one)."""
+    context = app.state.context
+    clock.set(at(30, 10))  # Monday morning
+    async with context.db.unit_of_work() as session:
+        a = await ambassador(session, "a@example.org", clock.now())
+        asker = await person(session, "asker@example.org", clock.now())
+        service = QuestionService(session, context)
+        for text in ("How do I share a calendar?", "Where is the guide to the VPN?"):
+            question, _hits = await service.draft(asker, text, "en")
+            await service.submit(question.id, asker, "security", anonymous=True)
+            assert question.assigned_id == a.person_id
+        leaver = await session.get(Person, a.person_id)
+        assert leaver is not None
+        await service.claim(question.id, leaver)  # the second: claimed, never answered
+        b = await ambassador(session, "b@example.org", clock.now())
+    async with await provisioning_client(app, server) as scim:
+        created = await scim.post("/Users", json=entra_user("a@corp.example", "a@example.org"))
+        off = patch({"op": "replace", "value": {"active": False}})
+        assert (await scim.patch(f"/Users/{created.json()['id']}", json=off)).json()["active"] is False
+
+    clock.advance(minutes=1)
+    await jobs.escalate(context)
+    async with context.db.unit_of_work() as session:
+        questions = list(await session.scalars(select(Question).order_by(Question.id)))
+        outbox = list(await session.scalars(select(OutboxMessage).order_by(OutboxMessage.id)))
+    assert [(q.status, q.assigned_id, q.owner_id) for q in questions] == [("open", b.person_id, None)] * 2
+    assert {q.routing[-1]["event"] for q in questions} == {"ambassador deactivated"}
+    cards = {m.key for m in outbox if m.person_id == b.person_id}
+    assert cards == {f"questions:{q.id}:card:{len(q.routing)}" for q in questions}
+    told = [m.reply["text"] for m in outbox if m.person_id == asker.id]
+    assert sum("passed it to another one" in text for text in told) == 2
+    await jobs.escalate(context)  # ticking again moves nothing twice
+    async with context.db.unit_of_work() as session:
+        assert len(list(await session.scalars(select(OutboxMessage)))) == len(outbox)

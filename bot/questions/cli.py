@@ -152,12 +152,7 @@ def remove(ctx: typer.Context, email: str) -> None:
 
     async def work(session: AsyncSession, context: AppContext) -> int:
         person = await registry.retire(session, email)
-        service = QuestionService(session, context)
-        held = await service.questions.held_by(person.id)
-        for question in held:  # a claimed question goes back to routing too
-            question.status, question.owner_id, question.assigned_id = "open", None, person.id
-            await service.move_on(question, "removed")
-        return len(held)
+        return await QuestionService(session, context).hand_back(person.id, "removed")
 
     moved = _audited(ctx, "ambassador.remove", email, _with_services(ctx, work))
     typer.echo(f"{email} is no longer an ambassador; {moved} question(s) moved on.")

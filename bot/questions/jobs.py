@@ -15,10 +15,15 @@ CLAIM_WITHIN_SECONDS = 4 * 3600.0
 
 
 async def escalate(app: AppContext) -> None:
-    """Unclaimed after 4 working hours: the next ambassador; after one working day: the group."""
+    """Unclaimed after 4 working hours: the next ambassador; after one working day: the group.
+    What a deactivated ambassador held (they left) moves on at once, claimed or not: nobody
+    would answer it."""
     async with app.db.unit_of_work() as session:
         service = QuestionService(session, app)
         now = app.clock.now()
+        for person_id in await service.questions.leavers_holding():
+            moved = await service.hand_back(person_id, "ambassador deactivated")
+            log.info("%s question(s) held by deactivated person %s moved on", moved, person_id)
         for question in await service.questions.waiting():
             ambassador = await service.questions.ambassador(question.assigned_id or 0)
             if ambassador is None or question.assigned_at is None or question.routed_at is None:

@@ -173,6 +173,15 @@ class QuestionService:
             raise UserFacingError("questions.not_for_you")
         await self.move_on(question, event)
 
+    async def hand_back(self, person_id: int, event: str) -> int:
+        """Every question the person held (assigned, or claimed and unanswered) moves on to
+        another ambassador; returns how many."""
+        held = await self.questions.held_by(person_id)
+        for question in held:
+            question.status, question.owner_id, question.assigned_id = "open", None, person_id
+            await self.move_on(question, event)
+        return len(held)
+
     async def move_on(self, question: Question, event: str) -> None:
         question.passed_by = [*question.passed_by, question.assigned_id or 0]
         self._record(question, event, question.assigned_id, [], 0)

@@ -55,6 +55,19 @@ class QuestionRepository:
         )
         return list(rows.scalars())
 
+    async def leavers_holding(self) -> list[int]:
+        """Deactivated people (the identity provider or the platform says they are gone) who still
+        hold questions: assigned and unclaimed, or claimed and unanswered."""
+        held = or_(
+            (Question.status == "open") & (Question.assigned_id == Person.id),
+            (Question.status == "claimed") & (Question.owner_id == Person.id),
+        )
+        return list(
+            await self.session.scalars(
+                select(Person.id).where(Person.active.is_(False), exists().where(held)).order_by(Person.id)
+            )
+        )
+
     async def bodies(self, question_id: int, sender: str) -> list[str]:
         """What the asker or the ambassador wrote in the thread, oldest first."""
         return list(
