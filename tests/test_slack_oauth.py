@@ -18,7 +18,7 @@ from bot.delivery.outbox import Outbox
 from bot.runtime.replies import Reply
 from storage.models import Person, slack_installations, slack_oauth_states
 from tests.support.server import live_server
-from tests.support.slack import OTHER_TOKEN, SIGNING_SECRET, FakeSlack, SlackSender
+from tests.support.slack import BOT_TOKEN, OTHER_TOKEN, SIGNING_SECRET, TEAM, FakeSlack, SlackSender
 from tests.support.slack_fixtures import Payload
 
 
@@ -116,3 +116,53 @@ def test_our_tables_match_what_slack_sdk_reads_and_writes() -> None:
         columns = [(c.name, str(c.type), c.nullable, c.primary_key) for c in ours.columns]
         assert columns == [(c.name, str(c.type), c.nullable, c.primary_key) for c in sdk.columns]
         assert {i.name for i in ours.indexes} == {i.name for i in sdk.indexes}
+
+
+async def test_directory_sync_reads_every_workspace_stafet_was_added_to(
+    oauth_app: FastAPI,
+    oauth_http: httpx.AsyncClient,
+    fake_slack: FakeSlack,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """With "Add to Slack" there is no SLACK_BOT_TOKEN: each installed workspace's members are
+    linked with its own token, so HR's campaign reaches people in all of them without writing
+    first. A workspace whose token was revoked is logged and the others are still synced."""
+    from slack_sdk.oauth.installation_store import Installation
+    from slack_sdk.oauth.installation_store.sqlalchemy import AsyncSQLAlchemyInstallationStore
+
+    from bot.adapters import people_sync
+    from bot.adapters.slack import people as slack_people
+    from bot.admin.importing import parse
+    from bot.admin.people import PeopleAdminService
+    from bot.admin.roles import CLI
+    from storage.models import Identity
+
+    context = oauth_app.state.context
+    page = await oauth_http.get("/slack/install")  # workspace T0002 adds Stafet
+    [state] = re.findall(r"state=([\w-]+)", page.text)
+    cookie = page.headers["set-cookie"].split(";")[0]
+    done = await oauth_http.get(
+        "/slack/oauth_redirect", params={"code": "c0de", "state": state}, headers={"Cookie": cookie}
+    )
+    assert done.status_code == 200
+    store = AsyncSQLAlchemyInstallationStore("1111.2222", engine=context.db.engine)
+    for team, token in ((TEAM, BOT_TOKEN), ("T0003", "xoxb-revoked")):  # two installed earlier
+        installed = Installation(
+            app_id="A0STAFET", user_id="U0ADMIN", team_id=team, bot_token=token, bot_user_id="UBOT"
+        )
+        await store.async_save(installed)
+    fake_slack.add_user("U2DORA", "dora@example.org", "Dora Dahl", team="T0002")  # (T0001: Anna, Bo)
+    fake_slack.add_user("U2EVE", "eve@example.org", "Eve Eng", team="T0002")  # not imported by HR
+    csv = "email,name,department\nanna@example.org,Anna Holm,IT\ndora@example.org,Dora Dahl,HR\n"
+    async with context.db.unit_of_work() as session:
+        await PeopleAdminService(session, context.clock).apply(CLI, parse(csv.encode()), "people.csv")
+
+    report = await slack_people.sync(context, CLI)
+    assert (report.linked, report.unmatched["not_imported"]) == (2, 2)  # Bo and Eve
+    async with context.db.unit_of_work() as session:
+        linked = {(i.workspace_id, i.user_id) for i in await session.scalars(select(Identity))}
+    assert linked == {(TEAM, "U0ANNA"), ("T0002", "U2DORA")}
+    listed = [c.token for c in fake_slack.calls if c.method == "users.list"]
+    assert sorted(listed) == sorted([BOT_TOKEN, OTHER_TOKEN])
+    assert "Slack directory sync of workspace T0003 failed" in caplog.text
+    assert "people.sync.slack" in [job.name for job in people_sync.jobs(context.settings)]  # daily

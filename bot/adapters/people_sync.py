@@ -40,7 +40,7 @@ async def run_sync(settings: Settings, platform: str, who: Principal, *, dry_run
 def jobs(settings: Settings) -> list[RecurringJob]:
     """A daily sync of every configured directory, on the leader only."""
     platforms = []
-    if settings.slack_enabled and settings.slack_bot_token:
+    if settings.slack_enabled:
         platforms.append("slack")
     if settings.teams_enabled:
         platforms.append("teams")

@@ -54,8 +54,8 @@ def sync(
     if platform not in ("slack", "teams"):
         console_error("Name a platform: slack or teams.")
         raise typer.Exit(2)
-    if platform == "slack" and not settings.slack_bot_token:
-        console_error("SLACK_BOT_TOKEN is not set: there is no Slack workspace to read.")
+    if platform == "slack" and not (settings.slack_bot_token or settings.slack_client_id):
+        console_error("Neither SLACK_BOT_TOKEN nor SLACK_CLIENT_ID is set: no Slack workspace to read.")
         raise typer.Exit(2)
     if platform == "teams" and not settings.teams_enabled:
         console_error("MICROSOFT_APP_ID is not set: there is no Entra ID tenant to read.")

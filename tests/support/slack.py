@@ -88,13 +88,14 @@ class FakeSlack:
         *,
         tz: str = "Europe/Oslo",
         locale: str = "en-US",
+        team: str = TEAM,
         **flags: bool,
     ) -> dict[str, Any]:
-        """A workspace member; `flags` such as deleted, is_bot or is_restricted (a guest)."""
+        """A member of `team`; `flags` such as deleted, is_bot or is_restricted (a guest)."""
         profile = {"real_name": name, "display_name": name.split()[0], **({"email": email} if email else {})}
         self.users[user_id] = {
             "id": user_id,
-            "team_id": TEAM,
+            "team_id": team,
             "name": name.lower(),
             "tz": tz,
             "locale": locale,
@@ -157,15 +158,15 @@ class FakeSlack:
             return web.json_response(
                 {"ok": False, "error": "ratelimited"}, status=429, headers={"Retry-After": str(int(wait))}
             )
-        return web.json_response(self.answer(method, args))
+        return web.json_response(self.answer(method, args, self.tokens[token]))
 
-    def answer(self, method: str, args: dict[str, Any]) -> dict[str, Any]:
+    def answer(self, method: str, args: dict[str, Any], team: str) -> dict[str, Any]:
         if method == "users.info":
             user = self.users.get(str(args.get("user")))
             return {"ok": True, "user": user} if user else {"ok": False, "error": "user_not_found"}
         if method == "users.list":
             start, limit = int(args.get("cursor") or 0), int(args.get("limit") or 100)
-            users = list(self.users.values())
+            users = [user for user in self.users.values() if user["team_id"] == team]  # the token's
             more = start + limit < len(users)
             return {
                 "ok": True,

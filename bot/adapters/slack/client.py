@@ -31,10 +31,11 @@ def interactive_client(settings: Settings, token: str | None = None) -> AsyncWeb
     )
 
 
-def delivery_client(settings: Settings) -> AsyncWebClient:
-    """For the outbox: a 429 comes back at once so the row waits out Retry-After in the database."""
+def delivery_client(settings: Settings, token: str = "") -> AsyncWebClient:
+    """For the outbox: a 429 comes back at once so the row waits out Retry-After in the database.
+    With SLACK_BOT_TOKEN's workspace's token unless given another workspace's."""
     return AsyncWebClient(
-        token=settings.slack_bot_token or None,
+        token=token or settings.slack_bot_token or None,
         base_url=_base_url(settings),
         timeout=15,
         logger=sdk_logger("web"),

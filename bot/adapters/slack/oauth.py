@@ -6,6 +6,7 @@ from slack_bolt.oauth.async_oauth_settings import AsyncOAuthSettings
 from slack_sdk.oauth.installation_store.async_installation_store import AsyncInstallationStore
 from slack_sdk.oauth.installation_store.sqlalchemy import AsyncSQLAlchemyInstallationStore
 from slack_sdk.oauth.state_store.sqlalchemy import AsyncSQLAlchemyOAuthStateStore
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.adapters.slack.manifest import REDIRECT_PATH, bot_scopes
@@ -28,6 +29,25 @@ def oauth_settings(settings: Settings, engine: AsyncEngine) -> AsyncOAuthSetting
         installation_store_bot_only=True,
         state_store=AsyncSQLAlchemyOAuthStateStore(expiration_seconds=STATE_SECONDS, engine=engine),
     )
+
+
+async def installed_workspaces(settings: Settings, engine: AsyncEngine) -> dict[str, str]:
+    """Every workspace Stafet was added to ("Add to Slack"), with its newest bot token."""
+    store = AsyncSQLAlchemyInstallationStore(settings.slack_client_id, engine=engine)
+    bots = store.bots
+    query = (
+        select(bots.c.team_id)
+        .where(bots.c.client_id == settings.slack_client_id, bots.c.team_id.is_not(None))
+        .distinct()
+    )
+    async with engine.connect() as connection:
+        teams = sorted((await connection.execute(query)).scalars())
+    tokens = {}
+    for team in teams:
+        bot = await store.async_find_bot(enterprise_id=None, team_id=team)
+        if bot is not None and bot.bot_token:
+            tokens[team] = bot.bot_token
+    return tokens
 
 
 class BotTokens:

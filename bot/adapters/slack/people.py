@@ -5,10 +5,12 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.adapters.slack.client import delivery_client
+from bot.adapters.slack.client import delivery_client, error_code
 from bot.adapters.slack.members import SlackMembers, Sleep, member_of
+from bot.adapters.slack.oauth import installed_workspaces
 from bot.admin.roles import Principal
 from bot.context import AppContext
 from bot.reach.directory import SyncReport
@@ -46,9 +48,26 @@ async def member_changed(context: AppContext, team_id: str, user: dict[str, Any]
 async def sync(
     context: AppContext, who: Principal, *, dry_run: bool = False, sleep: Sleep | None = None
 ) -> SyncReport:
-    """`stafet people sync slack` and the daily job: the workspace of SLACK_BOT_TOKEN."""
-    # No automatic 429 retries in the client: SlackMembers waits out Retry-After itself.
-    source = await members_source(context, delivery_client(context.settings), sleep)
-    return await sync_directory(
-        context.db, context.clock, source, link_options(context), who, dry_run=dry_run
-    )
+    """`stafet people sync slack` and the daily job: the workspace of SLACK_BOT_TOKEN, or else
+    every workspace Stafet was added to ("Add to Slack"), each with its own token. A workspace
+    that fails (its token revoked, Slack down) is logged and the others are still synced."""
+    settings = context.settings
+    if settings.slack_bot_token:
+        tokens = {"": settings.slack_bot_token}
+    else:
+        tokens = await installed_workspaces(settings, context.db.engine)
+    report = SyncReport()
+    for team, token in tokens.items():
+        # No automatic 429 retries in the client: SlackMembers waits out Retry-After itself.
+        try:
+            source = await members_source(context, delivery_client(settings, token), sleep)
+            report.add(
+                await sync_directory(
+                    context.db, context.clock, source, link_options(context), who, dry_run=dry_run
+                )
+            )
+        except SlackApiError as error:
+            if len(tokens) == 1:
+                raise
+            log.error("Slack directory sync of workspace %s failed: %s", team, error_code(error))
+    return report
