@@ -10,7 +10,7 @@ from sqlalchemy import Select, and_, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.lists import one_of
+from storage.lists import array_rows, one_of
 from storage.models import (
     Campaign,
     CampaignParticipant,
@@ -76,14 +76,21 @@ class CampaignRepository:
         return [tuple(row) for row in (await self.session.execute(query)).all()]  # type: ignore[misc]
 
     async def enqueue_many(self, rows: list[dict[str, Any]]) -> int:
-        """Insert outbox rows, skipping keys that exist; returns how many were new (counted from
-        what the insert returns: psycopg tells no row count for a batch, and it would be 0)."""
+        """Insert outbox rows (each with the same columns), skipping keys that exist; returns how
+        many were new (counted from what the insert returns). On PostgreSQL the rows go as one
+        array per column: as multi-row VALUES, psycopg parsed statements of thousands of
+        placeholders again each time, 80% of planning 100,000 nudges."""
         if not rows:
             return 0
-        dialect = postgresql if self.session.bind.dialect.name == "postgresql" else sqlite
         table = OutboxMessage.__table__
-        statement = dialect.insert(table).on_conflict_do_nothing(index_elements=["key"]).returning(table.c.id)
-        return len((await self.session.execute(statement, rows)).all())
+        if self.session.bind.dialect.name != "postgresql":
+            statement = sqlite.insert(table).on_conflict_do_nothing(index_elements=["key"])
+            return len((await self.session.execute(statement.returning(table.c.id), rows)).all())
+        names = list(rows[0])
+        new = array_rows(*((name, table.c[name].type, [row[name] for row in rows]) for name in names))
+        insert = postgresql.insert(table).from_select(names, select(*(new.c[name] for name in names)))
+        statement = insert.on_conflict_do_nothing(index_elements=["key"]).returning(table.c.id)
+        return len((await self.session.execute(statement)).all())
 
     async def refresh_outbox_statistics(self) -> None:
         """After planning many rows: the delivery claim is planned from the table's statistics.

@@ -8,17 +8,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any
 
-from sqlalchemy import Float, String, bindparam, delete, func, literal, select, update
+from sqlalchemy import Float, String, bindparam, delete, literal, select, update
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.dml import Insert
-from sqlalchemy.sql.selectable import TableValuedAlias
-from sqlalchemy.types import TypeEngine
 
-from storage.lists import one_of
+from storage.lists import array_rows, one_of
 from storage.models import RateBucket
 
 TABLE = RateBucket.__table__
@@ -60,7 +56,7 @@ class RateBucketRepository:
                 for key, full in zip(keys, tokens, strict=True)
             ]
             return sqlite.insert(TABLE).values(values).on_conflict_do_nothing()
-        new = _rows(("key", String, keys), ("tokens", Float, tokens))
+        new = array_rows(("key", String, keys), ("tokens", Float, tokens))
         rows = select(new.c.key, new.c.tokens, literal(now, Float), literal(0.0, Float))
         columns = ["key", "tokens", "updated_at", "blocked_until"]
         return postgresql.insert(TABLE).from_select(columns, rows).on_conflict_do_nothing()
@@ -91,7 +87,7 @@ class RateBucketRepository:
                 ],
             )
             return
-        new = _rows(
+        new = array_rows(
             ("key", String, [b.key for b in changed]),
             ("tokens", Float, [b.tokens for b in changed]),
             ("updated_at", Float, [b.updated_at for b in changed]),
@@ -121,9 +117,3 @@ class RateBucketRepository:
             )
         )
         return int(result.rowcount or 0)  # type: ignore[attr-defined]
-
-
-def _rows(*columns: tuple[str, type[TypeEngine[Any]], list[Any]]) -> TableValuedAlias:
-    """PostgreSQL rows from one array per column (`unnest`): a parameter per column, not per value."""
-    arrays = [bindparam(None, values, type_=ARRAY(kind)) for _, kind, values in columns]
-    return func.unnest(*arrays).table_valued(*(name for name, _, _ in columns)).render_derived()
