@@ -29,7 +29,7 @@ async def funnel(session: AsyncSession, content: ContentLibrary, k: int, default
     repo = AdoptionRepository(session)
     reached = await repo.reached()
     answered = await repo.answered_lessons()
-    people = {p.id: p for p in await repo.learners(list(answered))}
+    people = {p.id: p for p in await repo.learners()}
     started = {p for p in reached if p in answered}
     completed = {
         p
