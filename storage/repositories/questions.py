@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import delete, exists, func, or_, select
+from sqlalchemy import case, delete, exists, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import (
@@ -58,15 +58,15 @@ class QuestionRepository:
     async def leavers_holding(self) -> list[int]:
         """Deactivated people (the identity provider or the platform says they are gone) who still
         hold questions: assigned and unclaimed, or claimed and unanswered."""
-        held = or_(
-            (Question.status == "open") & (Question.assigned_id == Person.id),
-            (Question.status == "claimed") & (Question.owner_id == Person.id),
+        holder = case((Question.status == "open", Question.assigned_id), else_=Question.owner_id)
+        query = (
+            select(holder)
+            .join(Person, Person.id == holder)
+            .where(Question.status.in_(("open", "claimed")), Person.active.is_(False))
+            .distinct()
+            .order_by(holder)
         )
-        return list(
-            await self.session.scalars(
-                select(Person.id).where(Person.active.is_(False), exists().where(held)).order_by(Person.id)
-            )
-        )
+        return list(await self.session.scalars(query))
 
     async def bodies(self, question_id: int, sender: str) -> list[str]:
         """What the asker or the ambassador wrote in the thread, oldest first."""
