@@ -330,15 +330,14 @@ class DeliveryWorker:
             wanted = {key: self.limits.full(key) for key in keys} | dict.fromkeys(warnings, 0.0)
             locked = await buckets.lock(wanted, now)
             for each in sorted(limited, key=lambda each: each.until):
-                locked[each.conversation].blocked_until = max(
-                    locked[each.conversation].blocked_until, each.until
-                )
-                warning = locked[self.limits.warning(each.workspace)]
-                if warning.blocked_until > now:  # another conversation's 429 is still being waited out
-                    workspace = locked[each.workspace]
-                    workspace.blocked_until = max(workspace.blocked_until, each.until)
-                    self.limits.hold(each.workspace, workspace.blocked_until)
-                warning.blocked_until = max(warning.blocked_until, each.until)
+                warned = locked[self.limits.warning(each.workspace)].blocked_until > now
+                held = [each.conversation, self.limits.warning(each.workspace)]
+                if warned:  # another conversation's 429 is still being waited out
+                    held.append(each.workspace)
+                for key in held:
+                    locked[key].blocked_until = max(locked[key].blocked_until, each.until)
+                if warned:
+                    self.limits.hold(each.workspace, locked[each.workspace].blocked_until)
             await buckets.store(locked.values())
 
     async def run_forever(
