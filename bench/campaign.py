@@ -66,7 +66,6 @@ from bot.campaigns.spec import CampaignSpec, KnownContent  # noqa: E402
 from bot.clock import FixedClock  # noqa: E402
 from bot.config import load_settings  # noqa: E402
 from bot.delivery.messenger import Target  # noqa: E402
-from bot.delivery.worker import DeliveryWorker  # noqa: E402
 from bot.people.audience import Audience  # noqa: E402
 from bot.runtime.events import Platform  # noqa: E402
 from bot.runtime.replies import Reply  # noqa: E402
@@ -132,15 +131,7 @@ async def compose_speed(url: str, people: int, workspaces: int) -> dict[str, flo
     context = build_context(settings, FixedClock(DUE))
     platform = Accepting()
     messengers = {Platform.SLACK: platform, Platform.TEAMS: platform}
-    worker = DeliveryWorker(
-        context,
-        messengers,
-        features.composers(),
-        features.gates(),
-        features.after_sent(),
-        features.preloads(),
-        growing=features.growing_tables(),
-    )
+    worker = features.delivery_worker(context, messengers)
     freeze_startup_objects()  # as `stafet serve` does
     statements = [0]
 

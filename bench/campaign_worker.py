@@ -24,7 +24,6 @@ from sqlalchemy import event
 from bot import features
 from bot.app import build_context, freeze_startup_objects
 from bot.config import load_settings
-from bot.delivery.worker import DeliveryWorker
 from bot.runtime.events import Platform
 from tests.support.fake_platform import FakePlatformMessenger
 
@@ -56,15 +55,7 @@ async def run(args: argparse.Namespace) -> None:
         Platform.SLACK: FakePlatformMessenger(args.slack_url, args.send_timeout),
         Platform.TEAMS: FakePlatformMessenger(args.teams_url, args.send_timeout),
     }
-    worker = DeliveryWorker(
-        context,
-        messengers,
-        features.composers(),
-        features.gates(),
-        features.after_sent(),
-        features.preloads(),
-        growing=features.growing_tables(),
-    )
+    worker = features.delivery_worker(context, messengers)
     freeze_startup_objects()  # as `stafet serve` does
     figures = {"statements": 0, "sent": 0}
 

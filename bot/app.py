@@ -25,7 +25,6 @@ from bot.config import Settings
 from bot.content.library import load_library
 from bot.context import AppContext
 from bot.delivery.messenger import Messenger
-from bot.delivery.worker import DeliveryWorker
 from bot.i18n import Catalogue
 from bot.leader import Leadership
 from bot.reach.installs import InstallWorker
@@ -86,16 +85,7 @@ def create_app(settings: Settings, *, clock: Clock | None = None, background: bo
     slack_adapter = slack.build(context, dispatcher) if settings.slack_enabled else None
     if slack_adapter is not None:
         messengers[Platform.SLACK] = slack_adapter.messenger
-    worker = DeliveryWorker(
-        context,
-        messengers,
-        features.composers(),
-        features.gates(),
-        features.after_sent(),
-        features.preloads(),
-        growing=features.growing_tables(),
-        unverified_targets=mode is WebchatMode.OPEN,
-    )
+    worker = features.delivery_worker(context, messengers, unverified_targets=mode is WebchatMode.OPEN)
     installer = teams_people.build_installer(settings)
     installs = InstallWorker(
         context.db, context.clock, {Platform.TEAMS: installer} if installer else {}, settings.graph_rate

@@ -6,16 +6,21 @@ Help comes last because it is the fallback."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from types import ModuleType
 
 from bot import admin, help, home
 from bot.campaigns import handlers as campaigns
+from bot.context import AppContext
 from bot.delivery.compose import Composer, Preload
+from bot.delivery.messenger import Messenger
 from bot.delivery.policy import AfterSent, Gate
+from bot.delivery.worker import DeliveryWorker
 from bot.digest import handlers as digest
 from bot.learning import handlers as learning
 from bot.people import handlers as people
 from bot.questions import handlers as questions
+from bot.runtime.events import Platform
 from bot.runtime.router import Router
 from bot.scheduler import RecurringJob
 from bot.surveys import handlers as surveys
@@ -63,3 +68,20 @@ def growing_tables() -> list[str]:
     """Tables delivering a message adds rows to (optional `GROWS`): the worker keeps their
     statistics current while they grow from nothing on a new installation."""
     return sorted({table for feature in FEATURES for table in getattr(feature, "GROWS", [])})
+
+
+def delivery_worker(
+    app: AppContext, messengers: Mapping[Platform, Messenger], *, unverified_targets: bool = False
+) -> DeliveryWorker:
+    """A delivery worker with every feature's composers, gates, after-sent hooks, preloads and
+    growing tables, as the server runs it."""
+    return DeliveryWorker(
+        app,
+        messengers,
+        composers(),
+        gates(),
+        after_sent(),
+        preloads(),
+        growing=growing_tables(),
+        unverified_targets=unverified_targets,
+    )

@@ -310,15 +310,7 @@ async def test_the_tables_composing_fills_get_statistics_as_they_grow(
     platform = FakePlatform()
     async with live_server(platform.app) as url:
         messenger = FakePlatformMessenger(url)
-        worker = DeliveryWorker(
-            context,
-            {Platform.SLACK: messenger},
-            features.composers(),
-            features.gates(),
-            features.after_sent(),
-            features.preloads(),
-            growing=growing,
-        )
+        worker = features.delivery_worker(context, {Platform.SLACK: messenger})
         assert await _analyzed(context, growing) == set()
         assert await worker.run_once() == 10  # the workspace's burst
         assert await _analyzed(context, growing) == set(growing)

@@ -10,7 +10,6 @@ from sqlalchemy import event, func, select
 from bot import features
 from bot.clock import FixedClock
 from bot.delivery.messenger import Target
-from bot.delivery.worker import DeliveryWorker
 from bot.runtime.events import Platform
 from bot.runtime.replies import Reply
 from storage.models import OutboxMessage
@@ -51,14 +50,7 @@ async def test_a_round_of_nudges_costs_statements_per_round_not_per_person(  # t
     context = app.state.context
     emails = await _people(app, clock, 40)
     messenger = Recording()
-    worker = DeliveryWorker(
-        context,
-        {Platform.WEB: messenger},
-        features.composers(),
-        features.gates(),
-        features.after_sent(),
-        features.preloads(),
-    )
+    worker = features.delivery_worker(context, {Platform.WEB: messenger})
     statements: list[str] = []
     event.listen(
         context.db.engine.sync_engine, "before_cursor_execute", lambda *args: statements.append(args[2])
@@ -83,14 +75,7 @@ async def test_several_nudges_to_one_person_in_a_round_bring_successive_lessons(
     """What composing one row adds (the lesson sent) is what the next row for them reads."""
     [email] = await _people(app, clock, 1)
     messenger = Recording()
-    worker = DeliveryWorker(
-        app.state.context,
-        {Platform.WEB: messenger},
-        features.composers(),
-        features.gates(),
-        features.after_sent(),
-        features.preloads(),
-    )
+    worker = features.delivery_worker(app.state.context, {Platform.WEB: messenger})
     for occurrence in ("a", "b", "c"):
         await nudge(email, ["basics"], occurrence)
     assert await worker.run_once() == 3
